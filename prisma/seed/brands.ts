@@ -1,0 +1,61 @@
+import type { Family } from './taxonomy.js';
+
+// Invented brand names (no real trademarks). A brand sells a few families, so
+// "same brand" co-purchases stay plausible (a fashion label's jeans with its knitwear).
+export interface BrandDef {
+  name: string;
+  families: readonly Family[];
+}
+
+export const BRANDS: readonly BrandDef[] = [
+  { name: 'Northbound', families: ['clothing', 'footwear', 'accessories'] },
+  { name: 'Marlow & Finch', families: ['clothing', 'accessories'] },
+  { name: 'Atelier Nord', families: ['clothing', 'footwear'] },
+  { name: 'Kestrel', families: ['clothing'] },
+  { name: 'Common Thread', families: ['clothing', 'kidswear'] },
+  { name: 'Fieldhouse', families: ['clothing', 'footwear'] },
+  { name: 'Lune Studio', families: ['clothing', 'accessories'] },
+  { name: 'Saltwater Co.', families: ['clothing', 'footwear'] },
+  { name: 'Oakridge Supply', families: ['clothing', 'accessories'] },
+  { name: 'Maison Calder', families: ['clothing', 'accessories', 'footwear'] },
+  { name: 'Wren & Wilder', families: ['clothing', 'kidswear'] },
+  { name: 'Tidewater', families: ['clothing'] },
+  { name: 'Hollis & Vane', families: ['clothing', 'footwear'] },
+  { name: 'Sable Row', families: ['clothing', 'accessories'] },
+  { name: 'Juniper Lane', families: ['clothing'] },
+  { name: 'Arlo Denim', families: ['clothing'] },
+  { name: 'Little Otter', families: ['kidswear'] },
+  { name: 'Pip & Pebble', families: ['kidswear'] },
+  { name: 'Sprout Organics', families: ['kidswear'] },
+  { name: 'Stride Lab', families: ['footwear'] },
+  { name: 'Cobble & Co.', families: ['footwear', 'accessories'] },
+  { name: 'Fernwood Boot Co.', families: ['footwear'] },
+  { name: 'Ember Leather', families: ['accessories'] },
+  { name: 'Goldleaf', families: ['accessories'] },
+  { name: 'Satchel & Stone', families: ['accessories'] },
+  { name: 'Hearth & Hollow', families: ['home'] },
+  { name: 'Linen House', families: ['home'] },
+  { name: 'Kiln Ceramics', families: ['home'] },
+  { name: 'Copper Pot', families: ['home'] },
+  { name: 'Brightwick', families: ['home'] },
+  { name: 'Oda Living', families: ['home'] },
+  { name: 'Terra Home', families: ['home'] },
+  { name: 'Lumen Studio', families: ['home'] },
+  { name: 'Nest & Needle', families: ['home'] },
+  { name: 'Voltaic', families: ['electronics'] },
+  { name: 'Sonora Audio', families: ['electronics'] },
+  { name: 'Arcwave', families: ['electronics'] },
+  { name: 'Helix Labs', families: ['electronics'] },
+  { name: 'Nimbus Tech', families: ['electronics'] },
+  { name: 'Quanta', families: ['electronics'] },
+  { name: 'Keystroke Works', families: ['electronics'] },
+  { name: 'Brightline', families: ['electronics'] },
+  { name: 'Botanica', families: ['beauty'] },
+  { name: 'Dewpoint', families: ['beauty'] },
+  { name: 'Velvet Theory', families: ['beauty'] },
+  { name: 'Clean Slate', families: ['beauty'] },
+  { name: 'Aurelle', families: ['beauty'] },
+  { name: 'Mira Skin', families: ['beauty'] },
+  { name: 'Noir Parfum', families: ['beauty'] },
+  { name: 'Petal & Pine', families: ['beauty', 'home'] },
+];

@@ -1,0 +1,7 @@
+import { scalarResolvers } from '@shopgraph/kit';
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { Cart } from './Cart.js';
+import { CartItem } from './CartItem.js';
+import { Query } from './Query.js';
+
+export const resolvers: Resolvers = { DateTime: scalarResolvers.DateTime, Decimal: scalarResolvers.Decimal, Query, Cart, CartItem };

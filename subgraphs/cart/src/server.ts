@@ -1,0 +1,18 @@
+import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
+import type { CartContext } from './context.js';
+import { createCartLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
+import { CartService } from './services/cartService.js';
+
+/** Builds the cart subgraph; index.ts decides where it listens. */
+export function createCartSubgraph({ database, logger, readiness }: SubgraphDeps): SubgraphServer {
+  const services = { cart: new CartService(database.prisma) };
+  return createSubgraphServer<CartContext>({
+    name: 'cart',
+    resolvers,
+    database,
+    logger,
+    readiness,
+    perRequest: () => ({ loaders: createCartLoaders(database.prisma), services }),
+  });
+}

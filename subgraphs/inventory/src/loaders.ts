@@ -1,0 +1,37 @@
+import { childrenLoader, isUuid, Prisma, rowLoader, type PrismaClient } from '@shopgraph/kit';
+import type { StockLevelRow, WarehouseModel } from './models.js';
+
+/**
+ * Stock levels joined with their item, in one statement (a Prisma relation select would
+ * cost a second query per batch).
+ */
+function levelsWhere(prisma: PrismaClient, column: 'variant_id' | 'product_id', ids: readonly string[]): Promise<StockLevelRow[]> {
+  const idList = [...ids];
+  const filter =
+    column === 'variant_id' ? Prisma.sql`i.variant_id = ANY(${idList}::uuid[])` : Prisma.sql`i.product_id = ANY(${idList}::uuid[])`;
+  return prisma.$queryRaw<StockLevelRow[]>`
+    SELECT l.sku, i.variant_id::text AS "variantId", i.product_id::text AS "productId", l.warehouse_id::text AS "warehouseId",
+           l.on_hand AS "onHand", l.reserved, l.low_stock_threshold AS "lowStockThreshold", l.backorderable
+    FROM inventory.stock_level l JOIN inventory.inventory_item i ON i.sku = l.sku
+    WHERE ${filter}`;
+}
+
+/** Per-request loaders: stock of many variants or products is one query per batch. */
+export function createInventoryLoaders(prisma: PrismaClient) {
+  const byUuid = { isValidKey: isUuid };
+  return {
+    levelsByVariantId: childrenLoader<string, StockLevelRow>(
+      (ids) => levelsWhere(prisma, 'variant_id', ids),
+      (l) => l.variantId,
+      byUuid,
+    ),
+    levelsByProductId: childrenLoader<string, StockLevelRow>(
+      (ids) => levelsWhere(prisma, 'product_id', ids),
+      (l) => l.productId,
+      byUuid,
+    ),
+    warehouseById: rowLoader<string, WarehouseModel>((ids) => prisma.warehouse.findMany({ where: { id: { in: [...ids] } } }), (w) => w.id, byUuid),
+  };
+}
+
+export type InventoryLoaders = ReturnType<typeof createInventoryLoaders>;

@@ -1,0 +1,7 @@
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { Product } from './Product.js';
+import { ProductVariant } from './ProductVariant.js';
+import { Query } from './Query.js';
+import { WarehouseStock } from './WarehouseStock.js';
+
+export const resolvers: Resolvers = { Query, Product, ProductVariant, WarehouseStock };

@@ -1,0 +1,18 @@
+import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
+import type { InventoryContext } from './context.js';
+import { createInventoryLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
+import { StockService } from './services/stockService.js';
+
+/** Builds the inventory subgraph (stock per SKU per warehouse); index.ts decides where it listens. */
+export function createInventorySubgraph({ database, logger, readiness }: SubgraphDeps): SubgraphServer {
+  const services = { stock: new StockService(database.prisma) };
+  return createSubgraphServer<InventoryContext>({
+    name: 'inventory',
+    resolvers,
+    database,
+    logger,
+    readiness,
+    perRequest: () => ({ loaders: createInventoryLoaders(database.prisma), services }),
+  });
+}

@@ -1,0 +1,25 @@
+import type { PrismaClient } from '@shopgraph/kit';
+import type { InventoryLoaders } from '../loaders.js';
+import type { StockModel } from '../models.js';
+import { summariseStock } from './stockSummary.js';
+
+export interface StockReadContext {
+  loaders: InventoryLoaders;
+}
+
+/** Stock reads for storefronts. Unknown ids have no stock rows and so read as zero. */
+export class StockService {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async productStock(ctx: StockReadContext, productId: string): Promise<StockModel> {
+    return summariseStock(await ctx.loaders.levelsByProductId.load(productId));
+  }
+
+  async variantStock(ctx: StockReadContext, variantId: string): Promise<StockModel> {
+    return summariseStock(await ctx.loaders.levelsByVariantId.load(variantId));
+  }
+
+  warehouses() {
+    return this.prisma.warehouse.findMany({ orderBy: { code: 'asc' } });
+  }
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/** Ports of the contract in design.md; each can be moved with PORT or <NAME>_URL. */
+export const SERVICE_PORTS = {
+  gateway: 4000,
+  product: 4001,
+  inventory: 4002,
+  cart: 4003,
+  order: 4004,
+  recommendation: 4005,
+} as const;
+
+export type ServiceName = keyof typeof SERVICE_PORTS;
+export type SubgraphName = Exclude<ServiceName, 'gateway'>;
+export const SUBGRAPH_NAMES: readonly SubgraphName[] = ['product', 'inventory', 'cart', 'order', 'recommendation'];
+
+export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/shopgraph';
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(z.url().optional())
+  .optional();
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: optionalUrl,
+  OPENSEARCH_URL: optionalUrl,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface ServiceConfig {
+  service: ServiceName;
+  port: number;
+  host: string;
+  databaseUrl: string;
+  databasePoolSize: number;
+  redisUrl: string | undefined;
+  openSearchUrl: string | undefined;
+  logLevel: string;
+}
+
+/** Reads and validates the environment once at boot; a bad value stops the process with its name. */
+export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration for ${service}: ${details}`);
+  }
+  const e = parsed.data;
+  return {
+    service,
+    port: e.PORT ?? SERVICE_PORTS[service],
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    openSearchUrl: e.OPENSEARCH_URL,
+    logLevel: e.LOG_LEVEL,
+  };
+}

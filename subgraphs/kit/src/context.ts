@@ -1,0 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from './logger.js';
+
+/** What every subgraph's per-request context starts with. */
+export interface RequestContext {
+  requestId: string;
+  logger: Logger;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+/** The gateway's request id when it sent one, so one id follows a request through every hop. */
+export function requestIdOf(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+export function createRequestContext(req: IncomingMessage, logger: Logger): RequestContext {
+  const requestId = requestIdOf(req);
+  return { requestId, logger: logger.child({ requestId }) };
+}

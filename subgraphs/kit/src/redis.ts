@@ -1,0 +1,29 @@
+import { Redis } from 'ioredis';
+import type { Logger } from './logger.js';
+
+export type { Redis };
+
+/**
+ * A Redis client when REDIS_URL is set. Commands fail fast while Redis is down
+ * (no offline queue) so callers fall back instead of piling up requests.
+ */
+export function createRedis(url: string, logger?: Logger): Redis {
+  const redis = new Redis(url, {
+    lazyConnect: false,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    commandTimeout: 500,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (!down) logger?.warn({ err: err.message }, 'redis unavailable');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger?.info('redis reconnected');
+    down = false;
+  });
+  return redis;
+}

@@ -1,0 +1,74 @@
+import { loadServiceConfig, type SubgraphName } from './config.js';
+import { createDatabase, type Database } from './database.js';
+import { createLogger, type Logger } from './logger.js';
+import type { ReadinessCheck } from './readiness.js';
+import { createRedis, type Redis } from './redis.js';
+import type { SubgraphServer } from './subgraphServer.js';
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/**
+ * Shared `index.ts` tail: stop cleanly on SIGINT/SIGTERM (finish in-flight requests,
+ * close pools), and give up after a grace period rather than hang.
+ */
+export function stopOnSignals(service: Stoppable, logger: Logger, graceMs = 10_000): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown grace period over, exiting');
+      process.exit(1);
+    }, graceMs);
+    timer.unref();
+    service.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** What every subgraph's factory is handed at boot. */
+export interface SubgraphDeps {
+  database: Database;
+  logger: Logger;
+  redis?: Redis;
+  /** Checks of optional dependencies (Redis when configured). */
+  readiness?: ReadinessCheck[];
+}
+
+/**
+ * The whole of a subgraph's `index.ts`: read config, connect Postgres (and Redis when
+ * configured), build the server with the factory, listen, and stop cleanly on signals.
+ */
+export async function startSubgraphProcess(
+  name: SubgraphName,
+  factory: (deps: SubgraphDeps) => SubgraphServer,
+): Promise<SubgraphServer> {
+  const config = loadServiceConfig(name);
+  const logger = createLogger(name, config.logLevel);
+  const database = createDatabase({ url: config.databaseUrl, poolSize: config.databasePoolSize, logger });
+  const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined;
+  const readiness: ReadinessCheck[] = redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : [];
+  const server = factory({ database, logger, readiness, ...(redis && { redis }) });
+  await server.listen(config.port, config.host);
+  stopOnSignals(
+    {
+      async stop() {
+        await server.stop();
+        await database.close();
+        redis?.disconnect();
+      },
+    },
+    logger,
+  );
+  return server;
+}

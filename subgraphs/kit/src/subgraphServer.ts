@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import type { SubgraphName } from './config.js';
+import { createRequestContext, type RequestContext } from './context.js';
+import type { Database } from './database.js';
+import { formatGraphQLError } from './errors.js';
+import { apolloHandler } from './http/apolloHandler.js';
+import { createServiceHttpServer, type ServiceHttpServer } from './http/serviceHttpServer.js';
+import type { Logger } from './logger.js';
+import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
+import { metricsPlugin } from './metricsPlugin.js';
+import { SCHEMA_DIR } from './paths.js';
+import type { ReadinessCheck } from './readiness.js';
+
+/** The SDL of a subgraph, read from schema/<name>.graphql (schema first). */
+export function loadSubgraphTypeDefs(name: SubgraphName) {
+  return parse(readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), 'utf8'));
+}
+
+export interface SubgraphServerOptions<TContext extends RequestContext> {
+  name: SubgraphName;
+  // Codegen's resolver types are stricter than @apollo/subgraph's map; both describe the same object.
+  resolvers: object;
+  database: Database;
+  logger: Logger;
+  /** What a request adds to the base context: fresh loaders, the boot-time services. */
+  perRequest: (req: IncomingMessage) => Omit<TContext, keyof RequestContext>;
+  /** Checks beyond Postgres (which every subgraph needs and gets by default). */
+  readiness?: readonly ReadinessCheck[];
+  /** Called after the HTTP server closed, to release pools and clients. */
+  onStop?: () => Promise<void>;
+}
+
+export interface SubgraphServer {
+  name: SubgraphName;
+  apollo: ApolloServer<RequestContext>;
+  http: ServiceHttpServer;
+  metrics: ServiceMetrics;
+  /** Starts Apollo and listens; port 0 picks a free port (tests). */
+  listen(port: number, host?: string): Promise<{ port: number; url: string }>;
+  stop(): Promise<void>;
+}
+
+export function createSubgraphServer<TContext extends RequestContext>(options: SubgraphServerOptions<TContext>): SubgraphServer {
+  const { name, logger } = options;
+  const metrics = createServiceMetrics(name);
+  const schema = buildSubgraphSchema([
+    { typeDefs: loadSubgraphTypeDefs(name), resolvers: options.resolvers as GraphQLResolverMap<unknown> },
+  ]);
+  const apollo = new ApolloServer<TContext>({
+    schema,
+    formatError: formatGraphQLError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<TContext>(metrics)],
+    logger,
+  });
+  const http = createServiceHttpServer({
+    service: name,
+    logger,
+    metrics,
+    readiness: [{ name: 'postgres', check: () => options.database.ping() }, ...(options.readiness ?? [])],
+    routes: {
+      '/graphql': apolloHandler(apollo, async (req) => ({ ...createRequestContext(req, logger), ...options.perRequest(req) }) as TContext),
+    },
+  });
+  let started = false;
+  return {
+    name,
+    apollo: apollo as unknown as ApolloServer<RequestContext>,
+    http,
+    metrics,
+    async listen(port, host) {
+      if (!started) {
+        await apollo.start();
+        started = true;
+      }
+      const address = await http.listen(port, host);
+      logger.info({ url: `${address.url}/graphql` }, `${name} subgraph ready`);
+      return address;
+    },
+    async stop() {
+      await http.close();
+      if (started) await apollo.stop();
+      await options.onStop?.();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './testDatabase.js';
+export * from './graphqlClient.js';
+export * from './subgraphHarness.js';

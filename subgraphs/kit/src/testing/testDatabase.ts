@@ -1,0 +1,73 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { createDatabaseIfMissing, databaseExists, dropDatabase, withAdminClient, withDatabase } from '../database/admin.js';
+import { migrateDeploy } from '../database/migrate.js';
+import { REPO_ROOT } from '../paths.js';
+
+/** The PostgreSQL server tests run against: the machine's real one. */
+export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/** Products in the seeded test store: small enough to build in seconds, big enough to page through. */
+export const TEST_STORE_PRODUCTS = 60;
+export const TEST_STORE_SEED = 7;
+const TEST_DB_PREFIX = 'shopgraph_t_';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+/** Template name changes whenever migrations or the seed change, so a stale template is never reused. */
+export function templateDatabaseName(): string {
+  const hash = createHash('sha256');
+  const sources = [...filesUnder(path.join(REPO_ROOT, 'prisma', 'migrations')), ...filesUnder(path.join(REPO_ROOT, 'prisma', 'seed'))]
+    .filter((f) => !f.endsWith('.test.ts'))
+    .sort();
+  for (const file of sources) hash.update(path.relative(REPO_ROOT, file)).update(readFileSync(file));
+  hash.update(String(TEST_STORE_PRODUCTS)).update(String(TEST_STORE_SEED));
+  return `shopgraph_tpl_${hash.digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * Builds the migrated, seeded template once (vitest globalSetup). It is built under a
+ * temporary name and renamed when complete, so an interrupted build is never used.
+ */
+export async function ensureTemplateDatabase(): Promise<string> {
+  const template = templateDatabaseName();
+  await withAdminClient(TEST_SERVER_URL, async (c) => {
+    const { rows } = await c.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'shopgraph\\_t\\_%' OR (datname LIKE 'shopgraph\\_tpl\\_%' AND datname <> $1)`,
+      [template],
+    );
+    for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  });
+  if (await databaseExists(TEST_SERVER_URL, template)) return template;
+
+  const building = `${template}_build`;
+  await dropDatabase(TEST_SERVER_URL, building);
+  await createDatabaseIfMissing(TEST_SERVER_URL, building);
+  const url = withDatabase(TEST_SERVER_URL, building);
+  await migrateDeploy(url);
+  const { seedDemoStore } = await import('../../../../prisma/seed/seedDemoStore.js');
+  await seedDemoStore(url, { products: TEST_STORE_PRODUCTS, seed: TEST_STORE_SEED });
+  await withAdminClient(TEST_SERVER_URL, async (c) => {
+    await c.query(`ALTER DATABASE "${building}" RENAME TO "${template}"`);
+  });
+  return template;
+}
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** A private copy of the seeded template for one test file: tests never share rows. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `${TEST_DB_PREFIX}${randomBytes(6).toString('hex')}`;
+  await createDatabaseIfMissing(TEST_SERVER_URL, name, templateDatabaseName());
+  return { name, url: withDatabase(TEST_SERVER_URL, name), drop: () => dropDatabase(TEST_SERVER_URL, name) };
+}

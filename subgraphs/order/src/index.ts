@@ -1,0 +1,4 @@
+import { startSubgraphProcess } from '@shopgraph/kit';
+import { createOrderSubgraph } from './server.js';
+
+await startSubgraphProcess('order', createOrderSubgraph);

@@ -1,0 +1,39 @@
+import DataLoader from 'dataloader';
+import { isUuid, type PrismaClient } from '@shopgraph/kit';
+
+/** Key of a units-sold read: the window and the product. */
+export interface UnitsSoldKey {
+  days: number;
+  productId: string;
+}
+
+/** Statuses whose units never left (or came back to) the shop. */
+const NOT_SOLD = ['CANCELLED', 'REFUNDED'] as const;
+
+export function createOrderLoaders(prisma: PrismaClient, now: () => Date) {
+  return {
+    /** One grouped query per window size in a batch (a page usually asks one window). */
+    unitsSold: new DataLoader<UnitsSoldKey, number, string>(
+      async (keys) => {
+        const byDays = new Map<number, string[]>();
+        for (const { days, productId } of keys) {
+          if (isUuid(productId)) byDays.set(days, [...(byDays.get(days) ?? []), productId]);
+        }
+        const totals = new Map<string, number>();
+        for (const [days, productIds] of byDays) {
+          const since = new Date(now().getTime() - days * 86_400_000);
+          const rows = await prisma.orderLine.groupBy({
+            by: ['productId'],
+            where: { productId: { in: productIds }, order: { placedAt: { gte: since }, status: { notIn: [...NOT_SOLD] } } },
+            _sum: { quantity: true },
+          });
+          for (const row of rows) totals.set(`${days}:${row.productId}`, row._sum.quantity ?? 0);
+        }
+        return keys.map((k) => totals.get(`${k.days}:${k.productId}`) ?? 0);
+      },
+      { cacheKeyFn: (k) => `${k.days}:${k.productId}` },
+    ),
+  };
+}
+
+export type OrderLoaders = ReturnType<typeof createOrderLoaders>;

@@ -1,0 +1,4 @@
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { Product } from './Product.js';
+
+export const resolvers: Resolvers = { Product };

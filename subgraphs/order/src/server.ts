@@ -1,0 +1,19 @@
+import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
+import type { OrderContext } from './context.js';
+import { createOrderLoaders } from './loaders.js';
+import { resolvers } from './resolvers/index.js';
+import { SalesService } from './services/salesService.js';
+
+/** Builds the order subgraph; index.ts decides where it listens. */
+export function createOrderSubgraph({ database, logger, readiness }: SubgraphDeps): SubgraphServer {
+  const services = { sales: new SalesService() };
+  const now = () => new Date();
+  return createSubgraphServer<OrderContext>({
+    name: 'order',
+    resolvers,
+    database,
+    logger,
+    readiness,
+    perRequest: () => ({ loaders: createOrderLoaders(database.prisma, now), services }),
+  });
+}

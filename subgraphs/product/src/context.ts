@@ -1,0 +1,13 @@
+import type { RequestContext } from '@shopgraph/kit';
+import type { CatalogLoaders } from './loaders.js';
+import type { CatalogService } from './services/catalogService.js';
+
+export interface ProductServices {
+  catalog: CatalogService;
+}
+
+/** Per request: fresh loaders (batching never leaks between callers) and the boot-time services. */
+export interface ProductContext extends RequestContext {
+  loaders: CatalogLoaders;
+  services: ProductServices;
+}

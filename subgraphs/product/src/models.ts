@@ -1,0 +1,10 @@
+import type { Prisma } from '@shopgraph/kit';
+import type { Connection } from '@shopgraph/kit';
+
+/** Backing types the resolvers receive as parents (codegen mappers). */
+export type ProductModel = Prisma.ProductGetPayload<object>;
+export type VariantModel = Prisma.ProductVariantGetPayload<object>;
+export type CategoryModel = Prisma.CategoryGetPayload<object>;
+export type BrandModel = Prisma.BrandGetPayload<object>;
+export type ImageModel = Prisma.ProductImageGetPayload<object>;
+export type ProductConnectionModel = Connection<ProductModel>;

@@ -1,0 +1,14 @@
+import { money } from '@shopgraph/kit';
+import type { ProductResolvers } from '../generated/resolvers-types.js';
+import type { ProductModel } from '../models.js';
+import { jsonPairs } from './jsonPairs.js';
+
+export const Product: ProductResolvers = {
+  __resolveReference: (ref, ctx) => ctx.loaders.productById.load(ref.id),
+  brand: async (p, _, ctx) => (await ctx.loaders.brandById.load(p.brandId))!,
+  category: async (p, _, ctx) => (await ctx.loaders.categoryById.load(p.categoryId))!,
+  attributes: (p) => jsonPairs(p.attributes).map(([name, value]) => ({ name, value })),
+  variants: (p, _, ctx) => ctx.loaders.variantsByProductId.load(p.id),
+  images: (p, _, ctx) => ctx.loaders.imagesByProductId.load(p.id),
+  priceRange: (p: ProductModel) => ({ min: money(p.minPrice, p.currency), max: money(p.maxPrice, p.currency) }),
+};

@@ -1,0 +1,15 @@
+import { scalarResolvers } from '@shopgraph/kit';
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { Category } from './Category.js';
+import { Product } from './Product.js';
+import { ProductVariant } from './ProductVariant.js';
+import { Query } from './Query.js';
+
+export const resolvers: Resolvers = {
+  DateTime: scalarResolvers.DateTime,
+  Decimal: scalarResolvers.Decimal,
+  Query,
+  Product,
+  ProductVariant,
+  Category,
+};

@@ -1,0 +1,4 @@
+import { startSubgraphProcess } from '@shopgraph/kit';
+import { createRecommendationSubgraph } from './server.js';
+
+await startSubgraphProcess('recommendation', createRecommendationSubgraph);

@@ -1,0 +1,4 @@
+export interface TrendingProductModel {
+  productId: string;
+  score: number;
+}

@@ -1,0 +1,5 @@
+import type { TrendingProductResolvers } from '../generated/resolvers-types.js';
+
+export const TrendingProduct: TrendingProductResolvers = {
+  product: (t) => ({ id: t.productId }),
+};
