@@ -1,8 +1,8 @@
 // Usage: tsx prisma/seed/cli.ts [--products N] [--seed S]
 // DATABASE_URL defaults to the local dev database.
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
-import { MAX_PRODUCTS, seedDemoStore, type SeedProgress, type SeedSummary } from './seedDemoStore.js';
+import { progressReporter } from './progressReporter.js';
+import { MAX_PRODUCTS, seedDemoStore, type SeedSummary } from './seedDemoStore.js';
 
 const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/shopgraph';
 const USAGE = 'Usage: tsx prisma/seed/cli.ts [--products N] [--seed S]';
@@ -33,45 +33,6 @@ function parseOptions(argv: string[]): { products: number; seed: number } {
     throw new Error(`--seed must be a non-negative integer, got "${values.seed}"`);
   }
   return { products, seed };
-}
-
-/** Progress bars on a terminal; one line per finished phase otherwise (CI logs, pipes). */
-function progressReporter(): { onProgress: (p: SeedProgress) => void; stop: () => void } {
-  if (process.stderr.isTTY) {
-    const multibar = new cliProgress.MultiBar(
-      {
-        format: ' {phase} [{bar}] {value}/{total} | {duration_formatted}',
-        hideCursor: true,
-        clearOnComplete: false,
-        stream: process.stderr,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    const bars = new Map<string, cliProgress.SingleBar>();
-    return {
-      onProgress: ({ phase, done, total }) => {
-        const label = phase.padEnd(14);
-        const bar = bars.get(phase) ?? multibar.create(total, 0, { phase: label });
-        bars.set(phase, bar);
-        bar.setTotal(total);
-        bar.update(done, { phase: label });
-      },
-      stop: () => multibar.stop(),
-    };
-  }
-  const startedAt = new Map<string, number>();
-  const finished = new Set<string>();
-  return {
-    onProgress: ({ phase, done, total }) => {
-      if (!startedAt.has(phase)) startedAt.set(phase, performance.now());
-      if (done >= total && !finished.has(phase)) {
-        finished.add(phase);
-        const seconds = (performance.now() - startedAt.get(phase)!) / 1000;
-        console.error(`${phase}: ${done}/${total} (${seconds.toFixed(1)}s)`);
-      }
-    },
-    stop: () => undefined,
-  };
 }
 
 function printSummary(summary: SeedSummary): void {

@@ -32,8 +32,10 @@ export function stopOnSignals(service: Stoppable, logger: Logger, graceMs = 10_0
       },
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  // Started by the launcher with an IPC channel: when the launcher dies, so do we.
+  if (process.send) process.on('disconnect', () => stop('launcher gone'));
 }
 
 /** What every subgraph's factory is handed at boot. */
