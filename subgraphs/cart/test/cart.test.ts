@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postGraphQL, startTestSubgraph, type RunningSubgraph } from '@shopgraph/kit/testing';
+import { createCartSubgraph } from '../src/server.js';
+
+let running: RunningSubgraph;
+const gql = (query: string, variables?: Record<string, unknown>) => postGraphQL(running.url, query, variables);
+const sql = <T>(query: string, ...values: unknown[]) => running.database.prisma.$queryRawUnsafe<T[]>(query, ...values);
+const CART = `query($token: ID!) { cart(token: $token) { id currency totalQuantity expiresAt items { quantity unitPriceAtAdd { amount currency } variant { id } } } }`;
+
+beforeAll(async () => {
+  running = await startTestSubgraph(createCartSubgraph);
+});
+afterAll(async () => {
+  await running?.stop();
+});
+
+async function insertCart(token: string, expiresInHours: number): Promise<{ cartId: string; variants: string[] }> {
+  const [cart] = await sql<{ id: string }>(
+    `INSERT INTO cart.cart (token, currency, expires_at) VALUES ($1, 'USD', now() + make_interval(hours => $2::int)) RETURNING id::text`,
+    token,
+    expiresInHours,
+  );
+  const variants = await sql<{ id: string; product_id: string; sku: string }>(
+    `SELECT id::text, product_id::text, sku FROM catalog.product_variant ORDER BY sku LIMIT 2`,
+  );
+  for (const [i, v] of variants.entries()) {
+    await sql(
+      `INSERT INTO cart.cart_item (cart_id, product_id, variant_id, sku, quantity, unit_price_at_add, added_at)
+       VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6::numeric, now() + make_interval(secs => $7::int))`,
+      cart!.id, v.product_id, v.id, v.sku, i + 2, i === 0 ? '19.90' : '5.05', i,
+    );
+  }
+  return { cartId: cart!.id, variants: variants.map((v) => v.id) };
+}
+
+describe('cart by token', () => {
+  it('reads a cart with its items in the order they were added and exact prices', async () => {
+    const token = randomUUID();
+    const { cartId, variants } = await insertCart(token, 24);
+    const res = await gql(CART, { token });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.cart).toMatchObject({ id: cartId, currency: 'USD', totalQuantity: 5 });
+    expect(res.data!.cart.items).toEqual([
+      { quantity: 2, unitPriceAtAdd: { amount: '19.90', currency: 'USD' }, variant: { id: variants[0] } },
+      { quantity: 3, unitPriceAtAdd: { amount: '5.05', currency: 'USD' }, variant: { id: variants[1] } },
+    ]);
+  });
+
+  it('treats an expired or unknown cart as not found, without echoing the token', async () => {
+    const token = randomUUID();
+    await insertCart(token, -1);
+    for (const t of [token, randomUUID()]) {
+      const res = await gql(CART, { token: t });
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'token' });
+      expect(res.errors?.[0]?.message).not.toContain(t);
+    }
+  });
+
+  it('refuses an empty or oversized token before any SQL', async () => {
+    for (const token of ['', ' ', 'x'.repeat(201)]) {
+      running.database.queries.reset();
+      const res = await gql(CART, { token });
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'token' });
+      expect(running.database.queries.count).toBe(0);
+    }
+  });
+});
