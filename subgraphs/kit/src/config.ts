@@ -33,6 +33,9 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** Every environment variable a service reads (docker-compose is checked against this). */
+export const SERVICE_ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
 export interface ServiceConfig {
   service: ServiceName;
   port: number;

@@ -1,0 +1,44 @@
+export interface ExampleOperation {
+  name: string;
+  query: string;
+  variables?: string;
+}
+
+/** Ready-made tabs in the playground: what a storefront asks first. */
+export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
+  {
+    name: 'Browse products with stock (product + inventory)',
+    query: `query Browse($after: String) {
+  products(first: 5, after: $after, sort: PRICE_ASC, filter: { inStock: true }) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { name brand { name } priceRange { min { amount currency } } stock { available } } }
+  }
+}`,
+  },
+  {
+    name: 'Category tree',
+    query: `query Categories {
+  categories { name path children { name path children { name path } } }
+}`,
+  },
+  {
+    name: 'Product page (four subgraphs)',
+    query: `query ProductPage($slug: String) {
+  product(slug: $slug) {
+    name description
+    category { name ancestors { name } }
+    variants { sku name price { amount currency } stock { available inStock } }
+    stock { available warehouses { warehouse { code } available lowStock } }
+    unitsSold(days: 30)
+  }
+}`,
+    variables: '{ "slug": null }',
+  },
+  {
+    name: 'Trending',
+    query: `query Trending {
+  trending(first: 5) { score product { name priceRange { min { amount currency } } } }
+}`,
+  },
+];
