@@ -3,6 +3,7 @@
 // subgraphs and the gateway as child processes; Ctrl-C stops everything in reverse order.
 import path from 'node:path';
 import { REPO_ROOT, SERVICE_PORTS, SUBGRAPH_NAMES, withDatabase } from '@shopgraph/kit';
+import { subgraphUrlVariable } from '../gatewayConfig.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embeddedPostgres.js';
 import { prepareDatabase } from './prepareDatabase.js';
 import { spawnService, waitUntilHealthy, type ServiceProcess } from './serviceProcess.js';
@@ -14,7 +15,10 @@ const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 const dataDir = process.env.SHOPGRAPH_DATA_DIR ?? path.join(REPO_ROOT, '.data');
 const embeddedPort = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
 const seedProducts = Number(process.env.SEED_PRODUCTS ?? 2000);
-const gatewayPort = Number(process.env.PORT ?? SERVICE_PORTS.gateway);
+// Moves every service port by the same amount, so a second stack (or a test) can run beside one.
+const portOffset = Number(process.env.SHOPGRAPH_PORT_OFFSET ?? 0);
+const portOf = (name: keyof typeof SERVICE_PORTS) => SERVICE_PORTS[name] + portOffset;
+const gatewayPort = portOf('gateway');
 
 let embedded: EmbeddedPostgresHandle | undefined;
 const services: ServiceProcess[] = [];
@@ -47,10 +51,13 @@ async function main(): Promise<void> {
   say(`database ready${seeded ? ' and seeded' : ''} (${elapsed()})`);
 
   const baseEnv = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
-  const subgraphs = SUBGRAPH_NAMES.map((name) => spawnService(name, { ...baseEnv, PORT: String(SERVICE_PORTS[name]) }, console.log));
+  const subgraphUrls = Object.fromEntries(
+    SUBGRAPH_NAMES.map((name) => [subgraphUrlVariable(name), `http://127.0.0.1:${portOf(name)}/graphql`]),
+  );
+  const subgraphs = SUBGRAPH_NAMES.map((name) => spawnService(name, { ...baseEnv, PORT: String(portOf(name)) }, console.log));
   services.push(...subgraphs);
   await Promise.all(subgraphs.map((s) => waitUntilHealthy(s)));
-  const gateway = spawnService('gateway', { ...baseEnv, PORT: String(gatewayPort) }, console.log);
+  const gateway = spawnService('gateway', { ...baseEnv, ...subgraphUrls, PORT: String(gatewayPort) }, console.log);
   services.push(gateway);
   await waitUntilHealthy(gateway);
 
