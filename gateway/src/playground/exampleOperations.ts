@@ -12,7 +12,7 @@ export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
   products(first: 5, after: $after, sort: PRICE_ASC, filter: { inStock: true }) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { name brand { name } priceRange { min { amount currency } } stock { available } } }
+    edges { node { name slug brand { name } priceRange { min { amount currency } } stock { available } } }
   }
 }`,
   },
@@ -33,7 +33,8 @@ export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
     unitsSold(days: 30)
   }
 }`,
-    variables: '{ "slug": null }',
+    // A slug from the Browse tab goes here; an unknown one answers NOT_FOUND with the field.
+    variables: '{ "slug": "paste-a-slug-from-the-browse-tab" }',
   },
   {
     name: 'Trending',

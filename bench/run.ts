@@ -1,0 +1,141 @@
+// `npm run bench`: starts the five subgraphs and the gateway as processes on a seeded
+// benchmark database, loads each scenario with autocannon, and writes bench/results/.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { DEFAULT_DATABASE_URL, REPO_ROOT, SERVICE_PORTS, SUBGRAPH_NAMES, databaseNameOf, withDatabase } from '@shopgraph/kit';
+import { subgraphUrlVariable } from '../gateway/src/gatewayConfig.js';
+import { prepareDatabase } from '../gateway/src/launch/prepareDatabase.js';
+import { spawnService, waitUntilHealthy, type ServiceProcess } from '../gateway/src/launch/serviceProcess.js';
+import { SCENARIOS, type Scenario } from './scenarios.js';
+
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const PORT_OFFSET = 700;
+const databaseUrl = process.env.BENCH_DATABASE_URL ?? withDatabase(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, 'shopgraph_bench');
+
+interface Result {
+  scenario: string;
+  target: Scenario['target'];
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number; mean: number };
+  /** One client at a time: latency without queueing, the figure design.md's targets mean. */
+  unloadedLatencyMs: { p50: number; p99: number };
+  errors: number;
+  non2xx: number;
+  targetMs?: number;
+}
+
+async function firstActiveSlug(): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ slug: string }>(`SELECT slug FROM catalog.product WHERE status = 'ACTIVE' ORDER BY sku LIMIT 1`);
+    return rows[0]!.slug;
+  } finally {
+    await client.end();
+  }
+}
+
+function load(url: string, body: string | undefined, connections = CONNECTIONS, duration = DURATION_S): Promise<autocannon.Result> {
+  return autocannon({
+    url,
+    connections,
+    duration,
+    method: body ? 'POST' : 'GET',
+    headers: { 'content-type': 'application/json' },
+    ...(body && { body }),
+  });
+}
+
+async function main(): Promise<void> {
+  console.log(`bench database ${databaseNameOf(databaseUrl)}; ${DURATION_S} s per scenario, ${CONNECTIONS} connections`);
+  await prepareDatabase(databaseUrl, Number(process.env.BENCH_PRODUCTS ?? 2000), (l) => console.log(l));
+
+  const baseline = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"data":{"ok":true}}');
+  });
+  await new Promise<void>((r) => baseline.listen(0, '127.0.0.1', r));
+  const baselineUrl = `http://127.0.0.1:${(baseline.address() as AddressInfo).port}/`;
+
+  const env = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  const services: ServiceProcess[] = SUBGRAPH_NAMES.map((name) =>
+    spawnService(name, { ...env, PORT: String(SERVICE_PORTS[name] + PORT_OFFSET) }, () => undefined),
+  );
+  const urls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [subgraphUrlVariable(n), `http://127.0.0.1:${SERVICE_PORTS[n] + PORT_OFFSET}/graphql`]));
+  try {
+    await Promise.all(services.map((s) => waitUntilHealthy(s)));
+    const gateway = spawnService('gateway', { ...env, ...urls, PORT: String(SERVICE_PORTS.gateway + PORT_OFFSET) }, () => undefined);
+    services.push(gateway);
+    await waitUntilHealthy(gateway);
+
+    const slug = await firstActiveSlug();
+    const endpoints = {
+      baseline: baselineUrl,
+      product: `http://127.0.0.1:${SERVICE_PORTS.product + PORT_OFFSET}/graphql`,
+      gateway: `http://127.0.0.1:${SERVICE_PORTS.gateway + PORT_OFFSET}/graphql`,
+    };
+    const results: Result[] = [];
+    for (const scenario of SCENARIOS) {
+      const variables = scenario.query?.includes('$slug') ? { slug } : scenario.variables;
+      const body = scenario.query ? JSON.stringify({ query: scenario.query, variables }) : undefined;
+      // A short warm-up so the first figures do not include JIT and pool start-up.
+      await autocannon({ url: endpoints[scenario.target], connections: 4, duration: 1, method: body ? 'POST' : 'GET', headers: { 'content-type': 'application/json' }, ...(body && { body }) });
+      const r = await load(endpoints[scenario.target], body);
+      const single = await load(endpoints[scenario.target], body, 1, 3);
+      results.push({
+        scenario: scenario.name,
+        target: scenario.target,
+        requestsPerSecond: Math.round(r.requests.average),
+        latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, mean: Number(r.latency.mean.toFixed(2)) },
+        unloadedLatencyMs: { p50: single.latency.p50, p99: single.latency.p99 },
+        errors: r.errors + single.errors,
+        non2xx: r.non2xx + single.non2xx,
+        ...(scenario.target_ms !== undefined && { targetMs: scenario.target_ms }),
+      });
+      console.log(
+        `${scenario.name}: ${Math.round(r.requests.average)} req/s (p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms); one client p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms`,
+      );
+    }
+    writeReport(results);
+  } finally {
+    for (const s of [...services].reverse()) await s.stop();
+    baseline.close();
+  }
+}
+
+function writeReport(results: Result[]): void {
+  const dir = path.join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const at = new Date().toISOString();
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  const run = { at, durationSeconds: DURATION_S, connections: CONNECTIONS, machine, results };
+  writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(run, null, 2)}\n`);
+  const base = results.find((r) => r.target === 'baseline')!;
+  const lines = [
+    `# Benchmark ${at}`,
+    '',
+    `${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}; load generator on the same machine; ${CONNECTIONS} connections, ${DURATION_S} s per scenario.`,
+    'Subgraphs and gateway each run as their own process (as `npm start` runs them).',
+    '',
+    `| scenario | req/s (${CONNECTIONS} conn.) | % of baseline req/s | p50 ms | p99 ms | one client p50 ms | one client p99 ms | design target ms | errors |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...results.map(
+      (r) =>
+        `| ${r.scenario} | ${r.requestsPerSecond} | ${((100 * r.requestsPerSecond) / base.requestsPerSecond).toFixed(1)} % | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.unloadedLatencyMs.p50} | ${r.unloadedLatencyMs.p99} | ${r.targetMs ?? ''} | ${r.errors + r.non2xx} |`,
+    ),
+    '',
+  ];
+  writeFileSync(path.join(dir, 'latest.md'), lines.join('\n'));
+  console.log(`\nwrote bench/results/latest.md and latest.json`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
