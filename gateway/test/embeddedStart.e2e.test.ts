@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, SERVICE_PORTS } from '@shopgraph/kit';
 import { postGraphQL } from '@shopgraph/kit/testing';
+import { processAlive } from '../src/launch/embeddedPostgres.js';
 
 /**
  * `npm start` as a user runs it: embedded PostgreSQL in a fresh data directory, migrate,
@@ -18,15 +19,6 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'shopgraph-start-'));
 // As root, PostgreSQL runs as the "postgres" user, which must be able to enter the directory.
 chmodSync(dataDir, 0o755);
 let launcher: ChildProcess | undefined;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function startLauncher(): Promise<{ output: string[] }> {
   const output: string[] = [];

@@ -13,7 +13,7 @@ export interface EmbeddedPostgresOptions {
   log?: (line: string) => void;
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL, startTestSubgraph, type RunningSubgraph } from '@shopgraph/kit/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestSubgraph } from '@shopgraph/kit/testing';
 import { createCartSubgraph } from '../src/server.js';
 
-let running: RunningSubgraph;
-const gql = (query: string, variables?: Record<string, unknown>) => postGraphQL(running.url, query, variables);
-const sql = <T>(query: string, ...values: unknown[]) => running.database.prisma.$queryRawUnsafe<T[]>(query, ...values);
-const CART = `query($token: ID!) { cart(token: $token) { id currency totalQuantity expiresAt items { quantity unitPriceAtAdd { amount currency } variant { id } } } }`;
+const subgraph = useTestSubgraph(createCartSubgraph);
+const { gql, sql } = subgraph;
 
-beforeAll(async () => {
-  running = await startTestSubgraph(createCartSubgraph);
-});
-afterAll(async () => {
-  await running?.stop();
-});
+const CART = `query($token: ID!) { cart(token: $token) { id currency totalQuantity expiresAt items { quantity unitPriceAtAdd { amount currency } variant { id } } } }`;
 
 async function insertCart(token: string, expiresInHours: number): Promise<{ cartId: string; variants: string[] }> {
   const [cart] = await sql<{ id: string }>(
@@ -59,10 +52,10 @@ describe('cart by token', () => {
 
   it('refuses an empty or oversized token before any SQL', async () => {
     for (const token of ['', ' ', 'x'.repeat(201)]) {
-      running.database.queries.reset();
+      subgraph.database.queries.reset();
       const res = await gql(CART, { token });
       expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'token' });
-      expect(running.database.queries.count).toBe(0);
+      expect(subgraph.database.queries.count).toBe(0);
     }
   });
 });

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL, startTestSubgraph, type RunningSubgraph } from '@shopgraph/kit/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestSubgraph } from '@shopgraph/kit/testing';
 import { createInventorySubgraph } from '../src/server.js';
 
-let running: RunningSubgraph;
-const gql = (query: string, variables?: Record<string, unknown>) => postGraphQL(running.url, query, variables);
-const sql = <T>(query: string, ...values: unknown[]) => running.database.prisma.$queryRawUnsafe<T[]>(query, ...values);
-
-beforeAll(async () => {
-  running = await startTestSubgraph(createInventorySubgraph);
-});
-afterAll(async () => {
-  await running?.stop();
-});
+const subgraph = useTestSubgraph(createInventorySubgraph);
+const { gql, sql } = subgraph;
 
 const PRODUCT_STOCK = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id stock { onHand reserved available inStock warehouses { warehouse { code } onHand reserved available lowStock } } } } }`;
 
@@ -21,14 +13,14 @@ describe('stock through entity references', () => {
       `SELECT i.product_id::text AS id, sum(l.on_hand)::int AS on_hand, sum(l.reserved)::int AS reserved
        FROM inventory.inventory_item i JOIN inventory.stock_level l ON l.sku = i.sku GROUP BY i.product_id ORDER BY i.product_id LIMIT 12`,
     );
-    running.database.queries.reset();
+    subgraph.database.queries.reset();
     const res = await gql(PRODUCT_STOCK, { r: products.map((p) => ({ __typename: 'Product', id: p.id })) });
     expect(res.errors).toBeUndefined();
     expect(res.data!._entities.map((e: any) => [e.id, e.stock.onHand, e.stock.reserved, e.stock.available])).toEqual(
       products.map((p) => [p.id, p.on_hand, p.reserved, p.on_hand - p.reserved]),
     );
     // Twelve representations: one statement for their stock levels, one for the warehouses named in the breakdown.
-    expect(running.database.queries.count).toBe(2);
+    expect(subgraph.database.queries.count).toBe(2);
   });
 
   it('counts reservations, flags low stock per warehouse and treats a sold-out SKU as out of stock', async () => {
@@ -57,10 +49,10 @@ describe('stock through entity references', () => {
   });
 
   it('reads unknown and malformed ids as no stock without touching SQL for the malformed one', async () => {
-    running.database.queries.reset();
+    subgraph.database.queries.reset();
     const res = await gql(PRODUCT_STOCK, { r: [{ __typename: 'Product', id: 'not-a-uuid' }] });
     expect(res.data!._entities[0].stock).toEqual({ onHand: 0, reserved: 0, available: 0, inStock: false, warehouses: [] });
-    expect(running.database.queries.count).toBe(0);
+    expect(subgraph.database.queries.count).toBe(0);
   });
 
   it('lists the warehouses', async () => {

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL, startTestSubgraph, type RunningSubgraph } from '@shopgraph/kit/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestSubgraph } from '@shopgraph/kit/testing';
 import { createOrderSubgraph } from '../src/server.js';
 
-let running: RunningSubgraph;
-const gql = (query: string, variables?: Record<string, unknown>) => postGraphQL(running.url, query, variables);
-const sql = <T>(query: string, ...values: unknown[]) => running.database.prisma.$queryRawUnsafe<T[]>(query, ...values);
-
-beforeAll(async () => {
-  running = await startTestSubgraph(createOrderSubgraph);
-});
-afterAll(async () => {
-  await running?.stop();
-});
+const subgraph = useTestSubgraph(createOrderSubgraph);
+const { gql, sql } = subgraph;
 
 const UNITS = `query($r: [_Any!]!, $days: Int!) { _entities(representations: $r) { ... on Product { id unitsSold(days: $days) } } }`;
 
@@ -21,11 +13,11 @@ describe('Product.unitsSold', () => {
       `SELECT l.product_id::text AS id, sum(l.quantity) FILTER (WHERE o.status NOT IN ('CANCELLED', 'REFUNDED') AND o.placed_at >= now() - interval '7 days')::int AS units
        FROM ordering.order_line l JOIN ordering."order" o ON o.id = l.order_id GROUP BY l.product_id ORDER BY l.product_id LIMIT 15`,
     );
-    running.database.queries.reset();
+    subgraph.database.queries.reset();
     const res = await gql(UNITS, { r: expected.map((p) => ({ __typename: 'Product', id: p.id })), days: 7 });
     expect(res.errors).toBeUndefined();
     expect(res.data!._entities.map((e: any) => [e.id, e.unitsSold])).toEqual(expected.map((p) => [p.id, p.units ?? 0]));
-    expect(running.database.queries.count).toBe(1);
+    expect(subgraph.database.queries.count).toBe(1);
   });
 
   it('stops counting an order once it is cancelled', async () => {

@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL, startTestSubgraph, type RunningSubgraph } from '@shopgraph/kit/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestSubgraph } from '@shopgraph/kit/testing';
 import { createProductSubgraph } from '../src/server.js';
 
-let running: RunningSubgraph;
-const gql = (query: string, variables?: Record<string, unknown>) => postGraphQL(running.url, query, variables);
-const one = async <T>(query: string, ...values: unknown[]): Promise<T> => (await sql<T>(query, ...values))[0]!;
-const sql = <T>(query: string, ...values: unknown[]) => running.database.prisma.$queryRawUnsafe<T[]>(query, ...values);
-
-beforeAll(async () => {
-  running = await startTestSubgraph(createProductSubgraph);
-});
-afterAll(async () => {
-  await running?.stop();
-});
+const subgraph = useTestSubgraph(createProductSubgraph);
+const { gql, sql, one } = subgraph;
 
 const PAGE = `query Page($first: Int, $after: String, $sort: ProductSort, $filter: ProductFilter) {
   products(first: $first, after: $after, sort: $sort, filter: $filter) {
@@ -110,12 +101,12 @@ describe('bad input is refused with a code and the field, before any SQL', () =>
     ['inverted price range', { filter: { priceMin: '50', priceMax: '10' } }, 'BAD_USER_INPUT', 'filter.priceMax'],
   ];
   it.each(cases)('%s', async (_name, variables, code, field) => {
-    running.database.queries.reset();
+    subgraph.database.queries.reset();
     const res = await gql(PAGE, variables);
     expect(res.data).toBeNull();
     expect(res.errors?.[0]?.extensions).toMatchObject({ code, field });
     // Validation happens before the listing query: at most the lookup of a named category.
-    expect(running.database.queries.count).toBeLessThanOrEqual(1);
+    expect(subgraph.database.queries.count).toBeLessThanOrEqual(1);
   });
 
   it('product by unknown id is NOT_FOUND, by a non-id is BAD_USER_INPUT, by both id and slug is BAD_USER_INPUT', async () => {
@@ -176,7 +167,7 @@ describe('product page and category tree', () => {
 describe('federation entity references', () => {
   it('resolves N products with their variants, brands and categories in one query per type', async () => {
     const ids = (await sql<{ id: string }>(`SELECT id::text FROM catalog.product ORDER BY sku LIMIT 25`)).map((r) => r.id);
-    running.database.queries.reset();
+    subgraph.database.queries.reset();
     const res = await gql(
       `query($representations: [_Any!]!) { _entities(representations: $representations) {
         ... on Product { id name brand { name } category { name } variants { sku price { amount } } } } }`,
@@ -186,7 +177,7 @@ describe('federation entity references', () => {
     expect(res.data!._entities.slice(0, 25).map((e: { id: string }) => e.id)).toEqual(ids);
     expect(res.data!._entities[25]).toBeNull();
     // products, brands, categories, variants: one batched statement each.
-    expect(running.database.queries.count).toBe(4);
+    expect(subgraph.database.queries.count).toBe(4);
   });
 
   it('resolves variant references', async () => {

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL, startTestSubgraph, type RunningSubgraph } from '@shopgraph/kit/testing';
+import { describe, expect, it } from 'vitest';
+import { useTestSubgraph } from '@shopgraph/kit/testing';
 import { createRecommendationSubgraph } from '../src/server.js';
 
-let running: RunningSubgraph;
-const gql = (query: string, variables?: Record<string, unknown>) => postGraphQL(running.url, query, variables);
-const sql = <T>(query: string, ...values: unknown[]) => running.database.prisma.$queryRawUnsafe<T[]>(query, ...values);
-
-beforeAll(async () => {
-  running = await startTestSubgraph(createRecommendationSubgraph);
-});
-afterAll(async () => {
-  await running?.stop();
-});
+const subgraph = useTestSubgraph(createRecommendationSubgraph);
+const { gql, sql } = subgraph;
 
 describe('trending', () => {
   it('ranks by time-decayed activity, recomputed here independently from the raw signals', async () => {
