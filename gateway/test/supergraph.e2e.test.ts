@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, createLogger, SUBGRAPH_NAMES, type Database, type SubgraphDeps, type SubgraphName, type SubgraphServer } from '@shopgraph/kit';
+import { createDatabase, createLogger, createSubgraphDeps, SUBGRAPH_NAMES, type Database, type SubgraphDeps, type SubgraphName, type SubgraphServer } from '@shopgraph/kit';
 import { createTestDatabase, postGraphQL, type TestDatabase } from '@shopgraph/kit/testing';
 import { createCartSubgraph } from '../../subgraphs/cart/src/server.js';
 import { createInventorySubgraph } from '../../subgraphs/inventory/src/server.js';
@@ -24,6 +24,7 @@ const factories: Record<SubgraphName, (deps: SubgraphDeps) => SubgraphServer> = 
 let testDb: TestDatabase;
 const databases = {} as Record<SubgraphName, Database>;
 const subgraphs: SubgraphServer[] = [];
+const allDeps: SubgraphDeps[] = [];
 let gateway: GatewayServer;
 let gatewayUrl: string;
 const subgraphRequests: Record<string, number> = {};
@@ -38,7 +39,9 @@ beforeAll(async () => {
   const urls = {} as Record<SubgraphName, string>;
   for (const name of SUBGRAPH_NAMES) {
     databases[name] = createDatabase({ url: testDb.url, poolSize: 3, logger });
-    const server = factories[name]({ database: databases[name], logger, readiness: [] });
+    const deps = createSubgraphDeps(name, { database: databases[name], logger });
+    allDeps.push(deps);
+    const server = factories[name](deps);
     // Count every HTTP request a subgraph receives, to assert the gateway's fetch plan.
     server.http.server.on('request', (req) => {
       if (req.url?.startsWith('/graphql')) subgraphRequests[name] = (subgraphRequests[name] ?? 0) + 1;
@@ -53,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.stop();
   for (const s of subgraphs) await s.stop();
+  for (const deps of allDeps) await deps.caches.close();
   for (const db of Object.values(databases)) await db.close();
   await testDb?.drop();
 });

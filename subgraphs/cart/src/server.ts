@@ -5,7 +5,7 @@ import { resolvers } from './resolvers/index.js';
 import { CartService } from './services/cartService.js';
 
 /** Builds the cart subgraph; index.ts decides where it listens. */
-export function createCartSubgraph({ database, logger, readiness }: SubgraphDeps): SubgraphServer {
+export function createCartSubgraph({ database, logger, readiness, metrics }: SubgraphDeps): SubgraphServer {
   const services = { cart: new CartService(database.prisma) };
   return createSubgraphServer<CartContext>({
     name: 'cart',
@@ -13,6 +13,7 @@ export function createCartSubgraph({ database, logger, readiness }: SubgraphDeps
     database,
     logger,
     readiness,
+    metrics,
     perRequest: () => ({ loaders: createCartLoaders(database.prisma), services }),
   });
 }

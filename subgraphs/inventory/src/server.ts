@@ -5,7 +5,7 @@ import { resolvers } from './resolvers/index.js';
 import { StockService } from './services/stockService.js';
 
 /** Builds the inventory subgraph (stock per SKU per warehouse); index.ts decides where it listens. */
-export function createInventorySubgraph({ database, logger, readiness }: SubgraphDeps): SubgraphServer {
+export function createInventorySubgraph({ database, logger, readiness, metrics }: SubgraphDeps): SubgraphServer {
   const services = { stock: new StockService(database.prisma) };
   return createSubgraphServer<InventoryContext>({
     name: 'inventory',
@@ -13,6 +13,7 @@ export function createInventorySubgraph({ database, logger, readiness }: Subgrap
     database,
     logger,
     readiness,
+    metrics,
     perRequest: () => ({ loaders: createInventoryLoaders(database.prisma), services }),
   });
 }

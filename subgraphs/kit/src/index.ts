@@ -19,3 +19,4 @@ export * from './serviceMain.js';
 export * from './loaders.js';
 export * from './database/admin.js';
 export * from './database/migrate.js';
+export * from './cache/index.js';

@@ -4,6 +4,8 @@ import { createLogger, type Logger } from './logger.js';
 import type { ReadinessCheck } from './readiness.js';
 import { createRedis, type Redis } from './redis.js';
 import type { SubgraphServer } from './subgraphServer.js';
+import { CacheLayers } from './cache/cacheLayers.js';
+import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -38,13 +40,33 @@ export function stopOnSignals(service: Stoppable, logger: Logger, graceMs = 10_0
   if (process.send) process.on('disconnect', () => stop('launcher gone'));
 }
 
-/** What every subgraph's factory is handed at boot. */
+/** What every subgraph's factory is handed at boot: long-lived clients, made once. */
 export interface SubgraphDeps {
   database: Database;
   logger: Logger;
   redis?: Redis;
+  metrics: ServiceMetrics;
+  /** L1/L2 caches and their invalidation bus (Redis pub/sub, or in-process without Redis). */
+  caches: CacheLayers;
   /** Checks of optional dependencies (Redis when configured). */
   readiness?: ReadinessCheck[];
+}
+
+export function createSubgraphDeps(
+  /** Label of the service's metrics. */
+  name: string,
+  parts: { database: Database; logger: Logger; redis?: Redis | undefined },
+): SubgraphDeps {
+  const metrics = createServiceMetrics(name);
+  const caches = new CacheLayers({ logger: parts.logger, registry: metrics.registry, ...(parts.redis && { redis: parts.redis }) });
+  const { redis } = parts;
+  return {
+    database: parts.database,
+    logger: parts.logger,
+    metrics,
+    caches,
+    ...(redis && { redis, readiness: [{ name: 'redis', check: async () => void (await redis.ping()) }] }),
+  };
 }
 
 /**
@@ -59,13 +81,14 @@ export async function startSubgraphProcess(
   const logger = createLogger(name, config.logLevel);
   const database = createDatabase({ url: config.databaseUrl, poolSize: config.databasePoolSize, logger });
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined;
-  const readiness: ReadinessCheck[] = redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : [];
-  const server = factory({ database, logger, readiness, ...(redis && { redis }) });
+  const deps = createSubgraphDeps(name, { database, logger, redis });
+  const server = factory(deps);
   await server.listen(config.port, config.host);
   stopOnSignals(
     {
       async stop() {
         await server.stop();
+        await deps.caches.close();
         await database.close();
         redis?.disconnect();
       },

@@ -34,6 +34,8 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   perRequest: (req: IncomingMessage) => Omit<TContext, keyof RequestContext>;
   /** Checks beyond Postgres (which every subgraph needs and gets by default). */
   readiness?: readonly ReadinessCheck[];
+  /** The service's registry (cache metrics register there too); made here when absent. */
+  metrics?: ServiceMetrics;
   /** Called after the HTTP server closed, to release pools and clients. */
   onStop?: () => Promise<void>;
 }
@@ -50,7 +52,7 @@ export interface SubgraphServer {
 
 export function createSubgraphServer<TContext extends RequestContext>(options: SubgraphServerOptions<TContext>): SubgraphServer {
   const { name, logger } = options;
-  const metrics = createServiceMetrics(name);
+  const metrics = options.metrics ?? createServiceMetrics(name);
   const schema = buildSubgraphSchema([
     { typeDefs: loadSubgraphTypeDefs(name), resolvers: options.resolvers as GraphQLResolverMap<unknown> },
   ]);

@@ -5,7 +5,7 @@ import { resolvers } from './resolvers/index.js';
 import { SalesService } from './services/salesService.js';
 
 /** Builds the order subgraph; index.ts decides where it listens. */
-export function createOrderSubgraph({ database, logger, readiness }: SubgraphDeps): SubgraphServer {
+export function createOrderSubgraph({ database, logger, readiness, metrics }: SubgraphDeps): SubgraphServer {
   const services = { sales: new SalesService() };
   const now = () => new Date();
   return createSubgraphServer<OrderContext>({
@@ -14,6 +14,7 @@ export function createOrderSubgraph({ database, logger, readiness }: SubgraphDep
     database,
     logger,
     readiness,
+    metrics,
     perRequest: () => ({ loaders: createOrderLoaders(database.prisma, now), services }),
   });
 }

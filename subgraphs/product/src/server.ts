@@ -1,18 +1,21 @@
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
+import { createCatalogCaches } from './caches.js';
 import type { ProductContext } from './context.js';
 import { createCatalogLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { CatalogService } from './services/catalogService.js';
 
 /** Builds the product subgraph (catalog); index.ts decides where it listens. */
-export function createProductSubgraph({ database, logger, readiness }: SubgraphDeps): SubgraphServer {
+export function createProductSubgraph({ database, logger, readiness, metrics, caches }: SubgraphDeps): SubgraphServer {
   const services = { catalog: new CatalogService(database.prisma) };
+  const catalogCaches = createCatalogCaches(caches);
   return createSubgraphServer<ProductContext>({
     name: 'product',
     resolvers,
     database,
     logger,
     readiness,
-    perRequest: () => ({ loaders: createCatalogLoaders(database.prisma), services }),
+    metrics,
+    perRequest: () => ({ loaders: createCatalogLoaders(database.prisma, catalogCaches), services }),
   });
 }

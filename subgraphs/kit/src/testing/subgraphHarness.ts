@@ -1,13 +1,14 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createDatabase, type Database } from '../database.js';
 import { createLogger } from '../logger.js';
-import type { SubgraphDeps } from '../serviceMain.js';
+import { createSubgraphDeps, type SubgraphDeps } from '../serviceMain.js';
 import type { SubgraphServer } from '../subgraphServer.js';
 import { postGraphQL, type GraphQLResponse } from './graphqlClient.js';
 import { createTestDatabase, type TestDatabase } from './testDatabase.js';
 
 export interface RunningSubgraph {
   server: SubgraphServer;
+  deps: SubgraphDeps;
   url: string;
   database: Database;
   testDatabase: TestDatabase;
@@ -22,15 +23,18 @@ export async function startTestSubgraph(
   const db = testDatabase ?? (await createTestDatabase());
   const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
   const database = createDatabase({ url: db.url, poolSize: 4, logger });
-  const server = factory({ database, logger, readiness: [] });
+  const deps = createSubgraphDeps('test', { database, logger });
+  const server = factory(deps);
   const { url } = await server.listen(0, '127.0.0.1');
   return {
     server,
     url: `${url}/graphql`,
     database,
+    deps,
     testDatabase: db,
     async stop() {
       await server.stop();
+      await deps.caches.close();
       await database.close();
       if (!testDatabase) await db.drop();
     },

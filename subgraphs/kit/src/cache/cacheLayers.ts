@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../logger.js';
+import { createCacheMetrics, type CacheMetrics } from './cacheMetrics.js';
+import { EntityCache, type EntityCacheOptions, type L1Entry } from './entityCache.js';
+import { LocalInvalidationBus, RedisInvalidationBus, type InvalidationBus } from './invalidationBus.js';
+
+export interface CacheLayersOptions {
+  redis?: Redis;
+  logger: Logger;
+  registry: Registry;
+  l1MaxEntries?: number;
+  l1TtlMs?: number;
+}
+
+/** A service's caches: made once at boot, shared by every request's loaders. */
+export class CacheLayers {
+  readonly instanceId = randomUUID();
+  readonly metrics: CacheMetrics;
+  private readonly l1: LRUCache<string, L1Entry>;
+  private readonly bus: InvalidationBus;
+
+  constructor(private readonly options: CacheLayersOptions) {
+    this.metrics = createCacheMetrics(options.registry);
+    this.l1 = new LRUCache<string, L1Entry>({ max: options.l1MaxEntries ?? 20_000, ttl: options.l1TtlMs ?? 5_000 });
+    this.bus = options.redis ? new RedisInvalidationBus(options.redis, options.logger) : new LocalInvalidationBus();
+    this.bus.subscribe((message) => {
+      if (message.origin === this.instanceId) return;
+      for (const key of message.keys) this.l1.delete(key);
+    });
+  }
+
+  entity<V>(options: EntityCacheOptions): EntityCache<V> {
+    return new EntityCache<V>(
+      {
+        instanceId: this.instanceId,
+        l1: this.l1,
+        redis: this.options.redis,
+        bus: this.bus,
+        metrics: this.metrics,
+        logger: this.options.logger,
+      },
+      options,
+    );
+  }
+
+  /** Empties this instance's L1 (tests, and an operator's "drop caches"). */
+  clearLocal(): void {
+    this.l1.clear();
+  }
+
+  async close(): Promise<void> {
+    await this.bus.close();
+  }
+}

@@ -1,0 +1,5 @@
+export * from './cacheCodec.js';
+export * from './cacheLayers.js';
+export * from './cacheMetrics.js';
+export * from './entityCache.js';
+export * from './invalidationBus.js';
