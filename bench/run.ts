@@ -18,7 +18,14 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const PORT_OFFSET = 700;
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? withDatabase(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, 'shopgraph_bench');
 
+/** Each gateway scenario runs against the stack in every mode, so the cache's effect is measured, not assumed. */
+const MODES = [
+  { name: 'cache off', env: { SHOPGRAPH_CACHE: 'off', REDIS_URL: '' } },
+  { name: 'cache on (L1 + Redis)', env: { SHOPGRAPH_CACHE: 'on', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' } },
+] as const;
+
 interface Result {
+  mode: string;
   scenario: string;
   target: Scenario['target'];
   requestsPerSecond: number;
@@ -63,50 +70,71 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => baseline.listen(0, '127.0.0.1', r));
   const baselineUrl = `http://127.0.0.1:${(baseline.address() as AddressInfo).port}/`;
 
-  const env = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  const slug = await firstActiveSlug();
+  const results: Result[] = [];
+  const baselineResult = await measure('bare node:http', SCENARIOS.find((sc) => sc.target === 'baseline')!, baselineUrl, undefined);
+  results.push(baselineResult);
+  for (const mode of MODES) {
+    const stack = await startStack({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...mode.env });
+    try {
+      for (const scenario of SCENARIOS.filter((sc) => sc.target !== 'baseline')) {
+        const variables = scenario.query?.includes('$slug') ? { slug } : scenario.variables;
+        const body = JSON.stringify({ query: scenario.query, variables });
+        results.push(await measure(mode.name, scenario, stack.endpoints[scenario.target as 'product' | 'gateway'], body));
+      }
+    } finally {
+      await stack.stop();
+    }
+  }
+  baseline.close();
+  writeReport(results);
+}
+
+async function startStack(env: NodeJS.ProcessEnv) {
   const services: ServiceProcess[] = SUBGRAPH_NAMES.map((name) =>
     spawnService(name, { ...env, PORT: String(SERVICE_PORTS[name] + PORT_OFFSET) }, () => undefined),
   );
-  const urls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [subgraphUrlVariable(n), `http://127.0.0.1:${SERVICE_PORTS[n] + PORT_OFFSET}/graphql`]));
+  const stop = async () => {
+    for (const s of [...services].reverse()) await s.stop();
+  };
   try {
     await Promise.all(services.map((s) => waitUntilHealthy(s)));
+    const urls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [subgraphUrlVariable(n), `http://127.0.0.1:${SERVICE_PORTS[n] + PORT_OFFSET}/graphql`]));
     const gateway = spawnService('gateway', { ...env, ...urls, PORT: String(SERVICE_PORTS.gateway + PORT_OFFSET) }, () => undefined);
     services.push(gateway);
     await waitUntilHealthy(gateway);
-
-    const slug = await firstActiveSlug();
-    const endpoints = {
-      baseline: baselineUrl,
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    endpoints: {
       product: `http://127.0.0.1:${SERVICE_PORTS.product + PORT_OFFSET}/graphql`,
       gateway: `http://127.0.0.1:${SERVICE_PORTS.gateway + PORT_OFFSET}/graphql`,
-    };
-    const results: Result[] = [];
-    for (const scenario of SCENARIOS) {
-      const variables = scenario.query?.includes('$slug') ? { slug } : scenario.variables;
-      const body = scenario.query ? JSON.stringify({ query: scenario.query, variables }) : undefined;
-      // A short warm-up so the first figures do not include JIT and pool start-up.
-      await autocannon({ url: endpoints[scenario.target], connections: 4, duration: 1, method: body ? 'POST' : 'GET', headers: { 'content-type': 'application/json' }, ...(body && { body }) });
-      const r = await load(endpoints[scenario.target], body);
-      const single = await load(endpoints[scenario.target], body, 1, 3);
-      results.push({
-        scenario: scenario.name,
-        target: scenario.target,
-        requestsPerSecond: Math.round(r.requests.average),
-        latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, mean: Number(r.latency.mean.toFixed(2)) },
-        unloadedLatencyMs: { p50: single.latency.p50, p99: single.latency.p99 },
-        errors: r.errors + single.errors,
-        non2xx: r.non2xx + single.non2xx,
-        ...(scenario.target_ms !== undefined && { targetMs: scenario.target_ms }),
-      });
-      console.log(
-        `${scenario.name}: ${Math.round(r.requests.average)} req/s (p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms); one client p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms`,
-      );
-    }
-    writeReport(results);
-  } finally {
-    for (const s of [...services].reverse()) await s.stop();
-    baseline.close();
-  }
+    },
+    stop,
+  };
+}
+
+async function measure(mode: string, scenario: Scenario, url: string, body: string | undefined): Promise<Result> {
+  // A short warm-up so the figures do not include JIT, pool start-up or a cold cache.
+  await load(url, body, 4, 2);
+  const r = await load(url, body);
+  const single = await load(url, body, 1, 3);
+  console.log(
+    `[${mode}] ${scenario.name}: ${Math.round(r.requests.average)} req/s (p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms); one client p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms`,
+  );
+  return {
+    mode,
+    scenario: scenario.name,
+    target: scenario.target,
+    requestsPerSecond: Math.round(r.requests.average),
+    latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, mean: Number(r.latency.mean.toFixed(2)) },
+    unloadedLatencyMs: { p50: single.latency.p50, p99: single.latency.p99 },
+    errors: r.errors + single.errors,
+    non2xx: r.non2xx + single.non2xx,
+    ...(scenario.target_ms !== undefined && { targetMs: scenario.target_ms }),
+  };
 }
 
 function writeReport(results: Result[]): void {
@@ -121,13 +149,14 @@ function writeReport(results: Result[]): void {
     `# Benchmark ${at}`,
     '',
     `${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}; load generator on the same machine; ${CONNECTIONS} connections, ${DURATION_S} s per scenario.`,
-    'Subgraphs and gateway each run as their own process (as `npm start` runs them).',
+    'Subgraphs and gateway each run as their own process (as `npm start` runs them). Each scenario runs with the cache off and on in the same run.',
+    'Only entity reads by id are cached so far (products, variants, categories, brands, images); listings still count and page in PostgreSQL, and stock is read fresh.',
     '',
-    `| scenario | req/s (${CONNECTIONS} conn.) | % of baseline req/s | p50 ms | p99 ms | one client p50 ms | one client p99 ms | design target ms | errors |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| mode | scenario | req/s (${CONNECTIONS} conn.) | % of baseline req/s | p50 ms | p99 ms | one client p50 ms | one client p99 ms | design target ms | errors |`,
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results.map(
       (r) =>
-        `| ${r.scenario} | ${r.requestsPerSecond} | ${((100 * r.requestsPerSecond) / base.requestsPerSecond).toFixed(1)} % | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.unloadedLatencyMs.p50} | ${r.unloadedLatencyMs.p99} | ${r.targetMs ?? ''} | ${r.errors + r.non2xx} |`,
+        `| ${r.mode} | ${r.scenario} | ${r.requestsPerSecond} | ${((100 * r.requestsPerSecond) / base.requestsPerSecond).toFixed(1)} % | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.unloadedLatencyMs.p50} | ${r.unloadedLatencyMs.p99} | ${r.targetMs ?? ''} | ${r.errors + r.non2xx} |`,
     ),
     '',
   ];

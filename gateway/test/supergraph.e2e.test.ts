@@ -39,7 +39,7 @@ beforeAll(async () => {
   const urls = {} as Record<SubgraphName, string>;
   for (const name of SUBGRAPH_NAMES) {
     databases[name] = createDatabase({ url: testDb.url, poolSize: 3, logger });
-    const deps = createSubgraphDeps(name, { database: databases[name], logger });
+    const deps = createSubgraphDeps(name, { database: databases[name], logger, cacheNamespace: testDb.name });
     allDeps.push(deps);
     const server = factories[name](deps);
     // Count every HTTP request a subgraph receives, to assert the gateway's fetch plan.

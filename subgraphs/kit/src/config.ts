@@ -30,6 +30,8 @@ const environmentSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: optionalUrl,
   OPENSEARCH_URL: optionalUrl,
+  /** "off" bypasses L1 and L2 (a baseline for the bench, or to rule the cache out). */
+  SHOPGRAPH_CACHE: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -44,6 +46,7 @@ export interface ServiceConfig {
   databasePoolSize: number;
   redisUrl: string | undefined;
   openSearchUrl: string | undefined;
+  cacheEnabled: boolean;
   logLevel: string;
 }
 
@@ -63,6 +66,7 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     databasePoolSize: e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL,
     openSearchUrl: e.OPENSEARCH_URL,
+    cacheEnabled: e.SHOPGRAPH_CACHE === 'on',
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -13,7 +13,8 @@ export function createRedis(url: string, logger?: Logger): Redis {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
-    commandTimeout: 500,
+    // A cache answer later than this is worth less than a read from PostgreSQL.
+    commandTimeout: 250,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
   let down = false;

@@ -5,6 +5,7 @@ import type { ReadinessCheck } from './readiness.js';
 import { createRedis, type Redis } from './redis.js';
 import type { SubgraphServer } from './subgraphServer.js';
 import { CacheLayers } from './cache/cacheLayers.js';
+import { databaseNameOf } from './database/admin.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
 
 export interface Stoppable {
@@ -55,10 +56,16 @@ export interface SubgraphDeps {
 export function createSubgraphDeps(
   /** Label of the service's metrics. */
   name: string,
-  parts: { database: Database; logger: Logger; redis?: Redis | undefined },
+  parts: { database: Database; logger: Logger; redis?: Redis | undefined; cacheEnabled?: boolean; cacheNamespace: string },
 ): SubgraphDeps {
   const metrics = createServiceMetrics(name);
-  const caches = new CacheLayers({ logger: parts.logger, registry: metrics.registry, ...(parts.redis && { redis: parts.redis }) });
+  const caches = new CacheLayers({
+    logger: parts.logger,
+    registry: metrics.registry,
+    namespace: parts.cacheNamespace,
+    enabled: parts.cacheEnabled ?? true,
+    ...(parts.redis && { redis: parts.redis }),
+  });
   const { redis } = parts;
   return {
     database: parts.database,
@@ -81,7 +88,14 @@ export async function startSubgraphProcess(
   const logger = createLogger(name, config.logLevel);
   const database = createDatabase({ url: config.databaseUrl, poolSize: config.databasePoolSize, logger });
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined;
-  const deps = createSubgraphDeps(name, { database, logger, redis });
+  const deps = createSubgraphDeps(name, {
+    database,
+    logger,
+    redis,
+    cacheEnabled: config.cacheEnabled,
+    cacheNamespace: databaseNameOf(config.databaseUrl),
+  });
+  if (!config.cacheEnabled) logger.warn('SHOPGRAPH_CACHE=off: every read goes to PostgreSQL');
   const server = factory(deps);
   await server.listen(config.port, config.host);
   stopOnSignals(

@@ -11,6 +11,13 @@ export interface CacheLayersOptions {
   redis?: Redis;
   logger: Logger;
   registry: Registry;
+  /**
+   * Separates deployments that share one Redis (keys and the eviction channel); the
+   * database name by default, since cached rows are that database's rows.
+   */
+  namespace: string;
+  /** false: every read goes to its loader's query (no L1, no L2). */
+  enabled?: boolean;
   l1MaxEntries?: number;
   l1TtlMs?: number;
 }
@@ -25,7 +32,7 @@ export class CacheLayers {
   constructor(private readonly options: CacheLayersOptions) {
     this.metrics = createCacheMetrics(options.registry);
     this.l1 = new LRUCache<string, L1Entry>({ max: options.l1MaxEntries ?? 20_000, ttl: options.l1TtlMs ?? 5_000 });
-    this.bus = options.redis ? new RedisInvalidationBus(options.redis, options.logger) : new LocalInvalidationBus();
+    this.bus = options.redis ? new RedisInvalidationBus(options.redis, `sg:${options.namespace}:cache:invalidate`, options.logger) : new LocalInvalidationBus();
     this.bus.subscribe((message) => {
       if (message.origin === this.instanceId) return;
       for (const key of message.keys) this.l1.delete(key);
@@ -36,6 +43,8 @@ export class CacheLayers {
     return new EntityCache<V>(
       {
         instanceId: this.instanceId,
+        namespace: this.options.namespace,
+        enabled: this.options.enabled ?? true,
         l1: this.l1,
         redis: this.options.redis,
         bus: this.bus,

@@ -17,7 +17,7 @@ const opened: Array<{ close(): Promise<void> | void }> = [];
 
 function layers(redis?: Redis) {
   const registry = new Registry();
-  const caches = new CacheLayers({ logger, registry, ...(redis && { redis }) });
+  const caches = new CacheLayers({ logger, registry, namespace: 'cache-test', ...(redis && { redis }) });
   opened.push(caches);
   return { caches, registry };
 }

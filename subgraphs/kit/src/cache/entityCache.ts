@@ -19,6 +19,8 @@ export interface EntityCacheOptions {
 /** Shared by every entity cache of a service: one L1, one Redis client, one bus. */
 export interface CacheLayersDeps {
   instanceId: string;
+  namespace: string;
+  enabled: boolean;
   /** Short TTL: it bounds staleness if an eviction message is lost. */
   l1: LRUCache<string, L1Entry>;
   redis: Redis | undefined;
@@ -52,13 +54,17 @@ export class EntityCache<V> {
   ) {}
 
   key(id: string): string {
-    return `sg:${this.options.type}:v${this.options.version}:${id}`;
+    return `sg:${this.layers.namespace}:${this.options.type}:v${this.options.version}:${id}`;
   }
 
   /** Values for ids in order; null where the id has no row. `load` is called once with only what no layer had. */
   async getMany(ids: readonly string[], load: (missing: string[]) => Promise<Map<string, V>>): Promise<(V | null)[]> {
     const { l1, metrics } = this.layers;
     const type = this.options.type;
+    if (!this.layers.enabled) {
+      const rows = await load([...new Set(ids)]);
+      return ids.map((id) => rows.get(id) ?? null);
+    }
     const results = new Map<string, V | null>();
 
     const afterL1: string[] = [];

@@ -15,8 +15,6 @@ export interface InvalidationBus {
   close(): Promise<void>;
 }
 
-export const INVALIDATION_CHANNEL = 'sg:cache:invalidate';
-
 /** One process, no Redis (embedded default): eviction is a local event. */
 export class LocalInvalidationBus implements InvalidationBus {
   private readonly events = new EventEmitter();
@@ -41,6 +39,7 @@ export class RedisInvalidationBus implements InvalidationBus {
 
   constructor(
     private readonly publisher: Redis,
+    private readonly channel: string,
     private readonly logger?: Logger,
   ) {
     this.subscriber = publisher.duplicate({ enableOfflineQueue: true });
@@ -53,11 +52,11 @@ export class RedisInvalidationBus implements InvalidationBus {
         this.logger?.warn({ err }, 'unreadable cache invalidation message');
       }
     });
-    void this.subscriber.subscribe(INVALIDATION_CHANNEL).catch((err: unknown) => this.logger?.warn({ err }, 'cache invalidation subscribe failed'));
+    void this.subscriber.subscribe(this.channel).catch((err: unknown) => this.logger?.warn({ err }, 'cache invalidation subscribe failed'));
   }
 
   async publish(message: InvalidationMessage): Promise<void> {
-    await this.publisher.publish(INVALIDATION_CHANNEL, JSON.stringify(message));
+    await this.publisher.publish(this.channel, JSON.stringify(message));
   }
 
   subscribe(handler: (message: InvalidationMessage) => void): void {

@@ -23,7 +23,7 @@ export async function startTestSubgraph(
   const db = testDatabase ?? (await createTestDatabase());
   const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
   const database = createDatabase({ url: db.url, poolSize: 4, logger });
-  const deps = createSubgraphDeps('test', { database, logger });
+  const deps = createSubgraphDeps('test', { database, logger, cacheNamespace: db.name });
   const server = factory(deps);
   const { url } = await server.listen(0, '127.0.0.1');
   return {
