@@ -61,6 +61,7 @@ export class EntityCache<V> {
   async getMany(ids: readonly string[], load: (missing: string[]) => Promise<Map<string, V>>): Promise<(V | null)[]> {
     const { l1, metrics } = this.layers;
     const type = this.options.type;
+    metrics.batchSize.observe({ type }, ids.length);
     if (!this.layers.enabled) {
       const rows = await load([...new Set(ids)]);
       return ids.map((id) => rows.get(id) ?? null);

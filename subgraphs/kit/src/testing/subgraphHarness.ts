@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createDatabase, type Database } from '../database.js';
-import { createLogger } from '../logger.js';
+import { createLogger, type Logger } from '../logger.js';
+import { createRedis, type Redis } from '../redis.js';
 import { createSubgraphDeps, type SubgraphDeps } from '../serviceMain.js';
 import type { SubgraphServer } from '../subgraphServer.js';
 import { postGraphQL, type GraphQLResponse } from './graphqlClient.js';
@@ -16,14 +17,22 @@ export interface RunningSubgraph {
 }
 
 /** Starts a real subgraph on a free port over its own copy of the seeded database. */
+export interface TestSubgraphOptions {
+  /** Use the machine's real Redis (TEST_REDIS_URL) as L2 and eviction bus. */
+  redis?: boolean;
+  testDatabase?: TestDatabase;
+}
+
 export async function startTestSubgraph(
   factory: (deps: SubgraphDeps) => SubgraphServer,
-  testDatabase?: TestDatabase,
+  options: TestSubgraphOptions = {},
 ): Promise<RunningSubgraph> {
+  const { testDatabase } = options;
   const db = testDatabase ?? (await createTestDatabase());
   const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
   const database = createDatabase({ url: db.url, poolSize: 4, logger });
-  const deps = createSubgraphDeps('test', { database, logger, cacheNamespace: db.name });
+  const redis = options.redis ? await connectTestRedis(logger) : undefined;
+  const deps = createSubgraphDeps('test', { database, logger, redis, cacheNamespace: db.name });
   const server = factory(deps);
   const { url } = await server.listen(0, '127.0.0.1');
   return {
@@ -35,6 +44,7 @@ export async function startTestSubgraph(
     async stop() {
       await server.stop();
       await deps.caches.close();
+      redis?.disconnect();
       await database.close();
       if (!testDatabase) await db.drop();
     },
@@ -53,10 +63,10 @@ export interface SubgraphUnderTest {
 }
 
 /** Starts the subgraph before the file's tests and stops it (dropping its database) after. */
-export function useTestSubgraph(factory: (deps: SubgraphDeps) => SubgraphServer): SubgraphUnderTest {
+export function useTestSubgraph(factory: (deps: SubgraphDeps) => SubgraphServer, options: TestSubgraphOptions = {}): SubgraphUnderTest {
   let running: RunningSubgraph | undefined;
   beforeAll(async () => {
-    running = await startTestSubgraph(factory);
+    running = await startTestSubgraph(factory, options);
   });
   afterAll(async () => {
     await running?.stop();
@@ -77,4 +87,10 @@ export function useTestSubgraph(factory: (deps: SubgraphDeps) => SubgraphServer)
     one: async <T>(query: string, ...values: unknown[]) => (await handle.sql<T>(query, ...values))[0]!,
   };
   return handle;
+}
+
+async function connectTestRedis(logger: Logger): Promise<Redis> {
+  const redis = createRedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', logger);
+  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+  return redis;
 }
