@@ -2,7 +2,8 @@
 // benchmark database, loads each scenario with autocannon, and writes bench/results/.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -19,10 +20,14 @@ const PORT_OFFSET = 700;
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? withDatabase(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, 'shopgraph_bench');
 
 /** Each gateway scenario runs against the stack in every mode, so the cache's effect is measured, not assumed. */
+const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MODES = [
-  { name: 'cache off', env: { SHOPGRAPH_CACHE: 'off', REDIS_URL: '' } },
-  { name: 'cache on (L1 + Redis)', env: { SHOPGRAPH_CACHE: 'on', REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' } },
+  { name: 'cache off', gateway: 'apollo', env: { SHOPGRAPH_CACHE: 'off', REDIS_URL: '' } },
+  { name: 'cache on (L1 + Redis)', gateway: 'apollo', env: { SHOPGRAPH_CACHE: 'on', REDIS_URL: REDIS } },
+  // The gateway a user might pick instead, on the same subgraphs and supergraph.
+  { name: 'cache on, Hive Gateway instead of Apollo', gateway: 'hive', env: { SHOPGRAPH_CACHE: 'on', REDIS_URL: REDIS } },
 ] as const;
+type GatewayImplementation = (typeof MODES)[number]['gateway'];
 
 interface Result {
   mode: string;
@@ -75,9 +80,10 @@ async function main(): Promise<void> {
   const baselineResult = await measure('bare node:http', SCENARIOS.find((sc) => sc.target === 'baseline')!, baselineUrl, undefined);
   results.push(baselineResult);
   for (const mode of MODES) {
-    const stack = await startStack({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...mode.env });
+    const stack = await startStack({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...mode.env }, mode.gateway);
     try {
-      for (const scenario of SCENARIOS.filter((sc) => sc.target !== 'baseline')) {
+      const targets = mode.gateway === 'hive' ? ['gateway'] : ['product', 'gateway'];
+      for (const scenario of SCENARIOS.filter((sc) => targets.includes(sc.target))) {
         const variables = scenario.query?.includes('$slug') ? { slug } : scenario.variables;
         const body = JSON.stringify({ query: scenario.query, variables });
         results.push(await measure(mode.name, scenario, stack.endpoints[scenario.target as 'product' | 'gateway'], body));
@@ -90,7 +96,7 @@ async function main(): Promise<void> {
   writeReport(results);
 }
 
-async function startStack(env: NodeJS.ProcessEnv) {
+async function startStack(env: NodeJS.ProcessEnv, gatewayImplementation: GatewayImplementation) {
   const services: ServiceProcess[] = SUBGRAPH_NAMES.map((name) =>
     spawnService(name, { ...env, PORT: String(SERVICE_PORTS[name] + PORT_OFFSET) }, () => undefined),
   );
@@ -100,9 +106,15 @@ async function startStack(env: NodeJS.ProcessEnv) {
   try {
     await Promise.all(services.map((s) => waitUntilHealthy(s)));
     const urls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [subgraphUrlVariable(n), `http://127.0.0.1:${SERVICE_PORTS[n] + PORT_OFFSET}/graphql`]));
-    const gateway = spawnService('gateway', { ...env, ...urls, PORT: String(SERVICE_PORTS.gateway + PORT_OFFSET) }, () => undefined);
-    services.push(gateway);
-    await waitUntilHealthy(gateway);
+    if (gatewayImplementation === 'apollo') {
+      const gateway = spawnService('gateway', { ...env, ...urls, PORT: String(SERVICE_PORTS.gateway + PORT_OFFSET) }, () => undefined);
+      services.push(gateway);
+      await waitUntilHealthy(gateway);
+    } else {
+      const hive = startHiveGateway(SERVICE_PORTS.gateway + PORT_OFFSET);
+      services.push(hive);
+      await waitUntilHealthy(hive);
+    }
   } catch (err) {
     await stop();
     throw err;
@@ -113,6 +125,31 @@ async function startStack(env: NodeJS.ProcessEnv) {
       gateway: `http://127.0.0.1:${SERVICE_PORTS.gateway + PORT_OFFSET}/graphql`,
     },
     stop,
+  };
+}
+
+/** Hive Gateway on the checked-in supergraph, its subgraph URLs moved to the bench ports. */
+function startHiveGateway(port: number): ServiceProcess {
+  let supergraph = readFileSync(path.join(REPO_ROOT, 'schema', 'supergraph.graphql'), 'utf8');
+  for (const name of SUBGRAPH_NAMES) {
+    supergraph = supergraph.replaceAll(`http://localhost:${SERVICE_PORTS[name]}/graphql`, `http://127.0.0.1:${SERVICE_PORTS[name] + PORT_OFFSET}/graphql`);
+  }
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'shopgraph-bench-')), 'supergraph.graphql');
+  writeFileSync(file, supergraph);
+  const bin = path.join(REPO_ROOT, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js');
+  const child = spawn(process.execPath, [bin, 'supergraph', file, '--port', String(port)], { cwd: REPO_ROOT, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return {
+    name: 'gateway',
+    port,
+    healthPath: '/healthcheck',
+    child,
+    recentOutput: [],
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
   };
 }
 

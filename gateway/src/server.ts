@@ -54,6 +54,8 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   const apollo = new ApolloServer<RequestContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    // The service's own signal handling stops it in order; Apollo's would race it.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<RequestContext>(metrics)],
     logger,
   });

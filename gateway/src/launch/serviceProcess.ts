@@ -13,6 +13,8 @@ export function serviceEntry(name: ServiceName): string {
 export interface ServiceProcess {
   name: ServiceName;
   port: number;
+  /** Liveness path; ours is /health, a foreign gateway may differ. */
+  healthPath?: string;
   child: ChildProcess;
   /** Last lines it printed, shown when it fails to start. */
   recentOutput: string[];
@@ -65,7 +67,7 @@ export async function waitUntilHealthy(service: ServiceProcess, timeoutMs = 30_0
   while (Date.now() < deadline) {
     if (died) break;
     try {
-      const res = await fetch(`http://127.0.0.1:${service.port}/health`, { signal: AbortSignal.timeout(1_000) });
+      const res = await fetch(`http://127.0.0.1:${service.port}${service.healthPath ?? '/health'}`, { signal: AbortSignal.timeout(1_000) });
       if (res.ok) return;
     } catch {
       // not listening yet

@@ -60,6 +60,8 @@ export function createSubgraphServer<TContext extends RequestContext>(options: S
     schema,
     formatError: formatGraphQLError,
     includeStacktraceInErrorResponses: false,
+    // The service's own signal handling stops it in order; Apollo's would race it.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<TContext>(metrics)],
     logger,
   });

@@ -4,6 +4,8 @@ import type { Logger } from '../logger.js';
 import type { ServiceMetrics } from '../metrics.js';
 import { checkReadiness, type ReadinessCheck } from '../readiness.js';
 
+const SHUTDOWN_GRACE_MS = 2_000;
+
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
 export interface ServiceHttpServerOptions {
@@ -69,6 +71,8 @@ export function createServiceHttpServer(options: ServiceHttpServerOptions): Serv
       return new Promise((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // In-flight requests get a short grace; then keep-alive peers cannot hold shutdown open.
+        setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
       });
     },
   };
