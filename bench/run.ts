@@ -42,12 +42,17 @@ interface Result {
   targetMs?: number;
 }
 
-async function firstActiveSlug(): Promise<string> {
+/** Real values for the scenarios' variables: a product page and the largest root category. */
+async function scenarioVariables(): Promise<{ slug: string; category: string }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ slug: string }>(`SELECT slug FROM catalog.product WHERE status = 'ACTIVE' ORDER BY sku LIMIT 1`);
-    return rows[0]!.slug;
+    const product = await client.query<{ slug: string }>(`SELECT slug FROM catalog.product WHERE status = 'ACTIVE' ORDER BY sku LIMIT 1`);
+    const category = await client.query<{ id: string }>(
+      `SELECT r.id::text FROM catalog.category r JOIN catalog.category c ON c.path LIKE r.path || '/%' JOIN catalog.product p ON p.category_id = c.id
+       WHERE r.parent_id IS NULL GROUP BY r.id ORDER BY count(*) DESC LIMIT 1`,
+    );
+    return { slug: product.rows[0]!.slug, category: category.rows[0]!.id };
   } finally {
     await client.end();
   }
@@ -75,7 +80,7 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => baseline.listen(0, '127.0.0.1', r));
   const baselineUrl = `http://127.0.0.1:${(baseline.address() as AddressInfo).port}/`;
 
-  const slug = await firstActiveSlug();
+  const known = await scenarioVariables();
   const results: Result[] = [];
   const baselineResult = await measure('bare node:http', SCENARIOS.find((sc) => sc.target === 'baseline')!, baselineUrl, undefined);
   results.push(baselineResult);
@@ -84,7 +89,11 @@ async function main(): Promise<void> {
     try {
       const targets = mode.gateway === 'hive' ? ['gateway'] : ['product', 'gateway'];
       for (const scenario of SCENARIOS.filter((sc) => targets.includes(sc.target))) {
-        const variables = scenario.query?.includes('$slug') ? { slug } : scenario.variables;
+        const variables = {
+          ...scenario.variables,
+          ...(scenario.query?.includes('$slug') && { slug: known.slug }),
+          ...(scenario.query?.includes('$category') && { category: known.category }),
+        };
         const body = JSON.stringify({ query: scenario.query, variables });
         results.push(await measure(mode.name, scenario, stack.endpoints[scenario.target as 'product' | 'gateway'], body));
       }
@@ -181,6 +190,13 @@ function writeReport(results: Result[]): void {
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
   const run = { at, durationSeconds: DURATION_S, connections: CONNECTIONS, machine, results };
   writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(run, null, 2)}\n`);
+  // One file per scenario, every mode and the baseline beside it, for comparing runs over time.
+  for (const name of new Set(results.map((r) => r.scenario))) {
+    const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+    const baseline = results.find((r) => r.target === 'baseline');
+    const perScenario = { at, machine, connections: CONNECTIONS, durationSeconds: DURATION_S, baseline, results: results.filter((r) => r.scenario === name) };
+    writeFileSync(path.join(dir, `${slug}.json`), `${JSON.stringify(perScenario, null, 2)}\n`);
+  }
   const base = results.find((r) => r.target === 'baseline')!;
   const lines = [
     `# Benchmark ${at}`,

@@ -31,6 +31,13 @@ export const SCENARIOS: Scenario[] = [
     target_ms: 50,
   },
   {
+    name: 'gateway: category listing of 50 with stock',
+    target: 'gateway',
+    query: `query($category: ID) { products(first: 50, filter: { category: $category }) { totalCount
+      edges { node { id name priceRange { min { amount currency } } stock { available } } } } }`,
+    target_ms: 30,
+  },
+  {
     name: 'gateway: 100-product batch with variants and stock',
     target: 'gateway',
     query: '{ products(first: 100) { edges { node { id name variants { sku price { amount } stock { available } } } } } }',

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from './logger.js';
@@ -20,3 +21,11 @@ export function createRequestContext(req: IncomingMessage, logger: Logger): Requ
   const requestId = requestIdOf(req);
   return { requestId, logger: logger.child({ requestId }) };
 }
+
+/** Per-request tallies that code far from the resolvers adds to (SQL statements sent). */
+export interface RequestTally {
+  sqlQueries: number;
+}
+
+/** Follows a request through every await, so the database layer can count for it. */
+export const requestTally = new AsyncLocalStorage<RequestTally>();

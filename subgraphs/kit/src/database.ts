@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client.js';
+import { requestTally } from './context.js';
 import type { Logger } from './logger.js';
 
 export { PrismaClient };
@@ -42,6 +43,8 @@ export function createDatabase({ url, poolSize = 10, logger }: DatabaseOptions):
   const queries = new QueryCounter();
   prisma.$on('query', (e) => {
     queries.count += 1;
+    const tally = requestTally.getStore();
+    if (tally) tally.sqlQueries += 1;
     if (queries.statements.length < 500) queries.statements.push(e.query);
   });
   prisma.$on('warn', (e) => logger?.warn({ prisma: e.message }, 'prisma warning'));

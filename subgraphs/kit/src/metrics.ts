@@ -5,6 +5,7 @@ export interface ServiceMetrics {
   registry: Registry;
   operationDuration: Histogram<'operation' | 'outcome'>;
   operationErrors: Counter<'operation' | 'code'>;
+  sqlQueriesPerOperation: Histogram<'operation'>;
 }
 
 export function createServiceMetrics(service: string): ServiceMetrics {
@@ -24,6 +25,13 @@ export function createServiceMetrics(service: string): ServiceMetrics {
       name: 'graphql_operation_errors_total',
       help: 'GraphQL errors by operation name and extensions.code',
       labelNames: ['operation', 'code'],
+      registers: [registry],
+    }),
+    sqlQueriesPerOperation: new Histogram({
+      name: 'graphql_operation_sql_queries',
+      help: 'SQL statements one GraphQL operation sent to PostgreSQL (N+1 shows here)',
+      labelNames: ['operation'],
+      buckets: [0, 1, 2, 3, 5, 8, 13, 21, 50],
       registers: [registry],
     }),
   };

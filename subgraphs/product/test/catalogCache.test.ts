@@ -35,7 +35,12 @@ describe('catalog reads through the cache path', () => {
     expect(subgraph.database.queries.count).toBe(0);
   });
 
-  it('reports hits per layer and batch sizes on /metrics', async () => {
+  it('reports hits per layer, batch sizes and SQL statements per operation on /metrics', async () => {
+    subgraph.running.deps.caches.clearLocal();
+    await gql(`query Cold { products(first: 3) { edges { node { id brand { name } } } } }`); 
+    const metrics = await (await fetch(subgraph.running.url.replace('/graphql', '/metrics'))).text();
+    // The listing query and one batched brand read (count not selected): 2 statements.
+    expect(metrics).toMatch(/graphql_operation_sql_queries_sum\{[^}]*operation="Cold"[^}]*\} 2\b/);
     const text = await (await fetch(subgraph.running.url.replace('/graphql', '/metrics'))).text();
     expect(text).toMatch(/cache_lookups_total\{[^}]*layer="l2"[^}]*type="product"[^}]*result="hit"[^}]*\} [1-9]/);
     expect(text).toMatch(/dataloader_batch_size_bucket\{[^}]*le="100"[^}]*type="product"[^}]*\} [1-9]/);
