@@ -13,6 +13,7 @@ import { subgraphUrlVariable } from '../gateway/src/gatewayConfig.js';
 import { prepareDatabase } from '../gateway/src/launch/prepareDatabase.js';
 import { spawnService, waitUntilHealthy, type ServiceProcess } from '../gateway/src/launch/serviceProcess.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
+import { zipfSampler } from './zipf.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -102,7 +103,80 @@ async function main(): Promise<void> {
     }
   }
   baseline.close();
-  writeReport(results);
+  const zipf = process.env.BENCH_ZIPF === 'off' ? undefined : await zipfWorkload();
+  writeReport(results, zipf);
+}
+
+interface ZipfResult {
+  products: number;
+  exponent: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p99: number };
+  errors: number;
+  /** Per entity type and layer: hits / lookups at that layer (L2 sees only L1's misses). */
+  hitRate: Record<string, { l1: number; l2: number; overall: number; lookups: number }>;
+}
+
+/**
+ * Product pages over a Zipf-distributed catalogue of 10,000 products (s = 1), cache on, through
+ * the gateway; hit rates per layer read back from the product subgraph's /metrics.
+ */
+async function zipfWorkload(): Promise<ZipfResult> {
+  const products = Number(process.env.BENCH_ZIPF_PRODUCTS ?? 10_000);
+  const exponent = 1;
+  const zipfUrl = withDatabase(databaseUrl, 'shopgraph_bench_zipf');
+  await prepareDatabase(zipfUrl, products, (l) => console.log(`[zipf] ${l}`));
+  const client = new pg.Client({ connectionString: zipfUrl });
+  await client.connect();
+  // Popularity rank is unrelated to id order: shuffle deterministically by md5.
+  const ids = (await client.query<{ id: string }>(`SELECT id::text FROM catalog.product WHERE status = 'ACTIVE' ORDER BY md5(id::text)`)).rows.map((r) => r.id);
+  await client.end();
+  const stack = await startStack(
+    { ...process.env, DATABASE_URL: zipfUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production', SHOPGRAPH_CACHE: 'on', REDIS_URL: REDIS },
+    'apollo',
+  );
+  try {
+    const sample = zipfSampler(ids.length, exponent);
+    const query = 'query($id: ID) { product(id: $id) { name priceRange { min { amount } } variants { sku price { amount } } } }';
+    const r = await autocannon({
+      url: stack.endpoints.gateway,
+      connections: CONNECTIONS,
+      duration: DURATION_S * 2,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ query, variables: { id: ids[sample()] } }) }) }],
+    });
+    const metrics = await (await fetch(stack.endpoints.product.replace('/graphql', '/metrics'))).text();
+    const hitRate: ZipfResult['hitRate'] = {};
+    for (const type of ['product', 'product-variants']) {
+      const count = (layer: string, result: string) => {
+        const re = new RegExp(`cache_lookups_total\\{[^}]*layer="${layer}"[^}]*type="${type}"[^}]*result="${result}"[^}]*\\} (\\d+)`);
+        return Number(re.exec(metrics)?.[1] ?? 0);
+      };
+      const l1Hits = count('l1', 'hit') + count('l1', 'negative_hit');
+      const l1Lookups = l1Hits + count('l1', 'miss');
+      const l2Hits = count('l2', 'hit') + count('l2', 'negative_hit');
+      const l2Lookups = l2Hits + count('l2', 'miss');
+      hitRate[type] = {
+        l1: l1Lookups ? l1Hits / l1Lookups : 0,
+        l2: l2Lookups ? l2Hits / l2Lookups : 0,
+        overall: l1Lookups ? (l1Hits + l2Hits) / l1Lookups : 0,
+        lookups: l1Lookups,
+      };
+    }
+    const result = {
+      products: ids.length,
+      exponent,
+      requestsPerSecond: Math.round(r.requests.average),
+      latencyMs: { p50: r.latency.p50, p99: r.latency.p99 },
+      errors: r.errors + r.non2xx,
+      hitRate,
+    };
+    console.log(`[zipf] ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms; hit rates ${JSON.stringify(hitRate)}`);
+    return result;
+  } finally {
+    await stack.stop();
+  }
 }
 
 async function startStack(env: NodeJS.ProcessEnv, gatewayImplementation: GatewayImplementation) {
@@ -183,12 +257,13 @@ async function measure(mode: string, scenario: Scenario, url: string, body: stri
   };
 }
 
-function writeReport(results: Result[]): void {
+function writeReport(results: Result[], zipf: ZipfResult | undefined): void {
   const dir = path.join(REPO_ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const at = new Date().toISOString();
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-  const run = { at, durationSeconds: DURATION_S, connections: CONNECTIONS, machine, results };
+  const run = { at, durationSeconds: DURATION_S, connections: CONNECTIONS, machine, results, zipf };
+  if (zipf) writeFileSync(path.join(dir, 'zipf-product-pages.json'), `${JSON.stringify({ at, machine, connections: CONNECTIONS, ...zipf }, null, 2)}\n`);
   writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(run, null, 2)}\n`);
   // One file per scenario, every mode and the baseline beside it, for comparing runs over time.
   for (const name of new Set(results.map((r) => r.scenario))) {
@@ -212,6 +287,20 @@ function writeReport(results: Result[]): void {
         `| ${r.mode} | ${r.scenario} | ${r.requestsPerSecond} | ${((100 * r.requestsPerSecond) / base.requestsPerSecond).toFixed(1)} % | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.unloadedLatencyMs.p50} | ${r.unloadedLatencyMs.p99} | ${r.targetMs ?? ''} | ${r.errors + r.non2xx} |`,
     ),
     '',
+    ...(zipf
+      ? [
+          `## Zipf workload: product pages over ${zipf.products.toLocaleString('en-US')} products (s = ${zipf.exponent}), cache on, through the gateway`,
+          '',
+          `${zipf.requestsPerSecond} req/s, p50 ${zipf.latencyMs.p50} ms, p99 ${zipf.latencyMs.p99} ms, ${zipf.errors} errors.`,
+          '',
+          '| entity | lookups | L1 hit rate | L2 hit rate (of L1 misses) | overall hit rate |',
+          '| --- | ---: | ---: | ---: | ---: |',
+          ...Object.entries(zipf.hitRate).map(
+            ([type, h]) => `| ${type} | ${h.lookups} | ${(100 * h.l1).toFixed(1)} % | ${(100 * h.l2).toFixed(1)} % | ${(100 * h.overall).toFixed(1)} % |`,
+          ),
+          '',
+        ]
+      : []),
   ];
   writeFileSync(path.join(dir, 'latest.md'), lines.join('\n'));
   console.log(`\nwrote bench/results/latest.md and latest.json`);
