@@ -4,6 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
   apolloHandler,
+  apolloLifecycle,
   createRequestContext,
   createServiceHttpServer,
   createServiceMetrics,
@@ -69,22 +70,6 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       ...options.routes,
     },
   });
-  let started = false;
-  return {
-    http,
-    metrics,
-    async listen(port, host) {
-      if (!started) {
-        await apollo.start();
-        started = true;
-      }
-      const address = await http.listen(port, host);
-      logger.info({ url: `${address.url}/graphql` }, 'gateway ready');
-      return address;
-    },
-    async stop() {
-      await http.close();
-      if (started) await apollo.stop();
-    },
-  };
+  const lifecycle = apolloLifecycle(apollo, http, logger, 'gateway ready');
+  return { http, metrics, listen: (port, host) => lifecycle.listen(port, host), stop: () => lifecycle.stop() };
 }

@@ -20,3 +20,4 @@ export * from './loaders.js';
 export * from './database/admin.js';
 export * from './database/migrate.js';
 export * from './cache/index.js';
+export * from './http/apolloLifecycle.js';

@@ -12,6 +12,7 @@ import { createRequestContext, type RequestContext } from './context.js';
 import type { Database } from './database.js';
 import { formatGraphQLError } from './errors.js';
 import { apolloHandler } from './http/apolloHandler.js';
+import { apolloLifecycle } from './http/apolloLifecycle.js';
 import { createServiceHttpServer, type ServiceHttpServer } from './http/serviceHttpServer.js';
 import type { Logger } from './logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
@@ -74,24 +75,15 @@ export function createSubgraphServer<TContext extends RequestContext>(options: S
       '/graphql': apolloHandler(apollo, async (req) => ({ ...createRequestContext(req, logger), ...options.perRequest(req) }) as TContext),
     },
   });
-  let started = false;
+  const lifecycle = apolloLifecycle(apollo, http, logger, `${name} subgraph ready`);
   return {
     name,
     apollo: apollo as unknown as ApolloServer<RequestContext>,
     http,
     metrics,
-    async listen(port, host) {
-      if (!started) {
-        await apollo.start();
-        started = true;
-      }
-      const address = await http.listen(port, host);
-      logger.info({ url: `${address.url}/graphql` }, `${name} subgraph ready`);
-      return address;
-    },
+    listen: (port, host) => lifecycle.listen(port, host),
     async stop() {
-      await http.close();
-      if (started) await apollo.stop();
+      await lifecycle.stop();
       await options.onStop?.();
     },
   };

@@ -37,12 +37,19 @@ export function templateDatabaseName(): string {
  */
 export async function ensureTemplateDatabase(): Promise<string> {
   const template = templateDatabaseName();
+  // Leftovers of crashed runs: test databases over an hour old (the name carries its birth
+  // time, so a run going on beside this one keeps its databases) and stale templates.
   await withAdminClient(TEST_SERVER_URL, async (c) => {
     const { rows } = await c.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'shopgraph\\_t\\_%' OR (datname LIKE 'shopgraph\\_tpl\\_%' AND datname <> $1)`,
-      [template],
+      `SELECT datname FROM pg_database WHERE datname LIKE 'shopgraph\\_t\\_%' OR (datname LIKE 'shopgraph\\_tpl\\_%' AND datname NOT LIKE $1)`,
+      [`${template}%`],
     );
-    for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    const hourAgo = Math.floor(Date.now() / 1000) - 3600;
+    for (const { datname } of rows) {
+      const born = Number(/^shopgraph_t_(\d+)_/.exec(datname)?.[1] ?? 0);
+      if (datname.startsWith(TEST_DB_PREFIX) && born > hourAgo) continue;
+      await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
   });
   if (await databaseExists(TEST_SERVER_URL, template)) return template;
 
@@ -67,7 +74,7 @@ export interface TestDatabase {
 
 /** A private copy of the seeded template for one test file: tests never share rows. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `${TEST_DB_PREFIX}${randomBytes(6).toString('hex')}`;
+  const name = `${TEST_DB_PREFIX}${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
   await createDatabaseIfMissing(TEST_SERVER_URL, name, templateDatabaseName());
   return { name, url: withDatabase(TEST_SERVER_URL, name), drop: () => dropDatabase(TEST_SERVER_URL, name) };
 }
