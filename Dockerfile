@@ -15,6 +15,8 @@ COPY prisma.config.ts ./
 # devDependencies too: services run TypeScript through tsx, and migrate/seed use the Prisma CLI.
 RUN npm ci --include=dev --no-audit --no-fund
 COPY . .
+# Bundle the playground while node_modules is still writable (the service runs as `node`).
+RUN node --import tsx gateway/src/playground/prebuildPlayground.ts
 USER node
 EXPOSE 4000 4001 4002 4003 4004 4005
 CMD ["node", "--import", "tsx", "gateway/src/index.ts"]

@@ -10,7 +10,6 @@ export default tseslint.config(
       '.data/**',
       'bench/results/**',
       'gateway/src/playground/client/**',
-      'gateway/.playground-dist/**',
     ],
   },
   js.configs.recommended,

@@ -3,19 +3,27 @@
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/graphiql.css';
+import './playground.css';
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
 
 interface PlaygroundConfig {
   graphqlPath: string;
   defaultHeaders: Record<string, string>;
-  examples: Array<{ name: string; query: string; variables?: string }>;
+  exampleOperations: Array<{ name: string; query: string; variables?: string }>;
+  /** This response's CSP nonce for <style> elements made at run time. */
+  styleNonce: string;
 }
 
 const config = JSON.parse(document.getElementById('playground-config')!.textContent!) as PlaygroundConfig;
-const httpUrl = new URL(config.graphqlPath, window.location.href).toString();
-const wsUrl = httpUrl.replace(/^http/, 'ws');
-const fetcher = createGraphiQLFetcher({ url: httpUrl, subscriptionUrl: wsUrl });
+// GraphiQL's dialogs lock scrolling with a <style> element (react-remove-scroll); its
+// get-nonce helper tags that element with this global, so the CSP needs no 'unsafe-inline'.
+(globalThis as { __webpack_nonce__?: string }).__webpack_nonce__ = config.styleNonce;
+const httpUrl = new URL(config.graphqlPath, window.location.href);
+// Same host and path; ws: beside http:, wss: beside https:.
+const wsUrl = new URL(httpUrl);
+wsUrl.protocol = httpUrl.protocol === 'https:' ? 'wss:' : 'ws:';
+const fetcher = createGraphiQLFetcher({ url: httpUrl.toString(), subscriptionUrl: wsUrl.toString() });
 
 createRoot(document.getElementById('playground')!).render(
   createElement(GraphiQL, {
@@ -23,6 +31,6 @@ createRoot(document.getElementById('playground')!).render(
     defaultEditorToolsVisibility: true,
     shouldPersistHeaders: true,
     defaultHeaders: Object.keys(config.defaultHeaders).length ? JSON.stringify(config.defaultHeaders, null, 2) : undefined,
-    defaultTabs: config.examples.map((e) => ({ query: `# ${e.name}\n${e.query}`, variables: e.variables })),
+    defaultTabs: config.exampleOperations.map((e) => ({ query: `# ${e.name}\n${e.query}`, variables: e.variables })),
   }),
 );
