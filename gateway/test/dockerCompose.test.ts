@@ -2,22 +2,47 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { REPO_ROOT, SERVICE_ENVIRONMENT_VARIABLES, SERVICE_PORTS, SUBGRAPH_NAMES, type ServiceName } from '@shopgraph/kit';
+import {
+  REPO_ROOT,
+  SERVICE_ENVIRONMENT_VARIABLES,
+  SERVICE_PORTS,
+  SUBGRAPH_NAMES,
+  type ServiceName,
+} from '@shopgraph/kit';
 import { subgraphUrlVariable } from '../src/gatewayConfig.js';
+import { LAUNCH_ENVIRONMENT_VARIABLES } from '../src/launch/launchSettings.js';
 
 /** Docker cannot run on this machine: check the file against the code's configuration instead. */
 interface ComposeService {
+  image?: string;
+  build?: string;
   command?: string[];
   environment?: Record<string, string>;
   ports?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
-  build?: string;
+  restart?: string;
 }
-const compose = parse(readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const compose = parse(readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
 const services = compose.services;
 const SHOPGRAPH_SERVICES = Object.keys(SERVICE_PORTS) as ServiceName[];
-const KNOWN_VARIABLES = new Set([...SERVICE_ENVIRONMENT_VARIABLES, ...SUBGRAPH_NAMES.map(subgraphUrlVariable)]);
+/** Services run from our own image: the six above, plus the one-shot migrate and seed. */
+const OUR_IMAGE = Object.keys(services).filter((name) => services[name]!.build === '.');
+const SERVICE_VARIABLES = new Set([...SERVICE_ENVIRONMENT_VARIABLES, ...SUBGRAPH_NAMES.map(subgraphUrlVariable)]);
+const INFRASTRUCTURE_PORTS: Record<string, number> = { postgres: 5432, redis: 6379, opensearch: 9200 };
+
+/** Every service a service waits for, directly or through the ones it waits for. */
+function waitsFor(name: string, seen = new Set<string>()): Set<string> {
+  for (const dep of Object.keys(services[name]?.depends_on ?? {})) {
+    if (!seen.has(dep)) {
+      seen.add(dep);
+      waitsFor(dep, seen);
+    }
+  }
+  return seen;
+}
 
 describe('docker-compose.yml', () => {
   it.each(SHOPGRAPH_SERVICES)('%s runs its entry file on its contract port with a health check', (name) => {
@@ -26,19 +51,55 @@ describe('docker-compose.yml', () => {
     const port = SERVICE_PORTS[name];
     expect(service.environment?.PORT).toBe(String(port));
     expect(service.ports).toEqual([`${port}:${port}`]);
+    expect(service.command).toEqual(['node', '--import', 'tsx', expect.any(String)]);
     const entry = service.command!.at(-1)!;
     expect(entry).toBe(name === 'gateway' ? 'gateway/src/index.ts' : `subgraphs/${name}/src/index.ts`);
     expect(existsSync(path.join(REPO_ROOT, entry))).toBe(true);
-    expect(service.healthcheck?.test.join(' ')).toContain(`localhost:${port}/health`);
-    for (const variable of Object.keys(service.environment ?? {})) expect(KNOWN_VARIABLES, `${name}: ${variable}`).toContain(variable);
+    // The slim image has no curl: Node's own fetch, on IPv4 (the services listen on 0.0.0.0).
+    const test = service.healthcheck!.test;
+    expect(test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+    expect(test[3]).toContain(`fetch('http://127.0.0.1:${port}/health')`);
   });
 
-  it('points the gateway at every subgraph by service name', () => {
+  it.each(OUR_IMAGE)('%s sets only environment variables the code reads', (name) => {
+    const known =
+      name === 'seed' ? new Set([...SERVICE_VARIABLES, ...LAUNCH_ENVIRONMENT_VARIABLES]) : SERVICE_VARIABLES;
+    for (const variable of Object.keys(services[name]!.environment ?? {})) {
+      expect(known, `${name}: ${variable}`).toContain(variable);
+    }
+  });
+
+  it.each(OUR_IMAGE)('%s waits for every server its URLs point at', (name) => {
+    const env = services[name]!.environment ?? {};
+    for (const variable of ['DATABASE_URL', 'REDIS_URL', 'OPENSEARCH_URL']) {
+      if (!env[variable]) continue;
+      const url = new URL(env[variable]);
+      expect(Object.keys(INFRASTRUCTURE_PORTS), `${name}: ${variable}`).toContain(url.hostname);
+      expect(Number(url.port)).toBe(INFRASTRUCTURE_PORTS[url.hostname]);
+      expect(waitsFor(name), `${name} must wait for ${url.hostname}`).toContain(url.hostname);
+    }
+    if (env.DATABASE_URL) expect(new URL(env.DATABASE_URL).pathname).toBe('/shopgraph');
+  });
+
+  it('uses the right condition for every dependency', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dep, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect(services[dep], `${name} depends on a missing service ${dep}`).toBeDefined();
+        // One-shot jobs must have finished well; long-running services must be healthy.
+        const expected = services[dep]!.restart === 'no' ? 'service_completed_successfully' : 'service_healthy';
+        expect(condition, `${name} -> ${dep}`).toBe(expected);
+        if (expected === 'service_healthy') expect(services[dep]!.healthcheck, dep).toBeDefined();
+      }
+    }
+  });
+
+  it('points the gateway at every subgraph by service name, once the demo store is seeded', () => {
     const env = services.gateway!.environment!;
     for (const name of SUBGRAPH_NAMES) {
       expect(env[subgraphUrlVariable(name)]).toBe(`http://${name}:${SERVICE_PORTS[name]}/graphql`);
       expect(services.gateway!.depends_on?.[name]).toEqual({ condition: 'service_healthy' });
     }
+    expect(services.gateway!.depends_on?.seed).toEqual({ condition: 'service_completed_successfully' });
   });
 
   it('starts subgraphs only after the database is healthy and migrated', () => {
@@ -46,17 +107,34 @@ describe('docker-compose.yml', () => {
       const deps = services[name]!.depends_on!;
       expect(deps.postgres).toEqual({ condition: 'service_healthy' });
       expect(deps.migrate).toEqual({ condition: 'service_completed_successfully' });
-      expect(services[name]!.environment!.DATABASE_URL).toMatch(/@postgres:5432\/shopgraph$/);
     }
     expect(services.migrate!.command).toEqual(['npx', 'prisma', 'migrate', 'deploy']);
-    expect(services.seed!.depends_on!.migrate).toEqual({ condition: 'service_completed_successfully' });
-    for (const infra of ['postgres', 'redis', 'opensearch']) expect(services[infra]!.healthcheck, infra).toBeDefined();
+    expect(services.migrate!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(services.seed!.depends_on).toEqual({ migrate: { condition: 'service_completed_successfully' } });
+    const seedEntry = services.seed!.command!.at(-1)!;
+    expect(existsSync(path.join(REPO_ROOT, seedEntry)), seedEntry).toBe(true);
+  });
+
+  it('runs PostgreSQL 16, Redis 7 and a single-node OpenSearch 2 without its security plugin, each with a health check', () => {
+    expect(services.postgres!.image).toBe('postgres:16');
+    expect(services.postgres!.healthcheck!.test.join(' ')).toContain('pg_isready');
+    expect(services.redis!.image).toBe('redis:7');
+    expect(services.redis!.healthcheck!.test.join(' ')).toContain('redis-cli ping');
+    const opensearch = services.opensearch!;
+    expect(opensearch.image).toBe('opensearchproject/opensearch:2');
+    expect(opensearch.environment!['discovery.type']).toBe('single-node');
+    expect(opensearch.environment!.DISABLE_SECURITY_PLUGIN).toBe('true');
+    expect(opensearch.healthcheck!.test.join(' ')).toContain('_cluster/health');
   });
 
   it('builds one image with npm ci from the lockfile', () => {
     const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim$/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
     expect(dockerfile).toMatch(/COPY package\.json package-lock\.json/);
-    for (const name of SHOPGRAPH_SERVICES) expect(services[name]!.build).toBe('.');
+    expect(OUR_IMAGE).toEqual(expect.arrayContaining([...SHOPGRAPH_SERVICES, 'migrate', 'seed']));
+    expect(new Set(OUR_IMAGE.map((name) => services[name]!.image))).toEqual(new Set(['shopgraph:local']));
+    const dockerignore = readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n');
+    for (const entry of ['node_modules', '.data', '.git']) expect(dockerignore).toContain(entry);
   });
 });

@@ -1,26 +1,53 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, SERVICE_PORTS } from '@shopgraph/kit';
 import { postGraphQL } from '@shopgraph/kit/testing';
-import { processAlive } from '../src/launch/embeddedPostgres.js';
+import {
+  descendantsOf,
+  processAlive,
+  processesMentioning,
+  stillRunning,
+  type ProcessInfo,
+} from '../src/launch/processTable.js';
 
 /**
- * `npm start` as a user runs it: embedded PostgreSQL in a fresh data directory, migrate,
- * seed, five subgraphs and the gateway as processes; then Ctrl-C, and a restart that
- * reuses the data. Ports are moved by an offset so a developer's own stack can keep running.
+ * END-TO-END (about 35 s). `npm start` as a user runs it: embedded PostgreSQL in a fresh
+ * data directory, migrate, seed, five subgraphs and the gateway as processes; then Ctrl-C,
+ * a restart that reuses the data, and a service that dies during startup. Ports are moved
+ * to free ones, so a developer's own stack (or another test run) can keep running.
  */
-const PORT_OFFSET = 500;
-const EMBEDDED_PG_PORT = 54829;
+function portFree(port: number, host = '0.0.0.0'): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(undefined));
+    probe.listen(port, host, () => {
+      const { port: bound } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(bound));
+    });
+  });
+}
+
+async function freePortOffset(): Promise<number> {
+  for (let offset = 500; offset < 10_000; offset += 100) {
+    const free = await Promise.all(Object.values(SERVICE_PORTS).map((port) => portFree(port + offset)));
+    if (free.every((port) => port !== undefined)) return offset;
+  }
+  throw new Error('no free block of service ports');
+}
+
+const PORT_OFFSET = await freePortOffset();
+const EMBEDDED_PG_PORT = (await portFree(0, '127.0.0.1'))!;
 const gatewayUrl = `http://127.0.0.1:${SERVICE_PORTS.gateway + PORT_OFFSET}/graphql`;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'shopgraph-start-'));
 // As root, PostgreSQL runs as the "postgres" user, which must be able to enter the directory.
 chmodSync(dataDir, 0o755);
 let launcher: ChildProcess | undefined;
 
-async function startLauncher(): Promise<{ output: string[] }> {
+function spawnLauncher(extraEnv: NodeJS.ProcessEnv = {}): { output: string[]; exited: Promise<unknown> } {
   const output: string[] = [];
   launcher = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/launch/startEmbedded.ts'], {
     cwd: REPO_ROOT,
@@ -32,6 +59,7 @@ async function startLauncher(): Promise<{ output: string[] }> {
       EMBEDDED_PG_PORT: String(EMBEDDED_PG_PORT),
       SEED_PRODUCTS: '150',
       LOG_LEVEL: 'warn',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -39,9 +67,15 @@ async function startLauncher(): Promise<{ output: string[] }> {
   launcher.stdout!.on('data', collect);
   launcher.stderr!.on('data', collect);
   const exited = new Promise((resolve) => launcher!.once('exit', resolve));
+  return { output, exited };
+}
+
+async function startLauncher(): Promise<{ output: string[] }> {
+  const { output, exited } = spawnLauncher();
   const deadline = Date.now() + 60_000;
   while (!output.some((l) => l.includes('ready in'))) {
-    if (Date.now() > deadline || launcher.exitCode !== null) throw new Error(`launcher did not get ready:\n${output.join('\n')}`);
+    if (Date.now() > deadline || launcher!.exitCode !== null)
+      throw new Error(`launcher did not get ready:\n${output.join('\n')}`);
     await Promise.race([new Promise((r) => setTimeout(r, 200)), exited]);
   }
   return { output };
@@ -71,9 +105,15 @@ describe('npm start on the embedded default', () => {
 
     const postgresPid = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
     expect(processAlive(postgresPid)).toBe(true);
+    // PostgreSQL (and its workers), five subgraphs and the gateway, at least.
+    const started = descendantsOf(launcher!.pid!);
+    expect(started.length).toBeGreaterThanOrEqual(8);
     await stopLauncher();
     expect(launcher!.exitCode).toBe(0);
     expect(processAlive(postgresPid)).toBe(false);
+    // Helpers such as tsx's esbuild service notice their parent is gone a moment later.
+    expect(await stillRunning(started, 3_000)).toEqual([]);
+    expect(processesMentioning(dataDir)).toEqual([]);
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
     await expect(fetch(gatewayUrl)).rejects.toThrow();
     for (const [, port] of Object.entries(SERVICE_PORTS)) {
@@ -88,7 +128,30 @@ describe('npm start on the embedded default', () => {
     expect(log).not.toContain('applying');
     const res = await postGraphQL(gatewayUrl, '{ products(first: 1) { totalCount } }');
     expect(res.data!.products.totalCount).toBeGreaterThan(100);
+    const started = descendantsOf(launcher!.pid!);
     await stopLauncher();
     expect(launcher!.exitCode).toBe(0);
+    // Helpers such as tsx's esbuild service notice their parent is gone a moment later.
+    expect(await stillRunning(started, 3_000)).toEqual([]);
+  }, 60_000);
+
+  it('tears everything down and exits non-zero when a service dies during startup', async () => {
+    // An invalid pool size makes every subgraph stop at its configuration check.
+    const { output, exited } = spawnLauncher({ DATABASE_POOL_SIZE: '0' });
+    const started: ProcessInfo[] = [];
+    while (launcher!.exitCode === null) {
+      for (const p of descendantsOf(launcher!.pid!)) if (!started.some((s) => s.pid === p.pid)) started.push(p);
+      await Promise.race([new Promise((r) => setTimeout(r, 50)), exited]);
+    }
+    await exited;
+    expect(launcher!.exitCode).toBe(1);
+    const log = output.join('\n');
+    expect(log).toMatch(
+      /start failed: (product|inventory|cart|order|recommendation) exited \(code 1\) before answering \/health/,
+    );
+    expect(log).toContain('DATABASE_POOL_SIZE');
+    // Helpers such as tsx's esbuild service notice their parent is gone a moment later.
+    expect(await stillRunning(started, 3_000)).toEqual([]);
+    expect(processesMentioning(dataDir)).toEqual([]);
   }, 60_000);
 });

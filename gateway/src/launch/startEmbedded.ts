@@ -2,81 +2,115 @@
 // PostgreSQL unless DATABASE_URL is set; migrations; a demo store seeded once; five
 // subgraphs and the gateway as child processes; Ctrl-C stops everything in reverse order.
 import path from 'node:path';
-import { REPO_ROOT, SERVICE_PORTS, SUBGRAPH_NAMES, withDatabase } from '@shopgraph/kit';
-import { subgraphUrlVariable } from '../gatewayConfig.js';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embeddedPostgres.js';
+import { withDatabase } from '@shopgraph/kit';
+import { assertPortsFree } from './assertPortsFree.js';
+import { startEmbeddedPostgres } from './embeddedPostgres.js';
+import { readLaunchSettings } from './launchSettings.js';
 import { prepareDatabase } from './prepareDatabase.js';
-import { spawnService, waitUntilHealthy, type ServiceProcess } from './serviceProcess.js';
+import { RunningStack, StackStoppingError } from './RunningStack.js';
+import { planServices } from './servicePlan.js';
+import { waitUntilHealthy, type ServiceProcess } from './serviceProcess.js';
 
 const started = performance.now();
 const say = (line: string) => console.log(`[shopgraph] ${line}`);
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 
-const dataDir = process.env.SHOPGRAPH_DATA_DIR ?? path.join(REPO_ROOT, '.data');
-const embeddedPort = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
-const seedProducts = Number(process.env.SEED_PRODUCTS ?? 2000);
-// Moves every service port by the same amount, so a second stack (or a test) can run beside one.
-const portOffset = Number(process.env.SHOPGRAPH_PORT_OFFSET ?? 0);
-const portOf = (name: keyof typeof SERVICE_PORTS) => SERVICE_PORTS[name] + portOffset;
-const gatewayPort = portOf('gateway');
+const stack = new RunningStack(say);
+let exitCode = 0;
 
-let embedded: EmbeddedPostgresHandle | undefined;
-const services: ServiceProcess[] = [];
-let shuttingDown: Promise<void> | undefined;
-
-/** Gateway first (stop taking requests), then subgraphs, then the database they use. */
-function shutdown(exitCode: number): Promise<void> {
-  shuttingDown ??= (async () => {
-    say('stopping');
-    for (const s of [...services].reverse()) await s.stop();
-    if (embedded) await embedded.stop().catch((err: unknown) => say(`postgres stop failed: ${String(err)}`));
+function stopAndExit(code: number): void {
+  exitCode = Math.max(exitCode, code);
+  if (stack.isStopping) return;
+  say('stopping');
+  void stack.stop().then(() => {
     say('stopped');
     process.exit(exitCode);
-  })();
-  return shuttingDown;
+  });
 }
-// `on`, not `once`: a second Ctrl-C must not fall back to Node's default (exit at once,
-// leaving children behind); shutdown() is idempotent.
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
 
-async function main(): Promise<void> {
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    say(`starting embedded PostgreSQL on port ${embeddedPort} (data in ${path.relative(process.cwd(), dataDir) || dataDir})`);
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: embeddedPort });
-    databaseUrl = withDatabase(embedded.serverUrl, 'shopgraph');
+// `on`, not `once`: a signal with no listener would kill the launcher at once and leave
+// the services behind. One Ctrl-C can arrive twice (the terminal, and `tsx` relaying it),
+// so only a second one a moment later means "stop waiting".
+let firstSignalAt = 0;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (!stack.isStopping) {
+      firstSignalAt = Date.now();
+      return stopAndExit(0);
+    }
+    if (Date.now() - firstSignalAt > 1_000) {
+      say(`${signal} again: killing the services without waiting`);
+      stack.kill();
+    }
+  });
+}
+
+/**
+ * Once everything is up, a service that exits on its own takes the whole stack down
+ * rather than leaving it half up. (During startup, waitUntilHealthy reports it, with its
+ * last output.)
+ */
+function stopWhenAnyExits(services: readonly ServiceProcess[]): void {
+  const dead = services.find((s) => s.child.exitCode !== null || s.child.signalCode !== null);
+  if (dead) {
+    const output = dead.recentOutput.slice(-15).join('\n') || '(no output)';
+    throw new Error(`${dead.name} exited during startup. Its last output:\n${output}`);
   }
-  const { seeded } = await prepareDatabase(databaseUrl, seedProducts, say);
-  say(`database ready${seeded ? ' and seeded' : ''} (${elapsed()})`);
-
-  const baseEnv = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
-  const subgraphUrls = Object.fromEntries(
-    SUBGRAPH_NAMES.map((name) => [subgraphUrlVariable(name), `http://127.0.0.1:${portOf(name)}/graphql`]),
-  );
-  const subgraphs = SUBGRAPH_NAMES.map((name) => spawnService(name, { ...baseEnv, PORT: String(portOf(name)) }, console.log));
-  services.push(...subgraphs);
-  await Promise.all(subgraphs.map((s) => waitUntilHealthy(s)));
-  const gateway = spawnService('gateway', { ...baseEnv, ...subgraphUrls, PORT: String(gatewayPort) }, console.log);
-  services.push(gateway);
-  await waitUntilHealthy(gateway);
-
-  // A service that dies later takes the whole stack down rather than leaving it half up.
-  for (const s of services) {
-    void s.exited.then((code) => {
-      if (!shuttingDown) {
-        say(`${s.name} exited (code ${code}); stopping everything`);
-        void shutdown(1);
-      }
+  for (const service of services) {
+    void service.exited.then((code) => {
+      if (stack.isStopping) return;
+      say(`${service.name} exited (${service.child.signalCode ?? `code ${code}`}); stopping everything`);
+      stopAndExit(1);
     });
   }
+}
+
+async function main(): Promise<void> {
+  const settings = readLaunchSettings();
+  const plan = planServices(settings.portOffset);
+  const allServices = [...plan.subgraphs, plan.gateway];
+  await assertPortsFree(
+    allServices.map((s) => ({ owner: s.name, port: s.port, host: settings.serviceHost })),
+    'Is another `npm start` running? Stop it, or set SHOPGRAPH_PORT_OFFSET to move every port.',
+  );
+
+  let databaseUrl = settings.databaseUrl;
+  if (databaseUrl) {
+    say(`using the PostgreSQL server in DATABASE_URL (${new URL(databaseUrl).host})`);
+  } else {
+    const dataDir = path.join(settings.dataDir, 'postgres');
+    say(
+      `starting embedded PostgreSQL on port ${settings.embeddedPostgresPort} (data in ${path.relative(process.cwd(), dataDir) || dataDir})`,
+    );
+    const postgres = await stack.startPostgres(() =>
+      startEmbeddedPostgres({ dataDir, port: settings.embeddedPostgresPort, say }),
+    );
+    void postgres.exited.then(() => {
+      if (stack.isStopping) return;
+      say(`PostgreSQL exited unexpectedly; see ${postgres.logFile}`);
+      stopAndExit(1);
+    });
+    databaseUrl = withDatabase(postgres.serverUrl, 'shopgraph');
+  }
+  const { seeded } = await prepareDatabase(databaseUrl, settings.seedProducts, say);
+  say(`database ready${seeded ? ' and seeded' : ''} (${elapsed()})`);
+
+  // REDIS_URL, OPENSEARCH_URL, HOST and the rest pass through from our own environment.
+  const baseEnv = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: settings.logLevel };
+  const subgraphs = plan.subgraphs.map((s) => stack.spawn(s.name, { ...baseEnv, ...s.env }, console.log));
+  await Promise.all(subgraphs.map((s) => waitUntilHealthy(s, settings.healthTimeoutMs)));
+  const gateway = stack.spawn(plan.gateway.name, { ...baseEnv, ...plan.gateway.env }, console.log);
+  await waitUntilHealthy(gateway, settings.healthTimeoutMs);
+  stopWhenAnyExits(stack.running);
+
   say(`ready in ${elapsed()}`);
-  say(`GraphQL:    http://localhost:${gatewayPort}/graphql`);
-  say(`Playground: http://localhost:${gatewayPort}/`);
+  say(`GraphQL:    http://localhost:${plan.gateway.port}/graphql`);
+  say(`Playground: http://localhost:${plan.gateway.port}/`);
   say('Ctrl-C stops everything');
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof StackStoppingError || stack.isStopping) return; // a signal or a crash got there first
   say(`start failed: ${err instanceof Error ? err.message : String(err)}`);
-  void shutdown(1);
+  stopAndExit(1);
 });

@@ -1,0 +1,22 @@
+import { SERVICE_PORTS, SUBGRAPH_NAMES, type ServiceName } from '@shopgraph/kit';
+import { subgraphUrlVariable } from '../gatewayConfig.js';
+
+export interface PlannedService {
+  name: ServiceName;
+  port: number;
+  /** Added to the launcher's environment for this service only. */
+  env: Record<string, string>;
+}
+
+/**
+ * The services `npm start` runs, in start order, as data: first every subgraph (started
+ * together), then the gateway pointed at them. Ports follow the contract, moved by an
+ * offset when a second stack must run beside the first.
+ */
+export function planServices(portOffset: number): { subgraphs: PlannedService[]; gateway: PlannedService } {
+  const portOf = (name: ServiceName) => SERVICE_PORTS[name] + portOffset;
+  const subgraphs = SUBGRAPH_NAMES.map((name) => ({ name, port: portOf(name), env: { PORT: String(portOf(name)) } }));
+  const gatewayEnv: Record<string, string> = { PORT: String(portOf('gateway')) };
+  for (const name of SUBGRAPH_NAMES) gatewayEnv[subgraphUrlVariable(name)] = `http://127.0.0.1:${portOf(name)}/graphql`;
+  return { subgraphs, gateway: { name: 'gateway', port: portOf('gateway'), env: gatewayEnv } };
+}
