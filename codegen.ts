@@ -44,6 +44,7 @@ const config: CodegenConfig = {
       Stock: '../models.js#StockModel',
       WarehouseStock: '../models.js#WarehouseStockModel',
       Warehouse: '../models.js#WarehouseModel',
+      LowStockLevel: '../models.js#StockLevelRow',
     }),
     ...subgraph('cart', 'CartContext', {
       Cart: '../models.js#CartModel',

@@ -1,5 +1,6 @@
 // `npm run bench`: starts the five subgraphs and the gateway as processes on a seeded
 // benchmark database, loads each scenario with autocannon, and writes bench/results/.
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
@@ -8,7 +9,17 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { DEFAULT_DATABASE_URL, REPO_ROOT, SERVICE_PORTS, SUBGRAPH_NAMES, databaseNameOf, withDatabase } from '@shopgraph/kit';
+import {
+  ANONYMOUS,
+  DEFAULT_DATABASE_URL,
+  IDENTITY_HEADER,
+  InternalSigner,
+  REPO_ROOT,
+  SERVICE_PORTS,
+  SUBGRAPH_NAMES,
+  databaseNameOf,
+  withDatabase,
+} from '@shopgraph/kit';
 import { subgraphUrlVariable } from '../gateway/src/gatewayConfig.js';
 import { prepareDatabase } from '../gateway/src/launch/prepareDatabase.js';
 import { spawnService, waitUntilHealthy, type ServiceProcess } from '../gateway/src/launch/serviceProcess.js';
@@ -19,6 +30,11 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const PORT_OFFSET = 700;
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? withDatabase(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, 'shopgraph_bench');
+/** Gateway and subgraphs sign and verify as in production; direct subgraph scenarios sign each request. */
+const INTERNAL_SIGNING_SECRET = randomBytes(32).toString('base64url');
+const signer = new InternalSigner(INTERNAL_SIGNING_SECRET);
+/** The rate limiter runs (its cost is part of the figures) with budgets the load never reaches. */
+const UNREACHED_RATE_LIMIT = '1000000000';
 
 /** Each gateway scenario runs against the stack in every mode, so the cache's effect is measured, not assumed. */
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -43,6 +59,12 @@ interface Result {
   targetMs?: number;
 }
 
+const SECURITY_ENV = {
+  INTERNAL_SIGNING_SECRET,
+  RATE_LIMIT_PER_IP: UNREACHED_RATE_LIMIT,
+  RATE_LIMIT_PER_USER: UNREACHED_RATE_LIMIT,
+};
+
 /** Real values for the scenarios' variables: a product page and the largest root category. */
 async function scenarioVariables(): Promise<{ slug: string; category: string }> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -59,14 +81,27 @@ async function scenarioVariables(): Promise<{ slug: string; category: string }> 
   }
 }
 
-function load(url: string, body: string | undefined, connections = CONNECTIONS, duration = DURATION_S): Promise<autocannon.Result> {
+function load(url: string, body: string | undefined, connections = CONNECTIONS, duration = DURATION_S, signed = false): Promise<autocannon.Result> {
+  const headers = { 'content-type': 'application/json' };
   return autocannon({
     url,
     connections,
     duration,
     method: body ? 'POST' : 'GET',
-    headers: { 'content-type': 'application/json' },
+    headers,
     ...(body && { body }),
+    // A subgraph refuses a signature it has seen: each request is signed afresh, as the gateway does.
+    ...(signed &&
+      body && {
+        requests: [
+          {
+            setupRequest: (req) => ({
+              ...req,
+              headers: { ...headers, [IDENTITY_HEADER]: signer.sign(ANONYMOUS, { method: 'POST', search: new URL(url).search, body }) },
+            }),
+          },
+        ],
+      }),
   });
 }
 
@@ -86,7 +121,10 @@ async function main(): Promise<void> {
   const baselineResult = await measure('bare node:http', SCENARIOS.find((sc) => sc.target === 'baseline')!, baselineUrl, undefined);
   results.push(baselineResult);
   for (const mode of MODES) {
-    const stack = await startStack({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...mode.env }, mode.gateway);
+    const stack = await startStack(
+      { ...process.env, ...SECURITY_ENV, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...mode.env },
+      mode.gateway,
+    );
     try {
       const targets = mode.gateway === 'hive' ? ['gateway'] : ['product', 'gateway'];
       for (const scenario of SCENARIOS.filter((sc) => targets.includes(sc.target))) {
@@ -132,7 +170,7 @@ async function zipfWorkload(): Promise<ZipfResult> {
   const ids = (await client.query<{ id: string }>(`SELECT id::text FROM catalog.product WHERE status = 'ACTIVE' ORDER BY md5(id::text)`)).rows.map((r) => r.id);
   await client.end();
   const stack = await startStack(
-    { ...process.env, DATABASE_URL: zipfUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production', SHOPGRAPH_CACHE: 'on', REDIS_URL: REDIS },
+    { ...process.env, ...SECURITY_ENV, DATABASE_URL: zipfUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production', SHOPGRAPH_CACHE: 'on', REDIS_URL: REDIS },
     'apollo',
   );
   try {
@@ -180,8 +218,10 @@ async function zipfWorkload(): Promise<ZipfResult> {
 }
 
 async function startStack(env: NodeJS.ProcessEnv, gatewayImplementation: GatewayImplementation) {
+  // Hive Gateway cannot sign for our subgraphs: they then serve its unsigned requests as anonymous.
+  const subgraphEnv = gatewayImplementation === 'hive' ? { ...env, SHOPGRAPH_INSECURE_SUBGRAPHS: '1' } : env;
   const services: ServiceProcess[] = SUBGRAPH_NAMES.map((name) =>
-    spawnService(name, { ...env, PORT: String(SERVICE_PORTS[name] + PORT_OFFSET) }, () => undefined),
+    spawnService(name, { ...subgraphEnv, PORT: String(SERVICE_PORTS[name] + PORT_OFFSET) }, () => undefined),
   );
   const stop = async () => {
     for (const s of [...services].reverse()) await s.stop();
@@ -238,9 +278,10 @@ function startHiveGateway(port: number): ServiceProcess {
 
 async function measure(mode: string, scenario: Scenario, url: string, body: string | undefined): Promise<Result> {
   // A short warm-up so the figures do not include JIT, pool start-up or a cold cache.
-  await load(url, body, 4, 2);
-  const r = await load(url, body);
-  const single = await load(url, body, 1, 3);
+  const signed = scenario.target === 'product';
+  await load(url, body, 4, 2, signed);
+  const r = await load(url, body, CONNECTIONS, DURATION_S, signed);
+  const single = await load(url, body, 1, 3, signed);
   console.log(
     `[${mode}] ${scenario.name}: ${Math.round(r.requests.average)} req/s (p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms); one client p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms`,
   );

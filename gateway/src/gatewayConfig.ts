@@ -1,8 +1,23 @@
-import { loadServiceConfig, SERVICE_PORTS, SUBGRAPH_NAMES, type ServiceConfig, type SubgraphName } from '@shopgraph/kit';
+import { z } from 'zod';
+import { loadServiceConfig, MIN_SECRET_LENGTH, SERVICE_PORTS, SUBGRAPH_NAMES, type ServiceConfig, type SubgraphName } from '@shopgraph/kit';
+import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits/gatewayLimits.js';
+
+export interface JwtSettings {
+  /** HS256 key (JWT_SECRET). */
+  secret: string | undefined;
+  /** RS256/ES256 keys from a JWKS endpoint (JWT_JWKS_URL). */
+  jwksUrl: string | undefined;
+  issuer: string | undefined;
+  audience: string | undefined;
+}
 
 export interface GatewayConfig extends ServiceConfig {
   /** Where each subgraph answers; defaults to the contract's localhost ports. */
   subgraphUrls: Record<SubgraphName, string>;
+  jwt: JwtSettings;
+  limits: GatewayLimits;
+  /** SHOPGRAPH_SAFELIST: a persisted-query manifest; only its operations run. */
+  safelistPath: string | undefined;
 }
 
 /** `<NAME>_SUBGRAPH_URL`, e.g. PRODUCT_SUBGRAPH_URL, moves a subgraph (docker-compose uses service names). */
@@ -10,8 +25,43 @@ export function subgraphUrlVariable(name: SubgraphName): string {
   return `${name.toUpperCase()}_SUBGRAPH_URL`;
 }
 
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+const count = (fallback: number, max: number) => z.coerce.number().int().min(0).max(max).default(fallback);
+
+const gatewayEnvironmentSchema = z.object({
+  JWT_SECRET: optionalText.pipe(z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional()),
+  JWT_JWKS_URL: optionalText.pipe(z.url().optional()),
+  JWT_ISSUER: optionalText,
+  JWT_AUDIENCE: optionalText,
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(DEFAULT_GATEWAY_LIMITS.rateLimit.windowSeconds),
+  RATE_LIMIT_PER_IP: count(DEFAULT_GATEWAY_LIMITS.rateLimit.perIp, 1e9),
+  RATE_LIMIT_PER_USER: count(DEFAULT_GATEWAY_LIMITS.rateLimit.perUser, 1e9),
+  TRUST_PROXY_HOPS: count(DEFAULT_GATEWAY_LIMITS.trustProxyHops, 10),
+  QUERY_MAX_DEPTH: z.coerce.number().int().min(1).max(1000).default(DEFAULT_GATEWAY_LIMITS.maxDepth),
+  QUERY_MAX_ALIASES: count(DEFAULT_GATEWAY_LIMITS.maxAliases, 100_000),
+  QUERY_MAX_COST: z.coerce.number().int().min(1).max(1e12).default(DEFAULT_GATEWAY_LIMITS.maxCost),
+  MAX_REQUEST_BYTES: z.coerce.number().int().min(1_000).max(100_000_000).default(DEFAULT_GATEWAY_LIMITS.maxBodyBytes),
+  SHOPGRAPH_SAFELIST: optionalText,
+});
+
+/** Every variable only the gateway reads (docker-compose and README are checked against it). */
+export const GATEWAY_ENVIRONMENT_VARIABLES: readonly string[] = [
+  ...Object.keys(gatewayEnvironmentSchema.shape),
+  ...SUBGRAPH_NAMES.map(subgraphUrlVariable),
+];
+
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const base = loadServiceConfig('gateway', env);
+  const parsed = gatewayEnvironmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration for gateway: ${details}`);
+  }
+  const e = parsed.data;
   const subgraphUrls = Object.fromEntries(
     SUBGRAPH_NAMES.map((name) => {
       const value = env[subgraphUrlVariable(name)];
@@ -24,5 +74,23 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       return [name, url];
     }),
   ) as Record<SubgraphName, string>;
-  return { ...base, subgraphUrls };
+  return {
+    ...base,
+    subgraphUrls,
+    jwt: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    limits: {
+      maxBodyBytes: e.MAX_REQUEST_BYTES,
+      maxDepth: e.QUERY_MAX_DEPTH,
+      maxAliases: e.QUERY_MAX_ALIASES,
+      maxCost: e.QUERY_MAX_COST,
+      trustProxyHops: e.TRUST_PROXY_HOPS,
+      rateLimit: {
+        windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+        perIp: e.RATE_LIMIT_PER_IP,
+        perUser: e.RATE_LIMIT_PER_USER,
+        keyPrefix: DEFAULT_GATEWAY_LIMITS.rateLimit.keyPrefix,
+      },
+    },
+    safelistPath: e.SHOPGRAPH_SAFELIST,
+  };
 }

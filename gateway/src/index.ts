@@ -1,16 +1,38 @@
-import { createLogger, stopOnSignals } from '@shopgraph/kit';
+import { createInternalAuth, createLogger, createRedis, stopOnSignals, warnWhileInsecure } from '@shopgraph/kit';
+import { createJwtVerifier } from './auth/jwtVerifier.js';
 import { loadGatewayConfig } from './gatewayConfig.js';
+import { loadSafelist } from './limits/safelist.js';
 import { createPlaygroundRoutes } from './playground/playgroundRoutes.js';
 import { createGatewayServer } from './server.js';
 import { readCheckedInSupergraph } from './supergraph/composeSupergraph.js';
 
 const config = loadGatewayConfig();
 const logger = createLogger('gateway', config.logLevel);
+const verifier = createJwtVerifier(config.jwt);
+if (!verifier.configured) logger.warn('neither JWT_SECRET nor JWT_JWKS_URL is set: every request with a token is refused');
+const { signer } = createInternalAuth({ secret: config.internalSigningSecret, insecure: config.insecureSubgraphs });
+const stopWarning = config.insecureSubgraphs ? warnWhileInsecure(logger) : undefined;
+const safelist = config.safelistPath ? loadSafelist(config.safelistPath) : undefined;
+if (safelist) logger.info({ operations: safelist.size, manifest: config.safelistPath }, 'safelist mode: only registered operations run');
+const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined;
 const server = createGatewayServer({
   supergraphSdl: readCheckedInSupergraph(),
   subgraphUrls: config.subgraphUrls,
   logger,
+  auth: { verifier, signer },
+  limits: config.limits,
+  redis,
+  safelist,
   routes: await createPlaygroundRoutes({ graphqlPath: '/graphql' }),
 });
 await server.listen(config.port, config.host);
-stopOnSignals(server, logger);
+stopOnSignals(
+  {
+    async stop() {
+      stopWarning?.();
+      await server.stop();
+      redis?.disconnect();
+    },
+  },
+  logger,
+);

@@ -1,7 +1,7 @@
-import type { IncomingMessage } from 'node:http';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { Counter } from 'prom-client';
 import {
   apolloHandler,
   apolloLifecycle,
@@ -9,19 +9,48 @@ import {
   createServiceHttpServer,
   createServiceMetrics,
   metricsPlugin,
+  type Identity,
+  type InternalSigner,
   type Logger,
+  type Redis,
   type RequestContext,
   type RouteHandler,
   type ServiceHttpServer,
   type ServiceMetrics,
   type SubgraphName,
 } from '@shopgraph/kit';
+import { RedisPersistedQueryCache } from './apq/redisPersistedQueryCache.js';
+import type { JwtVerifier } from './auth/jwtVerifier.js';
+import { SignedSubgraphDataSource } from './auth/signedSubgraphDataSource.js';
+import { gatewayAdmission } from './gatewayAdmission.js';
+import { createCallerRateLimiter } from './limits/callerRateLimiter.js';
+import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits/gatewayLimits.js';
+import { operationLimitsPlugin } from './limits/operationLimitsPlugin.js';
+import type { Safelist } from './limits/safelist.js';
 import { subgraphReadiness } from './subgraphReadiness.js';
+import { supergraphForApolloGateway } from './supergraph/securityFeatures.js';
+
+/** How long an automatically persisted query is remembered. */
+const APQ_TTL_SECONDS = 24 * 3600;
+
+export interface GatewayAuth {
+  /** Checks callers' JWTs. */
+  verifier: JwtVerifier;
+  /** Signs the caller's identity for the subgraphs; absent only in insecure development mode. */
+  signer: InternalSigner | undefined;
+}
 
 export interface GatewayServerOptions {
   supergraphSdl: string;
   subgraphUrls: Record<SubgraphName, string>;
   logger: Logger;
+  auth: GatewayAuth;
+  /** Any left out take DEFAULT_GATEWAY_LIMITS. */
+  limits?: Partial<Omit<GatewayLimits, 'rateLimit'>> & { rateLimit?: Partial<GatewayLimits['rateLimit']> };
+  /** Shared rate-limit counters and persisted queries across gateway instances. */
+  redis?: Redis | undefined;
+  /** Safelist mode: only these operations run (automatic persisted queries are off). */
+  safelist?: Safelist | undefined;
   /** Extra routes, e.g. the playground at "/". */
   routes?: Record<string, RouteHandler>;
 }
@@ -29,47 +58,69 @@ export interface GatewayServerOptions {
 export interface GatewayServer {
   http: ServiceHttpServer;
   metrics: ServiceMetrics;
+  limits: GatewayLimits;
   listen(port: number, host?: string): Promise<{ port: number; url: string }>;
   stop(): Promise<void>;
 }
 
 /**
- * The supergraph's one endpoint. It plans over the checked-in supergraph.graphql (no
- * runtime introspection) and forwards each request's id to every subgraph it calls.
+ * The supergraph's one endpoint. Before Apollo: body size, batching, the caller's token,
+ * rate limits, the safelist. Before planning: depth, alias and cost limits. Then it plans
+ * over the checked-in supergraph.graphql (no runtime introspection) and forwards each
+ * request's id and signed caller identity to every subgraph it calls.
  */
 export function createGatewayServer(options: GatewayServerOptions): GatewayServer {
-  const { logger, subgraphUrls } = options;
+  const { logger, subgraphUrls, redis, safelist } = options;
+  const limits: GatewayLimits = {
+    ...DEFAULT_GATEWAY_LIMITS,
+    ...options.limits,
+    rateLimit: { ...DEFAULT_GATEWAY_LIMITS.rateLimit, ...options.limits?.rateLimit },
+  };
   const metrics = createServiceMetrics('gateway');
+  const refusals = new Counter({
+    name: 'gateway_refused_requests_total',
+    help: 'Requests refused before GraphQL ran, by extensions.code (PAYLOAD_TOO_LARGE, UNAUTHENTICATED, RATE_LIMITED, ...)',
+    labelNames: ['code'],
+    registers: [metrics.registry],
+  });
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
+    supergraphSdl: supergraphForApolloGateway(options.supergraphSdl),
     logger,
-    buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource<RequestContext>({
-        url: subgraphUrls[name as SubgraphName] ?? url,
-        willSendRequest({ request, context }) {
-          const requestId: unknown = (context as Partial<RequestContext>).requestId;
-          if (typeof requestId === 'string') request.http?.headers.set('x-request-id', requestId);
-        },
-      }),
+    buildService: ({ name, url }) => new SignedSubgraphDataSource(subgraphUrls[name as SubgraphName] ?? url, options.auth.signer),
   });
   const apollo = new ApolloServer<RequestContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
     // The service's own signal handling stops it in order; Apollo's would race it.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<RequestContext>(metrics)],
+    // Safelist mode resolves ids from its manifest; APQ would let clients register new operations.
+    persistedQueries: safelist
+      ? false
+      : { ttl: APQ_TTL_SECONDS, ...(redis && { cache: new RedisPersistedQueryCache(redis, logger) }) },
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<RequestContext>(metrics), operationLimitsPlugin<RequestContext>(limits)],
     logger,
+  });
+  const admit = gatewayAdmission({
+    verifier: options.auth.verifier,
+    rateLimiter: createCallerRateLimiter(limits.rateLimit, redis, logger),
+    safelist,
+    trustProxyHops: limits.trustProxyHops,
   });
   const http = createServiceHttpServer({
     service: 'gateway',
     logger,
     metrics,
-    readiness: subgraphReadiness(subgraphUrls),
+    readiness: [...subgraphReadiness(subgraphUrls), ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : [])],
     routes: {
-      '/graphql': apolloHandler(apollo, async (req: IncomingMessage) => createRequestContext(req, logger)),
+      '/graphql': apolloHandler<RequestContext, Identity>(apollo, {
+        maxBodyBytes: limits.maxBodyBytes,
+        admit,
+        context: async (call, identity) => createRequestContext(call.req, logger, identity),
+        onRefusal: (refusal) => refusals.inc({ code: refusal.code }),
+      }),
       ...options.routes,
     },
   });
   const lifecycle = apolloLifecycle(apollo, http, logger, 'gateway ready');
-  return { http, metrics, listen: (port, host) => lifecycle.listen(port, host), stop: () => lifecycle.stop() };
+  return { http, metrics, limits, listen: (port, host) => lifecycle.listen(port, host), stop: () => lifecycle.stop() };
 }

@@ -1,69 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, createLogger, createSubgraphDeps, SUBGRAPH_NAMES, type Database, type SubgraphDeps, type SubgraphName, type SubgraphServer } from '@shopgraph/kit';
-import { createTestDatabase, postGraphQL, type TestDatabase } from '@shopgraph/kit/testing';
-import { createCartSubgraph } from '../../subgraphs/cart/src/server.js';
-import { createInventorySubgraph } from '../../subgraphs/inventory/src/server.js';
-import { createOrderSubgraph } from '../../subgraphs/order/src/server.js';
-import { createProductSubgraph } from '../../subgraphs/product/src/server.js';
-import { createRecommendationSubgraph } from '../../subgraphs/recommendation/src/server.js';
-import { createGatewayServer, type GatewayServer } from '../src/server.js';
-import { readCheckedInSupergraph } from '../src/supergraph/composeSupergraph.js';
+import type { Database, SubgraphName } from '@shopgraph/kit';
+import { postGraphQL } from '@shopgraph/kit/testing';
+import { startSupergraphStack, type SupergraphStack } from './support/supergraphStack.js';
 
 /**
  * The whole supergraph over real HTTP: five real subgraphs on free ports, one copy of the
  * seeded database, and the real Apollo Gateway planning over the checked-in supergraph.
  */
-const factories: Record<SubgraphName, (deps: SubgraphDeps) => SubgraphServer> = {
-  product: createProductSubgraph,
-  inventory: createInventorySubgraph,
-  cart: createCartSubgraph,
-  order: createOrderSubgraph,
-  recommendation: createRecommendationSubgraph,
-};
-
-let testDb: TestDatabase;
-const databases = {} as Record<SubgraphName, Database>;
-const subgraphs: SubgraphServer[] = [];
-const allDeps: SubgraphDeps[] = [];
-let gateway: GatewayServer;
+let stack: SupergraphStack;
+let databases: Record<SubgraphName, Database>;
+let subgraphRequests: Record<string, number>;
 let gatewayUrl: string;
-const subgraphRequests: Record<string, number> = {};
 
 const gql = (query: string, variables?: Record<string, unknown>) => postGraphQL(gatewayUrl, query, variables);
 const one = async <T>(query: string, ...values: unknown[]): Promise<T> => (await sql<T>(query, ...values))[0]!;
 const sql = <T>(query: string, ...values: unknown[]) => databases.product.prisma.$queryRawUnsafe<T[]>(query, ...values);
 
 beforeAll(async () => {
-  testDb = await createTestDatabase();
-  const logger = createLogger('e2e', process.env.TEST_LOG_LEVEL ?? 'silent');
-  const urls = {} as Record<SubgraphName, string>;
-  for (const name of SUBGRAPH_NAMES) {
-    databases[name] = createDatabase({ url: testDb.url, poolSize: 3, logger });
-    const deps = createSubgraphDeps(name, { database: databases[name], logger, cacheNamespace: testDb.name });
-    allDeps.push(deps);
-    const server = factories[name](deps);
-    // Count every HTTP request a subgraph receives, to assert the gateway's fetch plan.
-    server.http.server.on('request', (req) => {
-      if (req.url?.startsWith('/graphql')) subgraphRequests[name] = (subgraphRequests[name] ?? 0) + 1;
-    });
-    urls[name] = `${(await server.listen(0, '127.0.0.1')).url}/graphql`;
-    subgraphs.push(server);
-  }
-  gateway = createGatewayServer({ supergraphSdl: readCheckedInSupergraph(), subgraphUrls: urls, logger });
-  gatewayUrl = `${(await gateway.listen(0, '127.0.0.1')).url}/graphql`;
+  stack = await startSupergraphStack();
+  ({ databases, subgraphRequests, gatewayUrl } = stack);
 });
 
 afterAll(async () => {
-  await gateway?.stop();
-  for (const s of subgraphs) await s.stop();
-  for (const deps of allDeps) await deps.caches.close();
-  for (const db of Object.values(databases)) await db.close();
-  await testDb?.drop();
+  await stack?.stop();
 });
 
 function resetCounters() {
-  for (const key of Object.keys(subgraphRequests)) delete subgraphRequests[key];
-  for (const db of Object.values(databases)) db.queries.reset();
+  stack.resetCounters();
 }
 
 describe('supergraph through the gateway', () => {

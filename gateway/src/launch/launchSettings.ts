@@ -29,6 +29,12 @@ export const LAUNCH_ENVIRONMENT_VARIABLES: readonly string[] = [
   'SHOPGRAPH_PORT_OFFSET',
   'LOG_LEVEL',
   'HOST',
+  // Secrets: generated under SHOPGRAPH_DATA_DIR unless given (launchSecrets.ts).
+  'JWT_SECRET',
+  'JWT_JWKS_URL',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'INTERNAL_SIGNING_SECRET',
 ];
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -3,8 +3,10 @@
 // subgraphs and the gateway as child processes; Ctrl-C stops everything in reverse order.
 import path from 'node:path';
 import { withDatabase } from '@shopgraph/kit';
+import { issueToken } from '../auth/issueToken.js';
 import { assertPortsFree } from './assertPortsFree.js';
 import { startEmbeddedPostgres } from './embeddedPostgres.js';
+import { loadOrCreateSecrets } from './launchSecrets.js';
 import { readLaunchSettings } from './launchSettings.js';
 import { prepareDatabase } from './prepareDatabase.js';
 import { RunningStack, StackStoppingError } from './RunningStack.js';
@@ -95,18 +97,48 @@ async function main(): Promise<void> {
   const { seeded } = await prepareDatabase(databaseUrl, settings.seedProducts, say);
   say(`database ready${seeded ? ' and seeded' : ''} (${elapsed()})`);
 
+  const secrets = loadOrCreateSecrets(settings.dataDir);
+  if (secrets.created) say(`generated a JWT secret and an internal signing secret in ${path.relative(process.cwd(), secrets.file) || secrets.file} (mode 0600)`);
+
   // REDIS_URL, OPENSEARCH_URL, HOST and the rest pass through from our own environment.
-  const baseEnv = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: settings.logLevel };
+  const baseEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: settings.logLevel,
+    INTERNAL_SIGNING_SECRET: secrets.internalSigningSecret,
+  };
   const subgraphs = plan.subgraphs.map((s) => stack.spawn(s.name, { ...baseEnv, ...s.env }, console.log));
   await Promise.all(subgraphs.map((s) => waitUntilHealthy(s, settings.healthTimeoutMs)));
-  const gateway = stack.spawn(plan.gateway.name, { ...baseEnv, ...plan.gateway.env }, console.log);
+  // Only the gateway checks tokens, so only it holds the JWT key.
+  const gatewayEnv = { ...baseEnv, ...plan.gateway.env, ...(secrets.jwtSecret && { JWT_SECRET: secrets.jwtSecret }) };
+  const gateway = stack.spawn(plan.gateway.name, gatewayEnv, console.log);
   await waitUntilHealthy(gateway, settings.healthTimeoutMs);
   stopWhenAnyExits(stack.running);
 
   say(`ready in ${elapsed()}`);
   say(`GraphQL:    http://localhost:${plan.gateway.port}/graphql`);
   say(`Playground: http://localhost:${plan.gateway.port}/`);
+  await printDevelopmentToken(secrets.jwtSecret);
   say('Ctrl-C stops everything');
+}
+
+/** An admin token for the playground, so a developer can try admin fields at once. */
+async function printDevelopmentToken(jwtSecret: string | undefined): Promise<void> {
+  if (!jwtSecret) {
+    say('JWT_JWKS_URL is set: get tokens from your identity provider');
+    return;
+  }
+  const token = await issueToken(jwtSecret, {
+    role: 'ADMIN',
+    subject: 'dev-admin',
+    ttl: '7d',
+    issuer: process.env.JWT_ISSUER?.trim() || undefined,
+    audience: process.env.JWT_AUDIENCE?.trim() || undefined,
+  });
+  say('Development admin token (for development only: whoever holds it is an admin; valid 7 days).');
+  say('In the playground, put it in the Headers tab as {"Authorization": "Bearer <token>"}:');
+  say(`Authorization: Bearer ${token}`);
+  say('Other callers: npm run token -- --role customer --sub customer-1');
 }
 
 main().catch((err: unknown) => {

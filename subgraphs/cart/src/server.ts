@@ -5,7 +5,7 @@ import { resolvers } from './resolvers/index.js';
 import { CartService } from './services/cartService.js';
 
 /** Builds the cart subgraph; index.ts decides where it listens. */
-export function createCartSubgraph({ database, logger, readiness, metrics }: SubgraphDeps): SubgraphServer {
+export function createCartSubgraph({ database, logger, readiness, metrics, internalAuth }: SubgraphDeps): SubgraphServer {
   const services = { cart: new CartService(database.prisma) };
   return createSubgraphServer<CartContext>({
     name: 'cart',
@@ -14,6 +14,7 @@ export function createCartSubgraph({ database, logger, readiness, metrics }: Sub
     logger,
     readiness,
     metrics,
+    internalAuth,
     perRequest: () => ({ loaders: createCartLoaders(database.prisma), services }),
   });
 }

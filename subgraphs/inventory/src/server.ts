@@ -5,7 +5,7 @@ import { resolvers } from './resolvers/index.js';
 import { StockService } from './services/stockService.js';
 
 /** Builds the inventory subgraph (stock per SKU per warehouse); index.ts decides where it listens. */
-export function createInventorySubgraph({ database, logger, readiness, metrics }: SubgraphDeps): SubgraphServer {
+export function createInventorySubgraph({ database, logger, readiness, metrics, internalAuth }: SubgraphDeps): SubgraphServer {
   const services = { stock: new StockService(database.prisma) };
   return createSubgraphServer<InventoryContext>({
     name: 'inventory',
@@ -14,6 +14,7 @@ export function createInventorySubgraph({ database, logger, readiness, metrics }
     logger,
     readiness,
     metrics,
+    internalAuth,
     perRequest: () => ({ loaders: createInventoryLoaders(database.prisma), services }),
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MIN_SECRET_LENGTH } from './auth/internalSignature.js';
 
 /** Ports of the contract in design.md; each can be moved with PORT or <NAME>_URL. */
 export const SERVICE_PORTS = {
@@ -23,6 +24,15 @@ const optionalUrl = z
   .pipe(z.url().optional())
   .optional();
 
+/** "1"/"true"/"yes"/"on" switch a flag on; unset, "", "0", "false", "no" or "off" leave it off. */
+export const envFlag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['', '0', '1', 'true', 'false', 'yes', 'no', 'on', 'off']))
+  .optional()
+  .transform((v) => v === '1' || v === 'true' || v === 'yes' || v === 'on');
+
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HOST: z.string().default('0.0.0.0'),
@@ -33,6 +43,15 @@ const environmentSchema = z.object({
   /** "off" bypasses L1 and L2 (a baseline for the bench, or to rule the cache out). */
   SHOPGRAPH_CACHE: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Shared by the gateway (signs the caller's identity) and every subgraph (verifies it). */
+  INTERNAL_SIGNING_SECRET: z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional())
+    .optional(),
+  /** Development only: subgraphs serve unsigned requests as anonymous, and say so in the log. */
+  SHOPGRAPH_INSECURE_SUBGRAPHS: envFlag,
 });
 
 /** Every environment variable a service reads (docker-compose is checked against this). */
@@ -48,6 +67,9 @@ export interface ServiceConfig {
   openSearchUrl: string | undefined;
   cacheEnabled: boolean;
   logLevel: string;
+  /** Unset only with insecureSubgraphs (checked at load). */
+  internalSigningSecret: string | undefined;
+  insecureSubgraphs: boolean;
 }
 
 /** Reads and validates the environment once at boot; a bad value stops the process with its name. */
@@ -58,6 +80,12 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     throw new Error(`Invalid configuration for ${service}: ${details}`);
   }
   const e = parsed.data;
+  if (!e.INTERNAL_SIGNING_SECRET && !e.SHOPGRAPH_INSECURE_SUBGRAPHS) {
+    throw new Error(
+      `Invalid configuration for ${service}: INTERNAL_SIGNING_SECRET is not set. Give the gateway and every subgraph the same ` +
+        `secret of ${MIN_SECRET_LENGTH}+ characters (\`npm start\` makes one), or set SHOPGRAPH_INSECURE_SUBGRAPHS=1 for development.`,
+    );
+  }
   return {
     service,
     port: e.PORT ?? SERVICE_PORTS[service],
@@ -68,5 +96,7 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     openSearchUrl: e.OPENSEARCH_URL,
     cacheEnabled: e.SHOPGRAPH_CACHE === 'on',
     logLevel: e.LOG_LEVEL,
+    internalSigningSecret: e.INTERNAL_SIGNING_SECRET,
+    insecureSubgraphs: e.SHOPGRAPH_INSECURE_SUBGRAPHS,
   };
 }

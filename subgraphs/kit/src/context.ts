@@ -1,12 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { ANONYMOUS, type Identity } from './auth/identity.js';
 import type { Logger } from './logger.js';
 
 /** What every subgraph's per-request context starts with. */
 export interface RequestContext {
   requestId: string;
   logger: Logger;
+  /** Who is calling: verified at the gateway, forwarded signed, verified again by the subgraph. */
+  identity: Identity;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -17,9 +20,10 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
-export function createRequestContext(req: IncomingMessage, logger: Logger): RequestContext {
+export function createRequestContext(req: IncomingMessage, logger: Logger, identity: Identity = ANONYMOUS): RequestContext {
   const requestId = requestIdOf(req);
-  return { requestId, logger: logger.child({ requestId }) };
+  const bindings = identity.kind === 'user' ? { requestId, subject: identity.subject } : { requestId };
+  return { requestId, logger: logger.child(bindings), identity };
 }
 
 /** Per-request tallies that code far from the resolvers adds to (SQL statements sent). */

@@ -15,6 +15,26 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * Codes of requests refused before GraphQL runs (transport, limits, safelist); the domain
+ * codes above (UNAUTHENTICATED, RATE_LIMITED) are used for those refusals too.
+ */
+export const RefusalCode = {
+  BAD_REQUEST: 'BAD_REQUEST',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  BATCHED_REQUESTS_NOT_SUPPORTED: 'BATCHED_REQUESTS_NOT_SUPPORTED',
+  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** Safelist mode: an id that is not in the manifest (Apollo Router's code). */
+  PERSISTED_QUERY_NOT_IN_LIST: 'PERSISTED_QUERY_NOT_IN_LIST',
+  /** Safelist mode: a query text that is not in the manifest (Apollo Router's code). */
+  QUERY_NOT_IN_SAFELIST: 'QUERY_NOT_IN_SAFELIST',
+  /** A dependency of the check itself is down (the JWKS endpoint); retry later. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+} as const;
+export type RefusalCode = (typeof RefusalCode)[keyof typeof RefusalCode];
+
 export interface FieldError {
   /** Argument or input path, e.g. "first" or "filter.priceMin". */
   field: string;

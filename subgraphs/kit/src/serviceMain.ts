@@ -1,3 +1,4 @@
+import { createInternalAuth, warnWhileInsecure, type InternalAuth } from './auth/internalAuth.js';
 import { loadServiceConfig, type SubgraphName } from './config.js';
 import { createDatabase, type Database } from './database.js';
 import { createLogger, type Logger } from './logger.js';
@@ -51,12 +52,21 @@ export interface SubgraphDeps {
   caches: CacheLayers;
   /** Checks of optional dependencies (Redis when configured). */
   readiness?: ReadinessCheck[];
+  /** Verifies the gateway's signed identity header (INTERNAL_SIGNING_SECRET). */
+  internalAuth: InternalAuth;
 }
 
 export function createSubgraphDeps(
   /** Label of the service's metrics. */
   name: string,
-  parts: { database: Database; logger: Logger; redis?: Redis | undefined; cacheEnabled?: boolean; cacheNamespace: string },
+  parts: {
+    database: Database;
+    logger: Logger;
+    redis?: Redis | undefined;
+    cacheEnabled?: boolean;
+    cacheNamespace: string;
+    internalAuth: InternalAuth;
+  },
 ): SubgraphDeps {
   const metrics = createServiceMetrics(name);
   const caches = new CacheLayers({
@@ -72,6 +82,7 @@ export function createSubgraphDeps(
     logger: parts.logger,
     metrics,
     caches,
+    internalAuth: parts.internalAuth,
     ...(redis && { redis, readiness: [{ name: 'redis', check: async () => void (await redis.ping()) }] }),
   };
 }
@@ -94,13 +105,16 @@ export async function startSubgraphProcess(
     redis,
     cacheEnabled: config.cacheEnabled,
     cacheNamespace: databaseNameOf(config.databaseUrl),
+    internalAuth: createInternalAuth({ secret: config.internalSigningSecret, insecure: config.insecureSubgraphs }),
   });
+  const stopWarning = config.insecureSubgraphs ? warnWhileInsecure(logger) : undefined;
   if (!config.cacheEnabled) logger.warn('SHOPGRAPH_CACHE=off: every read goes to PostgreSQL');
   const server = factory(deps);
   await server.listen(config.port, config.host);
   stopOnSignals(
     {
       async stop() {
+        stopWarning?.();
         await server.stop();
         await deps.caches.close();
         await database.close();

@@ -7,11 +7,15 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 // Type only: the package (no "exports" map) does not re-export it from its index in 2.14.
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse } from 'graphql';
+import { Counter } from 'prom-client';
+import { enforceAuthDirectives } from './auth/authDirectives.js';
+import type { InternalAuth } from './auth/internalAuth.js';
+import { IDENTITY_HEADER } from './auth/internalSignature.js';
 import type { SubgraphName } from './config.js';
 import { createRequestContext, type RequestContext } from './context.js';
 import type { Database } from './database.js';
-import { formatGraphQLError } from './errors.js';
-import { apolloHandler } from './http/apolloHandler.js';
+import { ErrorCode, formatGraphQLError } from './errors.js';
+import { apolloHandler, GraphQLHttpRefusal } from './http/apolloHandler.js';
 import { apolloLifecycle } from './http/apolloLifecycle.js';
 import { createServiceHttpServer, type ServiceHttpServer } from './http/serviceHttpServer.js';
 import type { Logger } from './logger.js';
@@ -31,6 +35,8 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   resolvers: object;
   database: Database;
   logger: Logger;
+  /** Verifies the gateway's signature on every /graphql request (SubgraphDeps carries it). */
+  internalAuth: InternalAuth;
   /** What a request adds to the base context: fresh loaders, the boot-time services. */
   perRequest: (req: IncomingMessage) => Omit<TContext, keyof RequestContext>;
   /** Checks beyond Postgres (which every subgraph needs and gets by default). */
@@ -57,6 +63,14 @@ export function createSubgraphServer<TContext extends RequestContext>(options: S
   const schema = buildSubgraphSchema([
     { typeDefs: loadSubgraphTypeDefs(name), resolvers: options.resolvers as GraphQLResolverMap<unknown> },
   ]);
+  // @authenticated and @requiresScopes in the SDL, checked against the signed identity.
+  enforceAuthDirectives(schema);
+  const signatureRefusals = new Counter({
+    name: 'internal_signature_refusals_total',
+    help: 'Requests refused because the gateway signature was missing, forged, expired or replayed',
+    labelNames: ['reason'],
+    registers: [metrics.registry],
+  });
   const apollo = new ApolloServer<TContext>({
     schema,
     formatError: formatGraphQLError,
@@ -72,7 +86,20 @@ export function createSubgraphServer<TContext extends RequestContext>(options: S
     metrics,
     readiness: [{ name: 'postgres', check: () => options.database.ping() }, ...(options.readiness ?? [])],
     routes: {
-      '/graphql': apolloHandler(apollo, async (req) => ({ ...createRequestContext(req, logger), ...options.perRequest(req) }) as TContext),
+      '/graphql': apolloHandler(apollo, {
+        // Nothing runs before the caller is known: a subgraph port reached directly grants nothing.
+        admit: (call) => {
+          const header = call.headers.get(IDENTITY_HEADER);
+          const check = options.internalAuth.authenticate(header, { method: call.method, search: call.url.search, body: call.rawBody });
+          if (check.ok) return check.identity;
+          signatureRefusals.inc({ reason: check.reason });
+          throw new GraphQLHttpRefusal(401, ErrorCode.UNAUTHENTICATED, `Gateway signature ${check.reason}: call the supergraph through the gateway`, {
+            reason: check.reason,
+          });
+        },
+        context: async (call, identity) =>
+          ({ ...createRequestContext(call.req, logger, identity), ...options.perRequest(call.req) }) as TContext,
+      }),
     },
   });
   const lifecycle = apolloLifecycle(apollo, http, logger, `${name} subgraph ready`);

@@ -5,7 +5,7 @@ import { resolvers } from './resolvers/index.js';
 import { SalesService } from './services/salesService.js';
 
 /** Builds the order subgraph; index.ts decides where it listens. */
-export function createOrderSubgraph({ database, logger, readiness, metrics }: SubgraphDeps): SubgraphServer {
+export function createOrderSubgraph({ database, logger, readiness, metrics, internalAuth }: SubgraphDeps): SubgraphServer {
   const services = { sales: new SalesService() };
   const now = () => new Date();
   return createSubgraphServer<OrderContext>({
@@ -15,6 +15,7 @@ export function createOrderSubgraph({ database, logger, readiness, metrics }: Su
     logger,
     readiness,
     metrics,
+    internalAuth,
     perRequest: () => ({ loaders: createOrderLoaders(database.prisma, now), services }),
   });
 }

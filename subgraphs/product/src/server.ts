@@ -6,7 +6,7 @@ import { resolvers } from './resolvers/index.js';
 import { CatalogService } from './services/catalogService.js';
 
 /** Builds the product subgraph (catalog); index.ts decides where it listens. */
-export function createProductSubgraph({ database, logger, readiness, metrics, caches }: SubgraphDeps): SubgraphServer {
+export function createProductSubgraph({ database, logger, readiness, metrics, caches, internalAuth }: SubgraphDeps): SubgraphServer {
   const services = { catalog: new CatalogService(database.prisma) };
   const catalogCaches = createCatalogCaches(caches);
   return createSubgraphServer<ProductContext>({
@@ -16,6 +16,7 @@ export function createProductSubgraph({ database, logger, readiness, metrics, ca
     logger,
     readiness,
     metrics,
+    internalAuth,
     perRequest: () => ({ loaders: createCatalogLoaders(database.prisma, catalogCaches), services }),
   });
 }

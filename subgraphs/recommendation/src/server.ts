@@ -4,7 +4,7 @@ import { resolvers } from './resolvers/index.js';
 import { TrendingService } from './services/trendingService.js';
 
 /** Builds the recommendation subgraph; index.ts decides where it listens. */
-export function createRecommendationSubgraph({ database, logger, readiness, metrics }: SubgraphDeps): SubgraphServer {
+export function createRecommendationSubgraph({ database, logger, readiness, metrics, internalAuth }: SubgraphDeps): SubgraphServer {
   const services = { trending: new TrendingService(database.prisma) };
   return createSubgraphServer<RecommendationContext>({
     name: 'recommendation',
@@ -13,6 +13,7 @@ export function createRecommendationSubgraph({ database, logger, readiness, metr
     logger,
     readiness,
     metrics,
+    internalAuth,
     perRequest: () => ({ services }),
   });
 }

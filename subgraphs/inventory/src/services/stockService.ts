@@ -1,13 +1,15 @@
-import type { PrismaClient } from '@shopgraph/kit';
+import { InputError, NotFoundError, Prisma, type PrismaClient } from '@shopgraph/kit';
 import type { InventoryLoaders } from '../loaders.js';
-import type { StockModel } from '../models.js';
+import type { StockLevelRow, StockModel } from '../models.js';
 import { summariseStock } from './stockSummary.js';
 
 export interface StockReadContext {
   loaders: InventoryLoaders;
 }
 
-/** Stock reads for storefronts. Unknown ids have no stock rows and so read as zero. */
+export const MAX_LOW_STOCK_PAGE = 200;
+
+/** Stock reads for storefronts and admins. Unknown ids have no stock rows and so read as zero. */
 export class StockService {
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -21,5 +23,26 @@ export class StockService {
 
   warehouses() {
     return this.prisma.warehouse.findMany({ orderBy: { code: 'asc' } });
+  }
+
+  /** Levels at or below their threshold, least available first (the schema limits it to admins). */
+  async lowStock(args: { warehouse?: string | null; first?: number | null }): Promise<StockLevelRow[]> {
+    const first = args.first ?? 50;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_LOW_STOCK_PAGE) {
+      throw InputError.of('first', `must be from 1 to ${MAX_LOW_STOCK_PAGE}`);
+    }
+    let warehouseFilter = Prisma.empty;
+    if (args.warehouse != null) {
+      const warehouse = await this.prisma.warehouse.findUnique({ where: { code: args.warehouse }, select: { id: true } });
+      if (!warehouse) throw new NotFoundError('Warehouse', 'warehouse', args.warehouse);
+      warehouseFilter = Prisma.sql`AND l.warehouse_id = ${warehouse.id}::uuid`;
+    }
+    return this.prisma.$queryRaw<StockLevelRow[]>`
+      SELECT l.sku, i.variant_id::text AS "variantId", i.product_id::text AS "productId", l.warehouse_id::text AS "warehouseId",
+             l.on_hand AS "onHand", l.reserved, l.low_stock_threshold AS "lowStockThreshold", l.backorderable
+      FROM inventory.stock_level l JOIN inventory.inventory_item i ON i.sku = l.sku
+      WHERE l.on_hand - l.reserved <= l.low_stock_threshold ${warehouseFilter}
+      ORDER BY l.on_hand - l.reserved, l.sku, l.warehouse_id
+      LIMIT ${first}`;
   }
 }

@@ -1,3 +1,4 @@
 export * from './testDatabase.js';
 export * from './graphqlClient.js';
 export * from './subgraphHarness.js';
+export * from './testAuth.js';

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll } from 'vitest';
+import type { Identity } from '../auth/identity.js';
+import type { InternalSigner } from '../auth/internalSignature.js';
 import { createDatabase, type Database } from '../database.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createRedis, type Redis } from '../redis.js';
 import { createSubgraphDeps, type SubgraphDeps } from '../serviceMain.js';
 import type { SubgraphServer } from '../subgraphServer.js';
 import { postGraphQL, type GraphQLResponse } from './graphqlClient.js';
+import { createTestInternalAuth, testIdentities, type TestInternalAuthOptions } from './testAuth.js';
 import { createTestDatabase, type TestDatabase } from './testDatabase.js';
 
 export interface RunningSubgraph {
@@ -13,6 +16,8 @@ export interface RunningSubgraph {
   url: string;
   database: Database;
   testDatabase: TestDatabase;
+  /** Signs requests the way the gateway does (test secret); a test may also forge or age them. */
+  signer: InternalSigner;
   stop(): Promise<void>;
 }
 
@@ -21,6 +26,8 @@ export interface TestSubgraphOptions {
   /** Use the machine's real Redis (TEST_REDIS_URL) as L2 and eviction bus. */
   redis?: boolean;
   testDatabase?: TestDatabase;
+  /** How the subgraph checks the gateway signature: a moved clock, the insecure flag. */
+  auth?: TestInternalAuthOptions;
 }
 
 export async function startTestSubgraph(
@@ -32,7 +39,8 @@ export async function startTestSubgraph(
   const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
   const database = createDatabase({ url: db.url, poolSize: 4, logger });
   const redis = options.redis ? await connectTestRedis(logger) : undefined;
-  const deps = createSubgraphDeps('test', { database, logger, redis, cacheNamespace: db.name });
+  const internalAuth = createTestInternalAuth(options.auth);
+  const deps = createSubgraphDeps('test', { database, logger, redis, cacheNamespace: db.name, internalAuth });
   const server = factory(deps);
   const { url } = await server.listen(0, '127.0.0.1');
   return {
@@ -41,6 +49,8 @@ export async function startTestSubgraph(
     database,
     deps,
     testDatabase: db,
+    // The test secret signs for every clock; the subgraph's own signer carries its options.
+    signer: internalAuth.signer!,
     async stop() {
       await server.stop();
       await deps.caches.close();
@@ -55,8 +65,12 @@ export async function startTestSubgraph(
 export interface SubgraphUnderTest {
   readonly running: RunningSubgraph;
   readonly database: Database;
+  /** A request signed as an anonymous caller, the way the gateway forwards one. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read responses loosely
   gql: (query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<Record<string, any>>>;
+  /** The same, as another caller (testIdentities.customer(), testIdentities.admin()). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read responses loosely
+  gqlAs: (identity: Identity, query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<Record<string, any>>>;
   sql: <T>(query: string, ...values: unknown[]) => Promise<T[]>;
   /** The first row of a query that must return one. */
   one: <T>(query: string, ...values: unknown[]) => Promise<T>;
@@ -82,7 +96,9 @@ export function useTestSubgraph(factory: (deps: SubgraphDeps) => SubgraphServer,
     get database() {
       return started().database;
     },
-    gql: (query, variables) => postGraphQL(started().url, query, variables),
+    gql: (query, variables) => handle.gqlAs(testIdentities.anonymous, query, variables),
+    gqlAs: (identity, query, variables) =>
+      postGraphQL(started().url, query, variables, { signAs: { signer: started().signer, identity } }),
     sql: <T>(query: string, ...values: unknown[]) => started().database.prisma.$queryRawUnsafe<T[]>(query, ...values),
     one: async <T>(query: string, ...values: unknown[]) => (await handle.sql<T>(query, ...values))[0]!,
   };

@@ -1,0 +1,34 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ANONYMOUS, IDENTITY_HEADER, type Identity, type InternalSigner, type RequestContext } from '@shopgraph/kit';
+
+/** Carries the caller from willSendRequest (which sees the context) to the fetcher (which sees the bytes); never sent. */
+const PENDING_IDENTITY_HEADER = 'x-shopgraph-pending-identity';
+
+/**
+ * A subgraph fetch that carries the caller's identity, signed over the exact request bytes
+ * (see InternalSigner), and the request id. Without a signer (insecure development mode)
+ * nothing is signed and the subgraphs serve the request as anonymous.
+ */
+export class SignedSubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
+  constructor(url: string, signer: InternalSigner | undefined) {
+    super({ url });
+    const send: RemoteGraphQLDataSource['fetcher'] = this.fetcher;
+    this.fetcher = (target, init = {}) => {
+      const headers: Record<string, string> = { ...init.headers };
+      const pending = headers[PENDING_IDENTITY_HEADER];
+      delete headers[PENDING_IDENTITY_HEADER];
+      if (signer) {
+        const identity = pending ? (JSON.parse(pending) as Identity) : ANONYMOUS;
+        const search = new URL(target).search;
+        headers[IDENTITY_HEADER] = signer.sign(identity, { method: init.method ?? 'GET', search, body: typeof init.body === 'string' ? init.body : '' });
+      }
+      return send(target, { ...init, headers });
+    };
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RequestContext>): void {
+    const { requestId, identity } = context as Partial<RequestContext>;
+    if (typeof requestId === 'string') request.http?.headers.set('x-request-id', requestId);
+    request.http?.headers.set(PENDING_IDENTITY_HEADER, JSON.stringify(identity ?? ANONYMOUS));
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Who is calling, as every subgraph's request context carries it. The gateway turns a
+ * verified JWT into an identity and forwards it, signed, to the subgraphs (internalSignature.ts).
+ */
+
+/** Roles a token may carry. A SELLER role fits here later: add it and its grants in ROLE_GRANTS. */
+export const ROLES = ['CUSTOMER', 'ADMIN'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Finer admin rights; an ADMIN token without a `scope` claim gets all of them. */
+export const ADMIN_SCOPES = ['catalog', 'inventory', 'orders'] as const;
+export type AdminScope = (typeof ADMIN_SCOPES)[number];
+
+/**
+ * How roles map to the scopes that `@requiresScopes` checks: every role has its own scope
+ * ("customer", "admin"), plus the scopes it may be granted. Scopes a token asks for that its
+ * role cannot be granted (a customer claiming "catalog", an identity provider's "openid")
+ * are ignored, never refused.
+ */
+export const ROLE_GRANTS: Readonly<Record<Role, { roleScope: string; grantable: readonly string[] }>> = {
+  CUSTOMER: { roleScope: 'customer', grantable: [] },
+  ADMIN: { roleScope: 'admin', grantable: ADMIN_SCOPES },
+};
+
+export interface AnonymousIdentity {
+  readonly kind: 'anonymous';
+}
+
+export interface AuthenticatedIdentity {
+  readonly kind: 'user';
+  /** The token's `sub`: a customer id, an admin's account id. */
+  readonly subject: string;
+  readonly role: Role;
+  /** Effective scopes: the role's own scope first, then the granted ones. */
+  readonly scopes: readonly string[];
+}
+
+export type Identity = AnonymousIdentity | AuthenticatedIdentity;
+
+export const ANONYMOUS: AnonymousIdentity = Object.freeze({ kind: 'anonymous' });
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function isAuthenticated(identity: Identity): identity is AuthenticatedIdentity {
+  return identity.kind === 'user';
+}
+
+export function hasScope(identity: Identity, scope: string): boolean {
+  return identity.kind === 'user' && identity.scopes.includes(scope);
+}
+
+/**
+ * The identity a role and a token's requested scopes amount to. `requested` undefined (no
+ * `scope` claim) grants everything the role may have.
+ */
+export function identityFor(subject: string, role: Role, requested?: readonly string[]): AuthenticatedIdentity {
+  const { roleScope, grantable } = ROLE_GRANTS[role];
+  const granted = requested === undefined ? grantable : grantable.filter((s) => requested.includes(s));
+  return Object.freeze({ kind: 'user', subject, role, scopes: Object.freeze([roleScope, ...granted]) });
+}
+
+/** A short, log-safe description ("anonymous", "ADMIN admin-1"). */
+export function describeIdentity(identity: Identity): string {
+  return identity.kind === 'user' ? `${identity.role} ${identity.subject}` : 'anonymous';
+}
