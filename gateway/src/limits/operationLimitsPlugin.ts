@@ -2,7 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { RefusalCode } from '@shopgraph/kit';
 import type { GatewayLimits } from './gatewayLimits.js';
-import { INTROSPECTION_MAX_LIST_NESTING, measureOperation } from './operationShape.js';
+import { measureOperation } from './operationShape.js';
 
 function refuse(code: string, message: string, limit: number, found: number): GraphQLError {
   return new GraphQLError(message, { extensions: { code, limit, found, http: { status: 400 } } });
@@ -24,14 +24,6 @@ export function operationLimitsPlugin<TContext extends BaseContext>(
           const shape = measureOperation(schema, document, operation, request.variables ?? {});
           if (shape.depth > limits.maxDepth) {
             throw refuse(RefusalCode.QUERY_TOO_DEEP, `Query is ${shape.depth} levels deep; the limit is ${limits.maxDepth}`, limits.maxDepth, shape.depth);
-          }
-          if (shape.introspectionListNesting > INTROSPECTION_MAX_LIST_NESTING) {
-            throw refuse(
-              RefusalCode.QUERY_TOO_DEEP,
-              `Introspection nests lists ${shape.introspectionListNesting} deep; the limit is ${INTROSPECTION_MAX_LIST_NESTING}`,
-              INTROSPECTION_MAX_LIST_NESTING,
-              shape.introspectionListNesting,
-            );
           }
           if (shape.aliases > limits.maxAliases) {
             throw refuse(RefusalCode.TOO_MANY_ALIASES, `Query has ${shape.aliases} aliases; the limit is ${limits.maxAliases}`, limits.maxAliases, shape.aliases);

@@ -29,16 +29,15 @@ import {
  *   a field that is not itself a list (a connection) sizes the lists directly under it
  *   (`edges`, `nodes`), so `products(first: 20) { edges { node { name } } }` costs
  *   1 + 20 * (1 + 1 + 1) = 61.
- * - introspection (`__schema`, `__type`): not counted in depth or cost (GraphiQL's own
- *   introspection query must pass), but its lists may nest only
- *   INTROSPECTION_MAX_LIST_NESTING deep, which stops `fields { type { fields { ... } } }`
- *   fan-out.
+ * - introspection (`__schema`, `__type`): not counted in depth or cost, so GraphiQL's own
+ *   introspection query passes. Its fan-out (`fields { type { fields { ... } } }`) is
+ *   refused earlier by graphql-js's MaxIntrospectionDepthRule, one of the validation rules
+ *   every request passes.
  *
  * Each fragment is measured once per (list size it inherits, mode) and reused, so a
  * document that spreads fragments inside fragments costs linear time to measure.
  */
 export const UNBOUNDED_LIST_SIZE = 10;
-export const INTROSPECTION_MAX_LIST_NESTING = 3;
 const SIZE_ARGUMENTS = ['first', 'last', 'limit'] as const;
 const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
 
@@ -46,17 +45,14 @@ export interface OperationShape {
   depth: number;
   aliases: number;
   cost: number;
-  /** Deepest nesting of list fields inside introspection. */
-  introspectionListNesting: number;
 }
 
-const EMPTY: OperationShape = { depth: 0, aliases: 0, cost: 0, introspectionListNesting: 0 };
+const EMPTY: OperationShape = { depth: 0, aliases: 0, cost: 0 };
 
 function combine(into: OperationShape, part: OperationShape): void {
   into.depth = Math.max(into.depth, part.depth);
   into.aliases += part.aliases;
   into.cost += part.cost;
-  into.introspectionListNesting = Math.max(into.introspectionListNesting, part.introspectionListNesting);
 }
 
 export function measureOperation(
@@ -134,15 +130,11 @@ export function measureOperation(
   ): OperationShape => {
     const name = node.name.value;
     const aliases = node.alias ? 1 : 0;
-    if (name === '__typename') return { depth: introspection ? 0 : 1, aliases, cost: 0, introspectionListNesting: 0 };
+    if (name === '__typename') return { depth: introspection ? 0 : 1, aliases, cost: 0 };
     if (introspection || INTROSPECTION_ROOTS.has(name)) {
-      // `__schema` and `__type` are in no type's field map: they return __Schema and __Type.
-      const def = introspection ? fieldOf(parent, name) : undefined;
-      const type = def ? getNamedType(def.type) : schema.getType(name === '__schema' ? '__Schema' : '__Type');
-      const isList = def !== undefined && isListType(getNullableType(def.type));
-      const inner = node.selectionSet ? measureSet(node.selectionSet, isCompositeType(type) ? type : undefined, undefined, true) : EMPTY;
-      const nesting = inner.introspectionListNesting + (isList ? 1 : 0);
-      return { depth: 0, aliases: aliases + inner.aliases, cost: 0, introspectionListNesting: nesting };
+      // Only aliases count inside introspection.
+      const inner = node.selectionSet ? measureSet(node.selectionSet, undefined, undefined, true) : EMPTY;
+      return { depth: 0, aliases: aliases + inner.aliases, cost: 0 };
     }
 
     const def = fieldOf(parent, name);
@@ -158,13 +150,12 @@ export function measureOperation(
     } else if (isList) {
       multiplier = inherited ?? UNBOUNDED_LIST_SIZE;
     }
-    if (!node.selectionSet) return { depth: 1, aliases, cost: 1, introspectionListNesting: 0 };
+    if (!node.selectionSet) return { depth: 1, aliases, cost: 1 };
     const inner = measureSet(node.selectionSet, child, passDown, false);
     return {
       depth: 1 + inner.depth,
       aliases: aliases + inner.aliases,
       cost: 1 + multiplier * inner.cost,
-      introspectionListNesting: inner.introspectionListNesting,
     };
   };
 
