@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { useTestSubgraph } from '@shopgraph/kit/testing';
+import { testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
 import { createInventorySubgraph } from '../src/server.js';
 
 const subgraph = useTestSubgraph(createInventorySubgraph);
-const { gql, sql } = subgraph;
+const { gql, gqlAs, sql } = subgraph;
 
 const PRODUCT_STOCK = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id stock { onHand reserved available inStock warehouses { warehouse { code } onHand reserved available lowStock } } } } }`;
 
@@ -58,5 +58,39 @@ describe('stock through entity references', () => {
   it('lists the warehouses', async () => {
     const res = await gql(`{ warehouses { code name } }`);
     expect(res.data!.warehouses.map((w: { code: string }) => w.code)).toEqual(['EU-AMS', 'US-NYC']);
+  });
+});
+
+describe('the restocking list (admins with the inventory scope)', () => {
+  const LOW_STOCK = `query($w: String, $n: Int) { lowStock(warehouse: $w, first: $n) { sku onHand reserved available lowStockThreshold warehouse { code } variant { id } } }`;
+
+  it('lists levels at or below their threshold, least available first, as SQL does', async () => {
+    await sql(`UPDATE inventory.stock_level SET reserved = GREATEST(on_hand - 1, 0) WHERE sku IN (SELECT sku FROM inventory.stock_level ORDER BY sku LIMIT 4)`);
+    const expected = await sql<{ sku: string; available: number; variant_id: string }>(
+      `SELECT l.sku, l.on_hand - l.reserved AS available, i.variant_id::text FROM inventory.stock_level l
+       JOIN inventory.inventory_item i ON i.sku = l.sku JOIN inventory.warehouse w ON w.id = l.warehouse_id
+       WHERE w.code = 'EU-AMS' AND l.on_hand - l.reserved <= l.low_stock_threshold ORDER BY 2, 1 LIMIT 3`,
+    );
+    subgraph.database.queries.reset();
+    const res = await gqlAs(testIdentities.admin(), LOW_STOCK, { w: 'EU-AMS', n: 3 });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.lowStock.map((l: any) => [l.sku, l.available, l.warehouse.code, l.variant.id])).toEqual(
+      expected.map((e) => [e.sku, e.available, 'EU-AMS', e.variant_id]),
+    );
+    for (const l of res.data!.lowStock) expect(l.available).toBeLessThanOrEqual(l.lowStockThreshold);
+    // The warehouse by code, the levels, and their warehouses in one batch.
+    expect(subgraph.database.queries.count).toBe(3);
+  });
+
+  it('refuses anonymous callers, customers and admins without the inventory scope', async () => {
+    expect((await gql(LOW_STOCK)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await gqlAs(testIdentities.customer(), LOW_STOCK)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await gqlAs(testIdentities.admin(['catalog']), LOW_STOCK)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await gqlAs(testIdentities.admin(['inventory']), LOW_STOCK)).errors).toBeUndefined();
+  });
+
+  it('names the bad argument', async () => {
+    expect((await gqlAs(testIdentities.admin(), LOW_STOCK, { n: 0 })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    expect((await gqlAs(testIdentities.admin(), LOW_STOCK, { w: 'XX-NOPE' })).errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'warehouse' });
   });
 });

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { describe, expect, it, vi } from 'vitest';
 import { ANONYMOUS, identityFor } from './identity.js';
-import { createInternalAuth } from './internalAuth.js';
+import { createInternalAuth, warnWhileInsecure } from './internalAuth.js';
 import { InternalSigner, SIGNATURE_MAX_AGE_MS } from './internalSignature.js';
 
 const SECRET = 'unit-test-internal-signing-secret-0123456789';
@@ -63,5 +64,18 @@ describe('insecure development mode', () => {
   it('is the only way to run without a secret', () => {
     expect(() => createInternalAuth({ secret: undefined, insecure: false })).toThrow(/INTERNAL_SIGNING_SECRET/);
     expect(createInternalAuth({ secret: SECRET, insecure: false }).authenticate(undefined, request)).toEqual({ ok: false, reason: 'missing' });
+  });
+
+  it('says so in the log at boot and again periodically, until stopped', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const stop = warnWhileInsecure(logger, 20);
+    expect(lines).toHaveLength(1);
+    expect((JSON.parse(lines[0]!) as { level: number; msg: string }).msg).toContain('SHOPGRAPH_INSECURE_SUBGRAPHS is on');
+    await vi.waitFor(() => expect(lines.length).toBeGreaterThanOrEqual(3));
+    stop();
+    const said = lines.length;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(lines).toHaveLength(said);
   });
 });
