@@ -3,13 +3,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
+  MIN_SECRET_LENGTH,
   REPO_ROOT,
   SERVICE_ENVIRONMENT_VARIABLES,
   SERVICE_PORTS,
   SUBGRAPH_NAMES,
   type ServiceName,
 } from '@shopgraph/kit';
-import { subgraphUrlVariable } from '../src/gatewayConfig.js';
+import { GATEWAY_ENVIRONMENT_VARIABLES, loadGatewayConfig, subgraphUrlVariable } from '../src/gatewayConfig.js';
+import { DEFAULT_GATEWAY_LIMITS } from '../src/limits/gatewayLimits.js';
 import { LAUNCH_ENVIRONMENT_VARIABLES } from '../src/launch/launchSettings.js';
 
 /** Docker cannot run on this machine: check the file against the code's configuration instead. */
@@ -31,6 +33,10 @@ const SHOPGRAPH_SERVICES = Object.keys(SERVICE_PORTS) as ServiceName[];
 /** Services run from our own image: the six above, plus the one-shot migrate and seed. */
 const OUR_IMAGE = Object.keys(services).filter((name) => services[name]!.build === '.');
 const SERVICE_VARIABLES = new Set([...SERVICE_ENVIRONMENT_VARIABLES, ...SUBGRAPH_NAMES.map(subgraphUrlVariable)]);
+const GATEWAY_VARIABLES = new Set([...SERVICE_ENVIRONMENT_VARIABLES, ...GATEWAY_ENVIRONMENT_VARIABLES]);
+/** What docker compose makes of `${NAME:-default}` when NAME is unset. */
+const withDefaults = (env: Record<string, string>) =>
+  Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]));
 const INFRASTRUCTURE_PORTS: Record<string, number> = { postgres: 5432, redis: 6379, opensearch: 9200 };
 
 /** Every service a service waits for, directly or through the ones it waits for. */
@@ -63,7 +69,11 @@ describe('docker-compose.yml', () => {
 
   it.each(OUR_IMAGE)('%s sets only environment variables the code reads', (name) => {
     const known =
-      name === 'seed' ? new Set([...SERVICE_VARIABLES, ...LAUNCH_ENVIRONMENT_VARIABLES]) : SERVICE_VARIABLES;
+      name === 'seed'
+        ? new Set([...SERVICE_VARIABLES, ...LAUNCH_ENVIRONMENT_VARIABLES])
+        : name === 'gateway'
+          ? GATEWAY_VARIABLES
+          : SERVICE_VARIABLES;
     for (const variable of Object.keys(services[name]!.environment ?? {})) {
       expect(known, `${name}: ${variable}`).toContain(variable);
     }
@@ -100,6 +110,23 @@ describe('docker-compose.yml', () => {
       expect(services.gateway!.depends_on?.[name]).toEqual({ condition: 'service_healthy' });
     }
     expect(services.gateway!.depends_on?.seed).toEqual({ condition: 'service_completed_successfully' });
+  });
+
+  it('gives every service the same internal signing secret, and only the gateway the JWT key', () => {
+    const secrets = SHOPGRAPH_SERVICES.map((name) => services[name]!.environment?.INTERNAL_SIGNING_SECRET);
+    expect(new Set(secrets).size, 'one shared value').toBe(1);
+    expect(withDefaults({ s: secrets[0]! }).s!.length).toBeGreaterThanOrEqual(MIN_SECRET_LENGTH);
+    for (const name of SUBGRAPH_NAMES) expect(services[name]!.environment?.JWT_SECRET, name).toBeUndefined();
+    for (const name of SHOPGRAPH_SERVICES) expect(services[name]!.environment?.SHOPGRAPH_INSECURE_SUBGRAPHS, name).toBe('0');
+  });
+
+  it('names every gateway setting, at the defaults the code has, and the gateway accepts them', () => {
+    const env = withDefaults(services.gateway!.environment!);
+    for (const variable of GATEWAY_ENVIRONMENT_VARIABLES) expect(Object.keys(env), variable).toContain(variable);
+    const config = loadGatewayConfig(env);
+    expect(config.limits).toEqual(DEFAULT_GATEWAY_LIMITS);
+    expect(config.jwt.secret!.length).toBeGreaterThanOrEqual(MIN_SECRET_LENGTH);
+    expect(config.safelistPath).toBeUndefined();
   });
 
   it('starts subgraphs only after the database is healthy and migrated', () => {

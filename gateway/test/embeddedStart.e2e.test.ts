@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, SERVICE_PORTS } from '@shopgraph/kit';
-import { postGraphQL } from '@shopgraph/kit/testing';
+import { postGraphQL, sendGraphQL } from '@shopgraph/kit/testing';
 import {
   descendantsOf,
   processAlive,
@@ -46,6 +46,8 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'shopgraph-start-'));
 // As root, PostgreSQL runs as the "postgres" user, which must be able to enter the directory.
 chmodSync(dataDir, 0o755);
 let launcher: ChildProcess | undefined;
+/** The development admin token the first start printed. */
+let devToken = '';
 
 function spawnLauncher(extraEnv: NodeJS.ProcessEnv = {}): { output: string[]; exited: Promise<unknown> } {
   const output: string[] = [];
@@ -103,6 +105,18 @@ describe('npm start on the embedded default', () => {
     const playground = await fetch(gatewayUrl.replace('/graphql', '/'));
     expect(await playground.text()).toContain('Shopgraph playground');
 
+    // Secrets generated once, owner-only; the printed development token is an admin's.
+    expect(statSync(path.join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    const printed = output.find((l) => l.includes('Authorization: Bearer '));
+    expect(output.join('\n')).toContain('for development only');
+    devToken = printed!.slice(printed!.indexOf('Bearer ') + 'Bearer '.length).trim();
+    const admin = await postGraphQL(gatewayUrl, '{ lowStock(first: 1) { sku } }', undefined, { headers: { authorization: `Bearer ${devToken}` } });
+    expect(admin.errors).toBeUndefined();
+    expect((await postGraphQL(gatewayUrl, '{ lowStock(first: 1) { sku } }')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    // A subgraph port reached directly grants nothing.
+    const direct = await sendGraphQL(`http://127.0.0.1:${SERVICE_PORTS.inventory + PORT_OFFSET}/graphql`, { query: '{ warehouses { code } }' });
+    expect(direct.status).toBe(401);
+
     const postgresPid = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
     expect(processAlive(postgresPid)).toBe(true);
     // PostgreSQL (and its workers), five subgraphs and the gateway, at least.
@@ -128,6 +142,10 @@ describe('npm start on the embedded default', () => {
     expect(log).not.toContain('applying');
     const res = await postGraphQL(gatewayUrl, '{ products(first: 1) { totalCount } }');
     expect(res.data!.products.totalCount).toBeGreaterThan(100);
+    // The same secrets: the token the first start printed still opens admin fields.
+    expect(log).not.toContain('generated a JWT secret');
+    const admin = await postGraphQL(gatewayUrl, '{ lowStock(first: 1) { sku } }', undefined, { headers: { authorization: `Bearer ${devToken}` } });
+    expect(admin.errors).toBeUndefined();
     const started = descendantsOf(launcher!.pid!);
     await stopLauncher();
     expect(launcher!.exitCode).toBe(0);

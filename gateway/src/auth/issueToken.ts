@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import type { Role } from '@shopgraph/kit';
+import type { Role } from '@shopgraph/kit/auth';
 
 export interface TokenRequest {
   role: Role;

@@ -1,7 +1,8 @@
 // `npm run token -- --role admin [--sub admin-1] [--scope "catalog orders"] [--ttl 1h]`: prints a
 // JWT the gateway accepts, signed with JWT_SECRET or the secret `npm start` generated.
 import { parseArgs } from 'node:util';
-import { ADMIN_SCOPES, isRole } from '@shopgraph/kit';
+// The light entry points: a command should not load Prisma and Apollo to sign a token.
+import { ADMIN_SCOPES, isRole } from '@shopgraph/kit/auth';
 import { readLaunchSettings } from '../launch/launchSettings.js';
 import { readJwtSecret } from '../launch/launchSecrets.js';
 import { issueToken } from './issueToken.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { MIN_SECRET_LENGTH } from '@shopgraph/kit';
+import { MIN_SECRET_LENGTH } from '@shopgraph/kit/auth';
 
 /** What `npm start` hands its services: the gateway's JWT key and the secret gateway and subgraphs share. */
 export interface LaunchSecrets {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { REPO_ROOT } from '@shopgraph/kit';
+import { REPO_ROOT } from '@shopgraph/kit/paths';
 
 /** What `npm start` reads from the environment; everything has a default. */
 export interface LaunchSettings {
