@@ -276,9 +276,20 @@ function startHiveGateway(port: number): ServiceProcess {
   };
 }
 
+/** A scenario that answers with GraphQL errors (a refused signature, a limit) would measure the error path: stop. */
+async function assertAnswers(scenario: Scenario, url: string, body: string | undefined, signed: boolean): Promise<void> {
+  if (!body) return;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (signed) headers[IDENTITY_HEADER] = signer.sign(ANONYMOUS, { method: 'POST', search: new URL(url).search, body });
+  const res = await fetch(url, { method: 'POST', headers, body });
+  const answer = (await res.json()) as { errors?: unknown[] };
+  if (!res.ok || answer.errors) throw new Error(`${scenario.name} answered ${res.status}: ${JSON.stringify(answer).slice(0, 500)}`);
+}
+
 async function measure(mode: string, scenario: Scenario, url: string, body: string | undefined): Promise<Result> {
   // A short warm-up so the figures do not include JIT, pool start-up or a cold cache.
   const signed = scenario.target === 'product';
+  await assertAnswers(scenario, url, body, signed);
   await load(url, body, 4, 2, signed);
   const r = await load(url, body, CONNECTIONS, DURATION_S, signed);
   const single = await load(url, body, 1, 3, signed);
