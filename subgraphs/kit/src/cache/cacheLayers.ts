@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import { createCacheMetrics, type CacheMetrics } from './cacheMetrics.js';
 import { EntityCache, type EntityCacheOptions, type L1Entry } from './entityCache.js';
+import { InvalidationLog } from './invalidationLog.js';
 import { LocalInvalidationBus, RedisInvalidationBus, type InvalidationBus } from './invalidationBus.js';
 
 export interface CacheLayersOptions {
@@ -28,6 +29,7 @@ export class CacheLayers {
   readonly metrics: CacheMetrics;
   private readonly l1: LRUCache<string, L1Entry>;
   private readonly bus: InvalidationBus;
+  private readonly invalidations = new InvalidationLog();
 
   constructor(private readonly options: CacheLayersOptions) {
     this.metrics = createCacheMetrics(options.registry);
@@ -35,7 +37,7 @@ export class CacheLayers {
     this.bus = options.redis ? new RedisInvalidationBus(options.redis, `sg:${options.namespace}:cache:invalidate`, options.logger) : new LocalInvalidationBus();
     this.bus.subscribe((message) => {
       if (message.origin === this.instanceId) return;
-      for (const key of message.keys) this.l1.delete(key);
+      this.evictLocal(message.keys);
     });
   }
 
@@ -48,11 +50,22 @@ export class CacheLayers {
         l1: this.l1,
         redis: this.options.redis,
         bus: this.bus,
+        invalidations: this.invalidations,
+        evictLocal: (keys) => this.evictLocal(keys),
         metrics: this.metrics,
         logger: this.options.logger,
       },
       options,
     );
+  }
+
+  /**
+   * Drops keys from this instance's L1 and remembers when, so a read that began before
+   * cannot put the old value back nor share a load begun before the change.
+   */
+  private evictLocal(keys: readonly string[]): void {
+    this.invalidations.record(keys);
+    for (const key of keys) this.l1.delete(key);
   }
 
   /** Empties this instance's L1 (tests, and an operator's "drop caches"). */
