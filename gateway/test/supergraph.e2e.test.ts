@@ -84,6 +84,27 @@ describe('supergraph through the gateway', () => {
     expect(databases.inventory.queries.count).toBe(1);
   });
 
+  it('a listing of 50 with variants and stock: one SQL query per subgraph and entity type cold, none warm', async () => {
+    const LISTING = `{ products(first: 50) { edges { node { id name variants { sku price { amount } stock { available } } stock { available } } } } }`;
+    for (const deps of allDeps) deps.caches.clearLocal();
+    resetCounters();
+    const cold = await gql(LISTING);
+    expect(cold.errors).toBeUndefined();
+    expect(cold.data!.products.edges).toHaveLength(50);
+    const tables = (db: Database) => db.queries.statements.map((q) => /FROM\s+"?(\w+)"?\."?(\w+)"?/i.exec(q)?.slice(1).join('.'));
+    // product: the page (rows included) and the variants of its 50 products.
+    expect(tables(databases.product).sort()).toEqual(['catalog.product', 'catalog.product_variant']);
+    // inventory: stock of the 50 products and of all their variants, one statement each.
+    expect(databases.inventory.queries.count).toBe(2);
+    // The plan fetches products' and variants' stock in parallel: one _entities batch per entity type.
+    expect(subgraphRequests).toEqual({ product: 1, inventory: 2 });
+
+    resetCounters();
+    const warm = await gql(LISTING);
+    expect(warm.data).toEqual(cold.data);
+    expect(databases.product.queries.count + databases.inventory.queries.count).toBe(0);
+  });
+
   it('joins fields owned by four subgraphs in one product page', async () => {
     const [p] = await sql<{ slug: string }>(
       `SELECT p.slug FROM catalog.product p WHERE p.status = 'ACTIVE' AND EXISTS (SELECT 1 FROM ordering.order_line l WHERE l.product_id = p.id) ORDER BY p.sku LIMIT 1`,

@@ -1,5 +1,6 @@
-import { childrenLoader, isUuid, Prisma, rowLoader, type PrismaClient } from '@shopgraph/kit';
-import type { StockLevelRow, WarehouseModel } from './models.js';
+import { cachedChildrenLoader, cachedRowLoader, cachedValueLoader, isUuid, Prisma, type PrismaClient } from '@shopgraph/kit';
+import type { InventoryCaches } from './caches.js';
+import type { StockLevelRow } from './models.js';
 
 /**
  * Stock levels joined with their item, in one statement (a Prisma relation select would
@@ -16,21 +17,16 @@ function levelsWhere(prisma: PrismaClient, column: 'variant_id' | 'product_id', 
     WHERE ${filter}`;
 }
 
-/** Per-request loaders: stock of many variants or products is one query per batch. */
-export function createInventoryLoaders(prisma: PrismaClient) {
+/** Per-request loaders, through the cache path: stock of many variants or products is one query per batch. */
+export function createInventoryLoaders(prisma: PrismaClient, caches: InventoryCaches) {
   const byUuid = { isValidKey: isUuid };
   return {
-    levelsByVariantId: childrenLoader<string, StockLevelRow>(
-      (ids) => levelsWhere(prisma, 'variant_id', ids),
-      (l) => l.variantId,
-      byUuid,
-    ),
-    levelsByProductId: childrenLoader<string, StockLevelRow>(
-      (ids) => levelsWhere(prisma, 'product_id', ids),
-      (l) => l.productId,
-      byUuid,
-    ),
-    warehouseById: rowLoader<string, WarehouseModel>((ids) => prisma.warehouse.findMany({ where: { id: { in: [...ids] } } }), (w) => w.id, byUuid),
+    levelsByVariantId: cachedChildrenLoader<StockLevelRow>(caches.levelsOfVariant, (ids) => levelsWhere(prisma, 'variant_id', ids), (l) => l.variantId, byUuid),
+    levelsByProductId: cachedChildrenLoader<StockLevelRow>(caches.levelsOfProduct, (ids) => levelsWhere(prisma, 'product_id', ids), (l) => l.productId, byUuid),
+    warehouseById: cachedRowLoader(caches.warehouse, (ids) => prisma.warehouse.findMany({ where: { id: { in: ids } } }), (w) => w.id, byUuid),
+    allWarehouses: cachedValueLoader(caches.warehouseList, () => 'all', async () => [await prisma.warehouse.findMany({ orderBy: { code: 'asc' } })], {
+      generation: caches.warehouses,
+    }),
   };
 }
 

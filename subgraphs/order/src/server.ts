@@ -1,13 +1,15 @@
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
+import { createOrderCaches } from './caches.js';
 import type { OrderContext } from './context.js';
 import { createOrderLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { SalesService } from './services/salesService.js';
 
 /** Builds the order subgraph; index.ts decides where it listens. */
-export function createOrderSubgraph({ database, logger, readiness, metrics }: SubgraphDeps): SubgraphServer {
+export function createOrderSubgraph({ database, logger, readiness, metrics, caches }: SubgraphDeps): SubgraphServer {
   const services = { sales: new SalesService() };
   const now = () => new Date();
+  const orderCaches = createOrderCaches(caches);
   return createSubgraphServer<OrderContext>({
     name: 'order',
     resolvers,
@@ -15,6 +17,6 @@ export function createOrderSubgraph({ database, logger, readiness, metrics }: Su
     logger,
     readiness,
     metrics,
-    perRequest: () => ({ loaders: createOrderLoaders(database.prisma, now), services }),
+    perRequest: () => ({ loaders: createOrderLoaders(database.prisma, orderCaches, now), services }),
   });
 }

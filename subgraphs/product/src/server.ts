@@ -7,7 +7,7 @@ import { CatalogService } from './services/catalogService.js';
 
 /** Builds the product subgraph (catalog); index.ts decides where it listens. */
 export function createProductSubgraph({ database, logger, readiness, metrics, caches }: SubgraphDeps): SubgraphServer {
-  const services = { catalog: new CatalogService(database.prisma) };
+  const services = { catalog: new CatalogService() };
   const catalogCaches = createCatalogCaches(caches);
   return createSubgraphServer<ProductContext>({
     name: 'product',

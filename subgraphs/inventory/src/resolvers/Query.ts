@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../generated/resolvers-types.js';
 
 export const Query: QueryResolvers = {
-  warehouses: (_, __, ctx) => ctx.services.stock.warehouses(),
+  warehouses: (_, __, ctx) => ctx.services.stock.warehouses(ctx),
 };

@@ -1,4 +1,3 @@
-import type { PrismaClient } from '@shopgraph/kit';
 import type { InventoryLoaders } from '../loaders.js';
 import type { StockModel } from '../models.js';
 import { summariseStock } from './stockSummary.js';
@@ -9,8 +8,6 @@ export interface StockReadContext {
 
 /** Stock reads for storefronts. Unknown ids have no stock rows and so read as zero. */
 export class StockService {
-  constructor(private readonly prisma: PrismaClient) {}
-
   async productStock(ctx: StockReadContext, productId: string): Promise<StockModel> {
     return summariseStock(await ctx.loaders.levelsByProductId.load(productId));
   }
@@ -19,7 +16,7 @@ export class StockService {
     return summariseStock(await ctx.loaders.levelsByVariantId.load(variantId));
   }
 
-  warehouses() {
-    return this.prisma.warehouse.findMany({ orderBy: { code: 'asc' } });
+  warehouses(ctx: StockReadContext) {
+    return ctx.loaders.allWarehouses.load('all');
   }
 }

@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import { createCacheMetrics, type CacheMetrics } from './cacheMetrics.js';
-import { EntityCache, type EntityCacheOptions, type L1Entry } from './entityCache.js';
+import { CacheGeneration } from './cacheGeneration.js';
+import { EntityCache, type CacheLayersDeps, type EntityCacheOptions, type L1Entry } from './entityCache.js';
 import { InvalidationLog } from './invalidationLog.js';
 import { LocalInvalidationBus, RedisInvalidationBus, type InvalidationBus } from './invalidationBus.js';
 
@@ -34,7 +35,9 @@ export class CacheLayers {
   constructor(private readonly options: CacheLayersOptions) {
     this.metrics = createCacheMetrics(options.registry);
     this.l1 = new LRUCache<string, L1Entry>({ max: options.l1MaxEntries ?? 20_000, ttl: options.l1TtlMs ?? 5_000 });
-    this.bus = options.redis ? new RedisInvalidationBus(options.redis, `sg:${options.namespace}:cache:invalidate`, options.logger) : new LocalInvalidationBus();
+    this.bus = options.redis
+      ? new RedisInvalidationBus(options.redis, `sg:${options.namespace}:cache:invalidate`, options.logger)
+      : new LocalInvalidationBus();
     this.bus.subscribe((message) => {
       if (message.origin === this.instanceId) return;
       this.evictLocal(message.keys);
@@ -42,21 +45,27 @@ export class CacheLayers {
   }
 
   entity<V>(options: EntityCacheOptions): EntityCache<V> {
-    return new EntityCache<V>(
-      {
-        instanceId: this.instanceId,
-        namespace: this.options.namespace,
-        enabled: this.options.enabled ?? true,
-        l1: this.l1,
-        redis: this.options.redis,
-        bus: this.bus,
-        invalidations: this.invalidations,
-        evictLocal: (keys) => this.evictLocal(keys),
-        metrics: this.metrics,
-        logger: this.options.logger,
-      },
-      options,
-    );
+    return new EntityCache<V>(this.deps, options);
+  }
+
+  /** A generation counter for entries one write invalidates together (listings, trees). */
+  generation(name: string): CacheGeneration {
+    return new CacheGeneration(this.deps, name);
+  }
+
+  private get deps(): CacheLayersDeps {
+    return {
+      instanceId: this.instanceId,
+      namespace: this.options.namespace,
+      enabled: this.options.enabled ?? true,
+      l1: this.l1,
+      redis: this.options.redis,
+      bus: this.bus,
+      invalidations: this.invalidations,
+      evictLocal: (keys) => this.evictLocal(keys),
+      metrics: this.metrics,
+      logger: this.options.logger,
+    };
   }
 
   /**

@@ -167,6 +167,20 @@ export class EntityCache<V> {
     if (pipeline && pipeline.length > 0) await this.guardRedis('fill', () => pipeline.exec());
   }
 
+  /** The invalidation clock now: note it before reading rows that will be handed to `prime`. */
+  clock(): number {
+    return this.layers.invalidations.now();
+  }
+
+  /**
+   * Puts rows read by some other query (a listing read whole rows) into L1 and L2, so the
+   * next read by id hits; rows whose id was invalidated since `readStartedAt` are left out.
+   */
+  async prime(rows: Map<string, V>, readStartedAt: number): Promise<void> {
+    if (!this.layers.enabled || rows.size === 0) return;
+    await this.fill([...rows.keys()], rows, readStartedAt);
+  }
+
   /** Drops ids everywhere: this instance's L1 now, Redis now, other instances' L1 by message. */
   async invalidate(ids: readonly string[]): Promise<void> {
     const keys = ids.map((id) => this.key(id));
