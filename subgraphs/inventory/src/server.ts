@@ -16,6 +16,6 @@ export function createInventorySubgraph({ database, logger, readiness, metrics, 
     logger,
     readiness,
     metrics,
-    perRequest: () => ({ loaders: createInventoryLoaders(database.prisma, inventoryCaches), services }),
+    perRequest: (_req, { responseTags }) => ({ loaders: createInventoryLoaders(database.prisma, inventoryCaches, responseTags), services }),
   });
 }

@@ -1,12 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { ResponseTags } from './cache/responseTags.js';
 import type { Logger } from './logger.js';
 
 /** What every subgraph's per-request context starts with. */
 export interface RequestContext {
   requestId: string;
   logger: Logger;
+  /** What this response shows, for the gateway's response cache (filled by the loaders). */
+  responseTags: ResponseTags;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -19,7 +22,7 @@ export function requestIdOf(req: IncomingMessage): string {
 
 export function createRequestContext(req: IncomingMessage, logger: Logger): RequestContext {
   const requestId = requestIdOf(req);
-  return { requestId, logger: logger.child({ requestId }) };
+  return { requestId, logger: logger.child({ requestId }), responseTags: new ResponseTags() };
 }
 
 /** Per-request tallies that code far from the resolvers adds to (SQL statements sent). */

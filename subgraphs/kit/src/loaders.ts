@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { CacheGeneration } from './cache/cacheGeneration.js';
 import type { EntityCache } from './cache/entityCache.js';
+import type { LoaderTagging } from './cache/responseTags.js';
 
 /**
  * A per-request loader of rows by key: one query per batch, results in key order,
@@ -40,8 +41,10 @@ export function childrenLoader<K extends string, R>(
 }
 
 /** Options of the cached loaders. */
-export interface CachedLoaderOptions {
+export interface CachedLoaderOptions<R = never> {
   isValidKey?: (key: string) => boolean;
+  /** Tags the response with each row loaded (for the gateway's response cache). */
+  tags?: LoaderTagging<R>;
   /**
    * Entries one write makes wrong together (children of a category after a move): keys
    * carry this generation, and a bump retires them all.
@@ -84,7 +87,7 @@ export function cachedRowLoader<R>(
   cache: EntityCache<R>,
   fetch: (keys: string[]) => Promise<R[]>,
   keyOf: (row: R) => string,
-  options: CachedLoaderOptions = {},
+  options: CachedLoaderOptions<R> = {},
 ): DataLoader<string, R | null> {
   return new DataLoader<string, R | null>(async (keys) => {
     const valid = options.isValidKey ? keys.filter(options.isValidKey) : [...keys];
@@ -94,6 +97,7 @@ export function cachedRowLoader<R>(
       async (missing) => new Map((await fetch(missing)).map((row) => [keyOf(row), row])),
       options.generation,
     );
+    if (options.tags) for (const value of values) if (value !== null) options.tags.sink.add(options.tags.of(value));
     const byKey = new Map(valid.map((key, i) => [key, values[i] ?? null]));
     return keys.map((key) => byKey.get(key) ?? null);
   });
@@ -104,7 +108,7 @@ export function cachedChildrenLoader<R>(
   cache: EntityCache<R[]>,
   fetch: (keys: string[]) => Promise<R[]>,
   parentKeyOf: (row: R) => string,
-  options: CachedLoaderOptions = {},
+  options: CachedLoaderOptions<R> = {},
 ): DataLoader<string, R[]> {
   return new DataLoader<string, R[]>(async (keys) => {
     const valid = options.isValidKey ? keys.filter(options.isValidKey) : [...keys];
@@ -118,6 +122,7 @@ export function cachedChildrenLoader<R>(
       },
       options.generation,
     );
+    if (options.tags) for (const list of lists) for (const row of list ?? []) options.tags.sink.add(options.tags.of(row));
     const byKey = new Map(valid.map((key, i) => [key, lists[i] ?? []]));
     return keys.map((key) => byKey.get(key) ?? []);
   });
@@ -131,7 +136,7 @@ export function cachedValueLoader<K, V>(
   cache: EntityCache<V>,
   keyOf: (key: K) => string,
   compute: (keys: readonly K[]) => Promise<V[]>,
-  options: { generation?: CacheGeneration } = {},
+  options: { generation?: CacheGeneration; tags?: LoaderTagging<V> } = {},
 ): DataLoader<K, V, string> {
   return new DataLoader<K, V, string>(
     async (keys) => {
@@ -146,6 +151,7 @@ export function cachedValueLoader<K, V>(
         },
         options.generation,
       );
+      if (options.tags) for (const value of values) if (value !== null) options.tags.sink.add(options.tags.of(value));
       const byKey = new Map(strings.map((s, i) => [s, values[i]!]));
       return keys.map((key) => byKey.get(keyOf(key))!);
     },

@@ -17,6 +17,7 @@ import { createServiceHttpServer, type ServiceHttpServer } from './http/serviceH
 import type { Logger } from './logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
 import { metricsPlugin } from './metricsPlugin.js';
+import { responseTagsPlugin } from './responseTagsPlugin.js';
 import { SCHEMA_DIR } from './paths.js';
 import type { ReadinessCheck } from './readiness.js';
 
@@ -32,7 +33,7 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   database: Database;
   logger: Logger;
   /** What a request adds to the base context: fresh loaders, the boot-time services. */
-  perRequest: (req: IncomingMessage) => Omit<TContext, keyof RequestContext>;
+  perRequest: (req: IncomingMessage, base: RequestContext) => Omit<TContext, keyof RequestContext>;
   /** Checks beyond Postgres (which every subgraph needs and gets by default). */
   readiness?: readonly ReadinessCheck[];
   /** The service's registry (cache metrics register there too); made here when absent. */
@@ -63,7 +64,7 @@ export function createSubgraphServer<TContext extends RequestContext>(options: S
     includeStacktraceInErrorResponses: false,
     // The service's own signal handling stops it in order; Apollo's would race it.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<TContext>(metrics)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<TContext>(metrics), responseTagsPlugin<TContext>()],
     logger,
   });
   const http = createServiceHttpServer({
@@ -72,7 +73,10 @@ export function createSubgraphServer<TContext extends RequestContext>(options: S
     metrics,
     readiness: [{ name: 'postgres', check: () => options.database.ping() }, ...(options.readiness ?? [])],
     routes: {
-      '/graphql': apolloHandler(apollo, async (req) => ({ ...createRequestContext(req, logger), ...options.perRequest(req) }) as TContext),
+      '/graphql': apolloHandler(apollo, async (req) => {
+        const base = createRequestContext(req, logger);
+        return { ...base, ...options.perRequest(req, base) } as TContext;
+      }),
     },
   });
   const lifecycle = apolloLifecycle(apollo, http, logger, `${name} subgraph ready`);

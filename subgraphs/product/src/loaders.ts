@@ -1,4 +1,4 @@
-import { cachedChildrenLoader, cachedRowLoader, cachedValueLoader, isUuid, type Prisma, type PrismaClient } from '@shopgraph/kit';
+import { cachedChildrenLoader, cachedRowLoader, cachedValueLoader, isUuid, ResponseTag, type Prisma, type PrismaClient, type ResponseTags } from '@shopgraph/kit';
 import type { CatalogCaches, ListingPage } from './caches.js';
 import type { BrandModel, CategoryModel } from './models.js';
 
@@ -25,12 +25,19 @@ const ALL = 'all';
  * Redis -> one SQL query per batch). Rows by id are invalidated one by one by writes;
  * lookups by slug and path, the tree and listings sit under generations a write bumps.
  */
-export function createCatalogLoaders(prisma: PrismaClient, caches: CatalogCaches) {
+export function createCatalogLoaders(prisma: PrismaClient, caches: CatalogCaches, sink: ResponseTags) {
   const byUuid = { isValidKey: isUuid };
   const tree = { generation: caches.generations.tree };
   const listing = { generation: caches.generations.listing };
+  /** Response tags: what each loader read, product-grained (see ResponseTag). */
+  const ofProduct = { sink, of: (row: { productId: string }) => ResponseTag.product(row.productId) };
+  const ofTree = { sink, of: () => ResponseTag.categoryTree };
+  const ofListing = { sink, of: () => ResponseTag.productList };
 
-  const productById = cachedRowLoader(caches.product, (ids) => prisma.product.findMany({ where: { id: { in: ids } } }), (p) => p.id, byUuid);
+  const productById = cachedRowLoader(caches.product, (ids) => prisma.product.findMany({ where: { id: { in: ids } } }), (p) => p.id, {
+    ...byUuid,
+    tags: { sink, of: (p) => ResponseTag.product(p.id) },
+  });
   const productIdBySlug = cachedRowLoader(
     caches.productIdBySlug,
     (slugs) => prisma.product.findMany({ where: { slug: { in: slugs } }, select: { id: true, slug: true } }),
@@ -40,9 +47,12 @@ export function createCatalogLoaders(prisma: PrismaClient, caches: CatalogCaches
     caches.categoryIdByPath,
     (paths) => prisma.category.findMany({ where: { path: { in: paths } }, select: { id: true, path: true } }),
     (c) => c.path,
-    tree,
+    { ...tree, tags: ofTree },
   );
-  const categoryById = cachedRowLoader(caches.category, (ids) => prisma.category.findMany({ where: { id: { in: ids } } }), (c) => c.id, byUuid);
+  const categoryById = cachedRowLoader(caches.category, (ids) => prisma.category.findMany({ where: { id: { in: ids } } }), (c) => c.id, {
+    ...byUuid,
+    tags: { sink, of: (c) => ResponseTag.category(c.id) },
+  });
 
   return {
     productById,
@@ -53,18 +63,18 @@ export function createCatalogLoaders(prisma: PrismaClient, caches: CatalogCaches
         return ref ? productById.load(ref.id) : null;
       },
     },
-    variantById: cachedRowLoader(caches.variant, (ids) => prisma.productVariant.findMany({ where: { id: { in: ids } } }), (v) => v.id, byUuid),
+    variantById: cachedRowLoader(caches.variant, (ids) => prisma.productVariant.findMany({ where: { id: { in: ids } } }), (v) => v.id, { ...byUuid, tags: ofProduct }),
     variantsByProductId: cachedChildrenLoader(
       caches.variantsOfProduct,
       (ids) => prisma.productVariant.findMany({ where: { productId: { in: ids } }, orderBy: [{ productId: 'asc' }, { position: 'asc' }] }),
       (v) => v.productId,
-      byUuid,
+      { ...byUuid, tags: ofProduct },
     ),
     imagesByProductId: cachedChildrenLoader(
       caches.imagesOfProduct,
       (ids) => prisma.productImage.findMany({ where: { productId: { in: ids } }, orderBy: [{ productId: 'asc' }, { position: 'asc' }] }),
       (i) => i.productId,
-      byUuid,
+      { ...byUuid, tags: ofProduct },
     ),
     categoryById,
     categoryByPath: {
@@ -85,7 +95,7 @@ export function createCatalogLoaders(prisma: PrismaClient, caches: CatalogCaches
         });
       },
       (c) => c.parentId ?? ROOTS,
-      { ...tree, isValidKey: (key) => key === ROOTS || isUuid(key) },
+      { ...tree, isValidKey: (key) => key === ROOTS || isUuid(key), tags: ofTree },
     ),
     /** Ids of a category and all its descendants: one indexed prefix scan on the materialised path. */
     categorySubtree: cachedValueLoader<CategoryModel, string[]>(
@@ -98,10 +108,16 @@ export function createCatalogLoaders(prisma: PrismaClient, caches: CatalogCaches
             return [c.id, ...descendants.map((d) => d.id)];
           }),
         ),
-      tree,
+      { ...tree, tags: ofTree },
     ),
-    brandById: cachedRowLoader(caches.brand, (ids) => prisma.brand.findMany({ where: { id: { in: ids } } }), (b) => b.id, byUuid),
-    allBrands: cachedValueLoader<typeof ALL, BrandModel[]>(caches.brandList, () => ALL, async () => [await prisma.brand.findMany({ orderBy: { name: 'asc' } })], tree),
+    brandById: cachedRowLoader(caches.brand, (ids) => prisma.brand.findMany({ where: { id: { in: ids } } }), (b) => b.id, {
+      ...byUuid,
+      tags: { sink, of: (b) => ResponseTag.brand(b.id) },
+    }),
+    allBrands: cachedValueLoader<typeof ALL, BrandModel[]>(caches.brandList, () => ALL, async () => [await prisma.brand.findMany({ orderBy: { name: 'asc' } })], {
+      ...tree,
+      tags: { sink, of: () => ResponseTag.brandList },
+    }),
     /**
      * Ids of a listing page. A miss reads whole rows in its one query and hands them to
      * productById and the product cache, so a listing costs that one query cold and none warm.
@@ -119,13 +135,13 @@ export function createCatalogLoaders(prisma: PrismaClient, caches: CatalogCaches
             return { ids: rows.map((r) => r.id) };
           }),
         ),
-      listing,
+      { ...listing, tags: ofListing },
     ),
     listingCount: cachedValueLoader<CountQuery, number>(
       caches.listingCount,
       (q) => q.key,
       (queries) => Promise.all(queries.map((q) => prisma.product.count({ where: q.where }))),
-      listing,
+      { ...listing, tags: ofListing },
     ),
   };
 }

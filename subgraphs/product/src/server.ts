@@ -16,6 +16,6 @@ export function createProductSubgraph({ database, logger, readiness, metrics, ca
     logger,
     readiness,
     metrics,
-    perRequest: () => ({ loaders: createCatalogLoaders(database.prisma, catalogCaches), services }),
+    perRequest: (_req, { responseTags }) => ({ loaders: createCatalogLoaders(database.prisma, catalogCaches, responseTags), services }),
   });
 }

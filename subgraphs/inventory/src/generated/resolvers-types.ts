@@ -14,6 +14,10 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type Product = {
   __typename?: 'Product';
   id: Scalars['ID']['output'];
@@ -161,16 +165,17 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  CacheControlScope: CacheControlScope;
   Product: ResolverTypeWrapper<ProductRefModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ProductVariant: ResolverTypeWrapper<VariantRefModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Stock: ResolverTypeWrapper<StockModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Warehouse: ResolverTypeWrapper<WarehouseModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   WarehouseStock: ResolverTypeWrapper<WarehouseStockModel>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -180,12 +185,20 @@ export type ResolversParentTypes = ResolversObject<{
   ProductVariant: VariantRefModel;
   Query: Record<PropertyKey, never>;
   Stock: StockModel;
-  Int: Scalars['Int']['output'];
-  Boolean: Scalars['Boolean']['output'];
   Warehouse: WarehouseModel;
   String: Scalars['String']['output'];
   WarehouseStock: WarehouseStockModel;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = InventoryContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ProductResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -234,3 +247,6 @@ export type Resolvers<ContextType = InventoryContext> = ResolversObject<{
   WarehouseStock?: WarehouseStockResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = InventoryContext> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

@@ -5,3 +5,4 @@ export * from './entityCache.js';
 export * from './invalidationBus.js';
 export * from './cacheGeneration.js';
 export * from './invalidationLog.js';
+export * from './responseTags.js';

@@ -27,6 +27,10 @@ export type Brand = {
   slug: Scalars['String']['output'];
 };
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type Category = {
   __typename?: 'Category';
   /** From the root down to the parent of this category (breadcrumbs). */
@@ -299,13 +303,12 @@ export type ResolversTypes = ResolversObject<{
   Brand: ResolverTypeWrapper<BrandModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  CacheControlScope: CacheControlScope;
   Category: ResolverTypeWrapper<CategoryModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Money: ResolverTypeWrapper<Money>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PriceRange: ResolverTypeWrapper<PriceRange>;
   Product: ResolverTypeWrapper<ProductModel>;
   ProductAttribute: ResolverTypeWrapper<ProductAttribute>;
@@ -318,6 +321,8 @@ export type ResolversTypes = ResolversObject<{
   ProductVariant: ResolverTypeWrapper<VariantModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   VariantOption: ResolverTypeWrapper<VariantOption>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -326,12 +331,10 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
   Category: CategoryModel;
-  Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
   Money: Money;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   PriceRange: PriceRange;
   Product: ProductModel;
   ProductAttribute: ProductAttribute;
@@ -342,7 +345,17 @@ export type ResolversParentTypes = ResolversObject<{
   ProductVariant: VariantModel;
   Query: Record<PropertyKey, never>;
   VariantOption: VariantOption;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = ProductContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type BrandResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['Brand'] = ResolversParentTypes['Brand']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -469,3 +482,6 @@ export type Resolvers<ContextType = ProductContext> = ResolversObject<{
   VariantOption?: VariantOptionResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = ProductContext> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;
