@@ -1,21 +1,25 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
-  apolloHandler,
   apolloLifecycle,
   createRequestContext,
   createServiceHttpServer,
   createServiceMetrics,
   metricsPlugin,
   type Logger,
+  type Redis,
   type RequestContext,
   type RouteHandler,
   type ServiceHttpServer,
   type ServiceMetrics,
   type SubgraphName,
 } from '@shopgraph/kit';
+import { ResponseCache } from './responseCache/ResponseCache.js';
+import { collectCacheTags, responseCachePlugin, type GatewayContext } from './responseCache/responseCachePlugin.js';
+import { responseCacheRoute } from './responseCache/responseCacheRoute.js';
 import { subgraphReadiness } from './subgraphReadiness.js';
 
 export interface GatewayServerOptions {
@@ -24,11 +28,21 @@ export interface GatewayServerOptions {
   logger: Logger;
   /** Extra routes, e.g. the playground at "/". */
   routes?: Record<string, RouteHandler>;
+  /** Shared response cache between gateway instances; without it each instance caches alone. */
+  redis?: Redis;
+  /** Separates deployments sharing one Redis (the database name, as in the subgraphs). */
+  cacheNamespace?: string;
+  /** false: no response cache (SHOPGRAPH_CACHE=off, the bench's baseline). */
+  cacheEnabled?: boolean;
+  /** Longest a CDN or browser may reuse a response without revalidating (seconds). */
+  sharedMaxAgeSeconds?: number;
 }
 
 export interface GatewayServer {
   http: ServiceHttpServer;
   metrics: ServiceMetrics;
+  /** Undefined when caching is off. Write events evict from it by tag. */
+  responseCache: ResponseCache | undefined;
   listen(port: number, host?: string): Promise<{ port: number; url: string }>;
   stop(): Promise<void>;
 }
@@ -44,20 +58,34 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     supergraphSdl: options.supergraphSdl,
     logger,
     buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource<RequestContext>({
+      new RemoteGraphQLDataSource<GatewayContext>({
         url: subgraphUrls[name as SubgraphName] ?? url,
         willSendRequest({ request, context }) {
           const requestId: unknown = (context as Partial<RequestContext>).requestId;
           if (typeof requestId === 'string') request.http?.headers.set('x-request-id', requestId);
         },
+        didReceiveResponse({ response, context }) {
+          collectCacheTags({ response, context });
+          return Promise.resolve(response);
+        },
       }),
   });
-  const apollo = new ApolloServer<RequestContext>({
+  const responseCache =
+    options.cacheEnabled === false
+      ? undefined
+      : new ResponseCache({ redis: options.redis, namespace: options.cacheNamespace ?? 'gateway', logger, registry: metrics.registry });
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
     // The service's own signal handling stops it in order; Apollo's would race it.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<RequestContext>(metrics)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      // The policy is still computed from the subgraphs' headers; the route writes Cache-Control.
+      ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
+      metricsPlugin<GatewayContext>(metrics),
+      responseCachePlugin(),
+    ],
     logger,
   });
   const http = createServiceHttpServer({
@@ -66,10 +94,15 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     metrics,
     readiness: subgraphReadiness(subgraphUrls),
     routes: {
-      '/graphql': apolloHandler(apollo, async (req: IncomingMessage) => createRequestContext(req, logger)),
+      '/graphql': responseCacheRoute({
+        apollo,
+        cache: responseCache,
+        context: (req: IncomingMessage) => createRequestContext(req, logger),
+        sharedMaxAgeSeconds: options.sharedMaxAgeSeconds ?? 30,
+      }),
       ...options.routes,
     },
   });
   const lifecycle = apolloLifecycle(apollo, http, logger, 'gateway ready');
-  return { http, metrics, listen: (port, host) => lifecycle.listen(port, host), stop: () => lifecycle.stop() };
+  return { http, metrics, responseCache, listen: (port, host) => lifecycle.listen(port, host), stop: () => lifecycle.stop() };
 }

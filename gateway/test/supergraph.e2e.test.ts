@@ -1,70 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, createLogger, createSubgraphDeps, SUBGRAPH_NAMES, type Database, type SubgraphDeps, type SubgraphName, type SubgraphServer } from '@shopgraph/kit';
-import { createTestDatabase, postGraphQL, type TestDatabase } from '@shopgraph/kit/testing';
-import { createCartSubgraph } from '../../subgraphs/cart/src/server.js';
-import { createInventorySubgraph } from '../../subgraphs/inventory/src/server.js';
-import { createOrderSubgraph } from '../../subgraphs/order/src/server.js';
-import { createProductSubgraph } from '../../subgraphs/product/src/server.js';
-import { createRecommendationSubgraph } from '../../subgraphs/recommendation/src/server.js';
-import { createGatewayServer, type GatewayServer } from '../src/server.js';
-import { readCheckedInSupergraph } from '../src/supergraph/composeSupergraph.js';
+import type { Database } from '@shopgraph/kit';
+import { startSupergraph, type RunningSupergraph } from './supergraphHarness.js';
 
 /**
- * The whole supergraph over real HTTP: five real subgraphs on free ports, one copy of the
- * seeded database, and the real Apollo Gateway planning over the checked-in supergraph.
+ * The whole supergraph over real HTTP, with the gateway's response cache off so every
+ * request reaches the subgraphs (gateway/test/responseCache.e2e.test.ts tests that cache).
  */
-const factories: Record<SubgraphName, (deps: SubgraphDeps) => SubgraphServer> = {
-  product: createProductSubgraph,
-  inventory: createInventorySubgraph,
-  cart: createCartSubgraph,
-  order: createOrderSubgraph,
-  recommendation: createRecommendationSubgraph,
-};
-
-let testDb: TestDatabase;
-const databases = {} as Record<SubgraphName, Database>;
-const subgraphs: SubgraphServer[] = [];
-const allDeps: SubgraphDeps[] = [];
-let gateway: GatewayServer;
+let stack: RunningSupergraph;
+let databases: RunningSupergraph['databases'];
+let allDeps: RunningSupergraph['deps'][keyof RunningSupergraph['deps']][];
+let subgraphRequests: Record<string, number>;
 let gatewayUrl: string;
-const subgraphRequests: Record<string, number> = {};
 
-const gql = (query: string, variables?: Record<string, unknown>) => postGraphQL(gatewayUrl, query, variables);
+const gql = (query: string, variables?: Record<string, unknown>) => stack.gql(query, variables);
+const sql = <T>(query: string, ...values: unknown[]) => stack.sql<T>(query, ...values);
 const one = async <T>(query: string, ...values: unknown[]): Promise<T> => (await sql<T>(query, ...values))[0]!;
-const sql = <T>(query: string, ...values: unknown[]) => databases.product.prisma.$queryRawUnsafe<T[]>(query, ...values);
+const resetCounters = () => stack.resetCounters();
 
 beforeAll(async () => {
-  testDb = await createTestDatabase();
-  const logger = createLogger('e2e', process.env.TEST_LOG_LEVEL ?? 'silent');
-  const urls = {} as Record<SubgraphName, string>;
-  for (const name of SUBGRAPH_NAMES) {
-    databases[name] = createDatabase({ url: testDb.url, poolSize: 3, logger });
-    const deps = createSubgraphDeps(name, { database: databases[name], logger, cacheNamespace: testDb.name });
-    allDeps.push(deps);
-    const server = factories[name](deps);
-    // Count every HTTP request a subgraph receives, to assert the gateway's fetch plan.
-    server.http.server.on('request', (req) => {
-      if (req.url?.startsWith('/graphql')) subgraphRequests[name] = (subgraphRequests[name] ?? 0) + 1;
-    });
-    urls[name] = `${(await server.listen(0, '127.0.0.1')).url}/graphql`;
-    subgraphs.push(server);
-  }
-  gateway = createGatewayServer({ supergraphSdl: readCheckedInSupergraph(), subgraphUrls: urls, logger });
-  gatewayUrl = `${(await gateway.listen(0, '127.0.0.1')).url}/graphql`;
+  stack = await startSupergraph({ responseCache: false });
+  ({ databases, subgraphRequests, gatewayUrl } = stack);
+  allDeps = Object.values(stack.deps);
 });
 
 afterAll(async () => {
-  await gateway?.stop();
-  for (const s of subgraphs) await s.stop();
-  for (const deps of allDeps) await deps.caches.close();
-  for (const db of Object.values(databases)) await db.close();
-  await testDb?.drop();
+  await stack?.stop();
 });
-
-function resetCounters() {
-  for (const key of Object.keys(subgraphRequests)) delete subgraphRequests[key];
-  for (const db of Object.values(databases)) db.queries.reset();
-}
 
 describe('supergraph through the gateway', () => {
   it('answers the storefront listing across product and inventory with one fetch each', async () => {

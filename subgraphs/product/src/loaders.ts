@@ -130,7 +130,10 @@ export function createCatalogLoaders(prisma: PrismaClient, caches: CatalogCaches
           queries.map(async (q) => {
             const readStartedAt = caches.product.clock();
             const rows = await prisma.product.findMany({ where: q.where, orderBy: q.orderBy, take: q.take });
-            for (const row of rows) productById.prime(row.id, row);
+            for (const row of rows) {
+              productById.prime(row.id, row); // primed rows skip productById's batch, so tag them here
+              sink.add(ResponseTag.product(row.id));
+            }
             await caches.product.prime(new Map(rows.map((row) => [row.id, row])), readStartedAt);
             return { ids: rows.map((r) => r.id) };
           }),
