@@ -1,9 +1,11 @@
 import type { RequestContext } from '@shopgraph/kit';
 import type { CatalogLoaders } from './loaders.js';
 import type { CatalogService } from './services/catalogService.js';
+import type { PricingService } from './services/pricingService.js';
 
 export interface ProductServices {
   catalog: CatalogService;
+  pricing: PricingService;
 }
 
 /** Per request: fresh loaders (batching never leaks between callers) and the boot-time services. */

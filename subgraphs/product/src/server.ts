@@ -4,11 +4,12 @@ import type { ProductContext } from './context.js';
 import { createCatalogLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { CatalogService } from './services/catalogService.js';
+import { PricingService } from './services/pricingService.js';
 
 /** Builds the product subgraph (catalog); index.ts decides where it listens. */
 export function createProductSubgraph({ database, logger, readiness, metrics, caches }: SubgraphDeps): SubgraphServer {
-  const services = { catalog: new CatalogService() };
   const catalogCaches = createCatalogCaches(caches);
+  const services = { catalog: new CatalogService(), pricing: new PricingService(database.prisma, catalogCaches) };
   return createSubgraphServer<ProductContext>({
     name: 'product',
     resolvers,
