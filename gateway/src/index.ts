@@ -14,7 +14,7 @@ const server = createGatewayServer({
   routes: await createPlaygroundRoutes({ graphqlPath: '/graphql' }),
   ...(redis && { redis }),
   cacheNamespace: databaseNameOf(config.databaseUrl),
-  cacheEnabled: config.cacheEnabled,
+  cacheEnabled: config.responseCacheEnabled,
 });
 await server.listen(config.port, config.host);
 stopOnSignals(

@@ -32,6 +32,8 @@ const environmentSchema = z.object({
   OPENSEARCH_URL: optionalUrl,
   /** "off" bypasses L1 and L2 (a baseline for the bench, or to rule the cache out). */
   SHOPGRAPH_CACHE: z.enum(['on', 'off']).default('on'),
+  /** The gateway's whole-response cache alone ("off" keeps the subgraphs' caches on). */
+  SHOPGRAPH_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -47,6 +49,8 @@ export interface ServiceConfig {
   redisUrl: string | undefined;
   openSearchUrl: string | undefined;
   cacheEnabled: boolean;
+  /** The gateway's response cache: on only when caching is on at all. */
+  responseCacheEnabled: boolean;
   logLevel: string;
 }
 
@@ -67,6 +71,7 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     redisUrl: e.REDIS_URL,
     openSearchUrl: e.OPENSEARCH_URL,
     cacheEnabled: e.SHOPGRAPH_CACHE === 'on',
+    responseCacheEnabled: e.SHOPGRAPH_CACHE === 'on' && e.SHOPGRAPH_RESPONSE_CACHE === 'on',
     logLevel: e.LOG_LEVEL,
   };
 }
