@@ -124,7 +124,7 @@ export class SearchIndexer {
     const os = this.deps.openSearch;
     if (!os) return;
     try {
-      await writeDocuments(os.client, os.alias, await loadDocuments(this.deps.prisma, productIds));
+      await writeDocuments(os.client, os.alias, await loadDocuments(this.deps.prisma, productIds), { alias: true });
     } catch (err) {
       this.openSearchErrors.inc();
       this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err), products: productIds.length }, 'OpenSearch index update failed');

@@ -119,17 +119,21 @@ export async function loadDocuments(prisma: PrismaClient, ids: readonly string[]
 }
 
 /** Index (or delete) these products' documents through the alias; throws if any item failed. */
-export async function writeDocuments(client: Client, index: string, docs: Map<string, ProductDocument | null>, refresh = false): Promise<void> {
+export async function writeDocuments(client: Client, index: string, docs: Map<string, ProductDocument | null>, options: { alias: boolean; refresh?: boolean }): Promise<void> {
+  const { alias, refresh = false } = options;
   if (docs.size === 0) return;
   const body: unknown[] = [];
   for (const [id, doc] of docs) {
     if (doc) body.push({ index: { _index: index, _id: id } }, doc);
     else body.push({ delete: { _index: index, _id: id } });
   }
-  const { body: response } = await client.bulk({ body: body as never, refresh: refresh ? 'wait_for' : false } as never);
+  // require_alias: before the first `npm run reindex` there is no alias, and writing to it
+  // would auto-create a plain index of that name with a guessed mapping.
+  const { body: response } = await client.bulk({ body: body as never, refresh: refresh ? 'wait_for' : false, require_alias: alias } as never);
   const result = response as { errors: boolean; items: Array<Record<string, { status: number; error?: unknown }>> };
   if (result.errors) {
-    const failed = result.items.map((item) => Object.values(item)[0]!).filter((op) => op.error && op.status !== 404);
+    // Deleting a document that is not there is fine; anything else is a failure.
+    const failed = result.items.flatMap((item) => Object.entries(item)).filter(([op, r]) => r.error && !(op === 'delete' && r.status === 404)).map(([, r]) => r);
     if (failed.length > 0) throw new Error(`OpenSearch bulk: ${failed.length} of ${docs.size} documents failed: ${JSON.stringify(failed[0]!.error)}`);
   }
 }
@@ -152,7 +156,7 @@ export async function rebuildIndex(
   options.onProgress?.(0, ids.length);
   for (let start = 0; start < ids.length; start += batchSize) {
     const docs = await loadDocuments(prisma, ids.slice(start, start + batchSize));
-    await writeDocuments(client, index, docs);
+    await writeDocuments(client, index, docs, { alias: false });
     documents += [...docs.values()].filter(Boolean).length;
     options.onProgress?.(Math.min(ids.length, start + batchSize), ids.length);
   }
