@@ -48,6 +48,12 @@ export async function ensureTemplateDatabase(): Promise<string> {
     for (const { datname } of rows) {
       const born = Number(/^shopgraph_t_(\d+)_/.exec(datname)?.[1] ?? 0);
       if (datname.startsWith(TEST_DB_PREFIX) && born > hourAgo) continue;
+      // Another worktree's template (other migrations) may be in use or still being built
+      // by a run going on beside this one: leave it while anyone is connected to it.
+      if (!datname.startsWith(TEST_DB_PREFIX)) {
+        const busy = await c.query('SELECT 1 FROM pg_stat_activity WHERE datname = $1 LIMIT 1', [datname]);
+        if (busy.rowCount) continue;
+      }
       await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
   });
