@@ -165,3 +165,7 @@ LANGUAGE sql AS $$
   generation AS (SELECT nextval('catalog.search_generation') AS g WHERE EXISTS (SELECT 1 FROM changed))
   SELECT (SELECT count(*) FROM changed)::int + 0 * coalesce((SELECT g FROM generation), 0)::int
 $$;
+
+-- A database seeded before this migration gets its projection now (a fresh one is empty here
+-- and the seed fills it). Popularity and ratings start at 0 and follow their events.
+SELECT catalog.search_refresh(ARRAY(SELECT id FROM catalog.product));

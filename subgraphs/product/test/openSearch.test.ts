@@ -11,7 +11,8 @@ import { addFixtureCatalog, indexer } from './searchFixtures.js';
 const fake = new FakeOpenSearch();
 const fakeUrl = await fake.start();
 const client = openSearchClient(fakeUrl);
-const OPEN_FOR_MS = 300;
+// Long enough that a loaded machine cannot let it pass between two consecutive searches.
+const OPEN_FOR_MS = 2_000;
 const subgraph = useTestSubgraph((deps) => createProductSubgraph(deps, { search: { openSearchClient: client, circuit: { openForMs: OPEN_FOR_MS } } }));
 const { gql, one } = subgraph;
 let ids: Record<string, string>;
@@ -148,7 +149,7 @@ describe('circuit breaker', () => {
     return res.data!.search.engine as string;
   };
 
-  it('opens after 3 failures in a row, answers from PostgreSQL meanwhile, probes after the pause and closes after two successes', async () => {
+  it('opens after 3 failures in a row, answers from PostgreSQL meanwhile, probes after the pause and closes after two successes', { timeout: 20_000 }, async () => {
     expect(await engineOf()).toBe('OPENSEARCH');
     expect(await metric('search_circuit_state')).toBe(0);
 

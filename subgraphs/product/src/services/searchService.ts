@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InputError, type EntityCache, type FieldError, type Logger, type PrismaClient } from '@shopgraph/kit';
 import { BrokenCircuitError } from 'cockatiel';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import type { CatalogReadContext } from './catalogService.js';
 import { renderHighlight } from './search/highlightMarkers.js';
 import { parseSearchInput, parseSuggestInput, searchCursor, type SearchInput } from './search/searchInput.js';
@@ -43,13 +44,31 @@ export interface SearchServiceDeps {
   generation: EntityCache<string>;
   prisma: PrismaClient;
   logger: Logger;
+  registry: Registry;
 }
 
 const GENERATION_KEY = 'current';
 
 /** Storefront search: validation, the cache, the engine choice behind the circuit, and the result shape. */
 export class SearchService {
-  constructor(private readonly deps: SearchServiceDeps) {}
+  private readonly duration: Histogram<'engine' | 'operation' | 'outcome'>;
+  private readonly fallbacks: Counter<'reason'>;
+
+  constructor(private readonly deps: SearchServiceDeps) {
+    this.duration = new Histogram({
+      name: 'search_engine_duration_seconds',
+      help: 'Time an engine took to answer a search or suggest that missed the cache, by engine and outcome',
+      labelNames: ['engine', 'operation', 'outcome'],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [deps.registry],
+    });
+    this.fallbacks = new Counter({
+      name: 'search_fallbacks_total',
+      help: 'Searches PostgreSQL answered although OpenSearch is configured: circuit open, or OpenSearch failed',
+      labelNames: ['reason'],
+      registers: [deps.registry],
+    });
+  }
 
   async search(ctx: CatalogReadContext, input: SearchInput, wantFacets: boolean): Promise<SearchResultModel> {
     const query = parseSearchInput(input, wantFacets);
@@ -62,7 +81,7 @@ export class SearchService {
 
   async suggest(prefix: string, first: number | null | undefined): Promise<Suggestion[]> {
     const input = parseSuggestInput(prefix, first);
-    return this.withEngine((engine) => engine.suggest(input.prefix, input.limit));
+    return this.withEngine('suggest', (engine) => engine.suggest(input.prefix, input.limit));
   }
 
   /** Drops every cached search answer (here at once, elsewhere by the cache's eviction broadcast). */
@@ -79,20 +98,34 @@ export class SearchService {
   }
 
   private runSearch(query: SearchQuery): Promise<EngineResult> {
-    return this.withEngine((engine) => engine.search(query));
+    return this.withEngine('search', (engine) => engine.search(query));
   }
 
   /** OpenSearch while its circuit lets it; PostgreSQL when it is not configured, open or failing. */
-  private async withEngine<T>(run: (engine: SearchEngine) => Promise<T>): Promise<T> {
+  private async withEngine<T>(operation: 'search' | 'suggest', run: (engine: SearchEngine) => Promise<T>): Promise<T> {
     const os = this.deps.openSearch;
     if (os) {
       try {
-        return await os.circuit.execute(() => run(os.engine));
+        return await os.circuit.execute(() => this.timed(os.engine, operation, run));
       } catch (err) {
-        if (!(err instanceof BrokenCircuitError)) this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'OpenSearch search failed; answering from PostgreSQL');
+        const open = err instanceof BrokenCircuitError;
+        this.fallbacks.inc({ reason: open ? 'circuit_open' : 'error' });
+        if (!open) this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err), operation }, 'OpenSearch failed; answering from PostgreSQL');
       }
     }
-    return run(this.deps.postgres);
+    return this.timed(this.deps.postgres, operation, run);
+  }
+
+  private async timed<T>(engine: SearchEngine, operation: string, run: (engine: SearchEngine) => Promise<T>): Promise<T> {
+    const end = this.duration.startTimer({ engine: engine.name, operation });
+    try {
+      const result = await run(engine);
+      end({ outcome: 'ok' });
+      return result;
+    } catch (err) {
+      end({ outcome: 'error' });
+      throw err;
+    }
   }
 
   /** Unknown ids are the caller's mistake: named, and refused before the search runs. */

@@ -36,6 +36,7 @@ export function createSearch(deps: SubgraphDeps, caches: CatalogCaches, options:
     generation: caches.searchGeneration,
     prisma,
     logger: deps.logger,
+    registry: deps.metrics.registry,
   });
   const indexer = new SearchIndexer({
     prisma,
