@@ -41,9 +41,8 @@ ALTER TABLE "catalog"."product_search" ADD CONSTRAINT "product_search_product_id
 -- Hand-written: what Prisma cannot express. Search runs on these when OPENSEARCH_URL is
 -- unset, and whenever OpenSearch's circuit is open.
 
--- pg_trgm for typo candidates and autocomplete, fuzzystrmatch for their edit distance.
+-- pg_trgm: typo candidates (nearest lexicon words) and autocomplete.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
-CREATE EXTENSION IF NOT EXISTS fuzzystrmatch;
 
 ALTER TABLE "catalog"."product_search"
   ADD CONSTRAINT "product_search_rating_check" CHECK ("rating" >= 0 AND "rating" <= 5 AND "review_count" >= 0 AND "popularity" >= 0);

@@ -1,5 +1,5 @@
 import type { CacheLayers, EntityCache } from '@shopgraph/kit';
-import type { EngineResult } from './services/search/searchTypes.js';
+import type { EngineResult, Suggestion } from './services/search/searchTypes.js';
 import type { BrandModel, CategoryModel, ImageModel, ProductModel, VariantModel } from './models.js';
 
 /** Catalog rows change rarely and every write evicts them, so they live long in Redis. */
@@ -19,6 +19,7 @@ export function createCatalogCaches(caches: CacheLayers) {
     brand: entity<BrandModel>('brand'),
     /** Keyed by a hash of the normalised request and the index generation it was answered under. */
     searchResults: caches.entity<EngineResult>({ type: 'search', version: 1, l2TtlSeconds: SEARCH_TTL_SECONDS }),
+    searchSuggestions: caches.entity<Suggestion[]>({ type: 'search-suggest', version: 1, l2TtlSeconds: SEARCH_TTL_SECONDS }),
     /** One entry: the index generation (catalog.search_generation), evicted everywhere on every index change. */
     searchGeneration: caches.entity<string>({ type: 'search-generation', version: 1, l2TtlSeconds: CATALOG_TTL_SECONDS }),
   } satisfies Record<string, EntityCache<unknown>>;

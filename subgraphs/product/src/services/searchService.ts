@@ -40,6 +40,8 @@ export interface SearchServiceDeps {
   openSearch?: { engine: SearchEngine; circuit: SearchCircuit };
   /** Search answers by normalised request and index generation (short TTL). */
   results: EntityCache<EngineResult>;
+  /** Autocomplete answers by prefix, limit and index generation. */
+  suggestions: EntityCache<Suggestion[]>;
   /** The index generation: bumped in PostgreSQL by every change a search can see. */
   generation: EntityCache<string>;
   prisma: PrismaClient;
@@ -81,7 +83,11 @@ export class SearchService {
 
   async suggest(prefix: string, first: number | null | undefined): Promise<Suggestion[]> {
     const input = parseSuggestInput(prefix, first);
-    return this.withEngine('suggest', (engine) => engine.suggest(input.prefix, input.limit));
+    const key = createHash('sha256').update(JSON.stringify([await this.generation(), input])).digest('base64url');
+    const [suggestions] = await this.deps.suggestions.getMany([key], async () =>
+      new Map([[key, await this.withEngine('suggest', (engine) => engine.suggest(input.prefix, input.limit))]]),
+    );
+    return suggestions ?? [];
   }
 
   /** Drops every cached search answer (here at once, elsewhere by the cache's eviction broadcast). */

@@ -33,6 +33,7 @@ export function createSearch(deps: SubgraphDeps, caches: CatalogCaches, options:
     postgres: new PostgresSearchEngine(prisma),
     ...(openSearch && { openSearch }),
     results: caches.searchResults,
+    suggestions: caches.searchSuggestions,
     generation: caches.searchGeneration,
     prisma,
     logger: deps.logger,

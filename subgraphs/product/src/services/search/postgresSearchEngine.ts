@@ -32,6 +32,9 @@ const ORDER: Record<SearchSortName, string> = {
   RATING: 'rating DESC, review_count DESC, score DESC, product_id',
 };
 
+/** Nearest lexicon words (by trigram distance) whose edit distance is then checked. */
+const TYPO_CANDIDATES = 30;
+
 const HEADLINE_NAME = `HighlightAll=true, StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}`;
 const HEADLINE_DESCRIPTION = `MaxFragments=2, MaxWords=18, MinWords=6, FragmentDelimiter=" … ", StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}`;
 
@@ -82,9 +85,9 @@ export class PostgresSearchEngine implements SearchEngine {
     const words = queryWords(text);
     if (words.length === 0) return null;
     const candidates = await this.prisma.$queryRawUnsafe<TermCandidate[]>(
-      `SELECT w.word, t.term, t.documents, levenshtein(w.word, t.term) AS distance
+      `SELECT w.word, t.term, t.documents
        FROM unnest($1::text[]) AS w(word)
-       CROSS JOIN LATERAL (SELECT term, documents FROM catalog.search_term WHERE documents > 0 ORDER BY term <-> w.word LIMIT 8) t`,
+       CROSS JOIN LATERAL (SELECT term, documents FROM catalog.search_term WHERE documents > 0 ORDER BY term <-> w.word LIMIT ${TYPO_CANDIDATES}) t`,
       words,
     );
     return correctWords(text, candidates);
