@@ -101,6 +101,7 @@ describe('search requests and their mapping', () => {
     expect(body.highlight.fields).toHaveProperty('name');
     expect(body.suggest.did_you_mean.term).toMatchObject({ field: 'spell', suggest_mode: 'missing' });
     expect(body.track_total_hits).toBe(true);
+    expect(body.sort).toEqual(['_score', { id: 'asc' }]);
 
     const result = res.data!.search;
     expect(result.engine).toBe('OPENSEARCH');

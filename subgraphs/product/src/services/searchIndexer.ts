@@ -1,5 +1,5 @@
 import type { Client } from '@opensearch-project/opensearch';
-import type { EntityCache, Logger, PrismaClient } from '@shopgraph/kit';
+import type { Logger, PrismaClient } from '@shopgraph/kit';
 import { Counter, type Registry } from 'prom-client';
 import { loadDocuments, writeDocuments } from './search/openSearchIndex.js';
 
@@ -22,7 +22,7 @@ export interface SearchIndexerDeps {
   /** Drops every cached search answer (SearchService.invalidateResults). */
   invalidateResults: () => Promise<void>;
   /** Catalog entity caches that hold availability (product rows, variant rows and lists). */
-  availabilityCaches: Array<EntityCache<unknown>>;
+  availabilityCaches: Array<{ invalidate(ids: readonly string[]): Promise<void> }>;
   openSearch?: { client: Client; alias: string };
 }
 

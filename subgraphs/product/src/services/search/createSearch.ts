@@ -44,7 +44,7 @@ export function createSearch(deps: SubgraphDeps, caches: CatalogCaches, options:
     logger: deps.logger,
     registry: deps.metrics.registry,
     invalidateResults: () => service.invalidateResults(),
-    availabilityCaches: [caches.product, caches.variant, caches.variantsOfProduct] as never,
+    availabilityCaches: [caches.product, caches.variant, caches.variantsOfProduct],
     ...(client && { openSearch: { client, alias } }),
   });
   return { service, indexer, client, alias, circuit: openSearch?.circuit };

@@ -16,11 +16,11 @@ import {
 export const SEARCH_FIELDS = ['name^4', 'brand^3', 'category^2', 'attribute_text^1.5', 'description'];
 
 const SORT: Record<SearchSortName, unknown[]> = {
-  RELEVANCE: ['_score', { _id: 'asc' }],
-  PRICE_ASC: [{ min_price: 'asc' }, { _id: 'asc' }],
-  PRICE_DESC: [{ min_price: 'desc' }, { _id: 'desc' }],
-  NEWEST: [{ created_at: 'desc' }, { _id: 'desc' }],
-  RATING: [{ rating: 'desc' }, { review_count: 'desc' }, '_score', { _id: 'asc' }],
+  RELEVANCE: ['_score', { id: 'asc' }],
+  PRICE_ASC: [{ min_price: 'asc' }, { id: 'asc' }],
+  PRICE_DESC: [{ min_price: 'desc' }, { id: 'desc' }],
+  NEWEST: [{ created_at: 'desc' }, { id: 'desc' }],
+  RATING: [{ rating: 'desc' }, { review_count: 'desc' }, '_score', { id: 'asc' }],
 };
 
 interface SearchResponse {

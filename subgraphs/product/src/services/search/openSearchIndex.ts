@@ -14,6 +14,8 @@ export const PRODUCT_INDEX_SETTINGS = {
   mappings: {
     dynamic: 'strict',
     properties: {
+      /** The product id again, as a sortable keyword (sorting on _id needs fielddata OpenSearch may refuse). */
+      id: { type: 'keyword' },
       // English analyzer (stemming, stop words) for recall; name.raw for the exact-name boost.
       name: { type: 'text', analyzer: 'english', copy_to: 'spell', fields: { raw: { type: 'keyword', normalizer: 'lowercase' } } },
       brand: { type: 'text', analyzer: 'english', copy_to: 'spell' },
@@ -41,6 +43,7 @@ export const PRODUCT_INDEX_SETTINGS = {
 } as const;
 
 export interface ProductDocument {
+  id: string;
   name: string;
   brand: string;
   category: string;
@@ -96,6 +99,7 @@ export async function loadDocuments(prisma: PrismaClient, ids: readonly string[]
     if (!r.active) continue;
     const attributes = r.attributes ?? [];
     docs.set(r.id, {
+      id: r.id,
       name: r.name,
       brand: r.brand_name,
       category: r.category_names,
