@@ -96,11 +96,26 @@ describe('supergraph through the gateway', () => {
     for (const t of res.data!.trending) expect(typeof t.product.name).toBe('string');
   });
 
+  it('searches through the gateway with fields of another subgraph on each hit', async () => {
+    const res = await gql(`{ search(query: "cotton", first: 5, filter: { inStock: true }) { totalCount engine
+      edges { node { id name stock { available inStock } } highlights { field snippet } } } suggest(prefix: "cot") { text kind } }`);
+    expect(res.errors).toBeUndefined();
+    const { search } = res.data!;
+    expect(search.engine).toBe('POSTGRES');
+    expect(search.edges.length).toBeGreaterThan(0);
+    for (const edge of search.edges) {
+      expect(edge.node.stock.inStock).toBe(true);
+      expect(edge.highlights.map((h: any) => h.snippet).join(' ')).toMatch(/<em>cotton<\/em>/i);
+    }
+    expect(res.data!.suggest.length).toBeGreaterThan(0);
+  });
+
   it('passes subgraph input errors through with their code and field', async () => {
     const cases: Array<[string, string, string]> = [
       [`{ products(first: -1) { totalCount } }`, 'BAD_USER_INPUT', 'first'],
       [`{ products(first: 101) { totalCount } }`, 'BAD_USER_INPUT', 'first'],
       [`{ products(after: "garbage") { totalCount } }`, 'BAD_USER_INPUT', 'after'],
+      [`{ search(query: "") { totalCount } }`, 'BAD_USER_INPUT', 'query'],
       [`{ product(id: "00000000-0000-4000-8000-000000000000") { id } }`, 'NOT_FOUND', 'id'],
     ];
     for (const [query, code, field] of cases) {

@@ -51,12 +51,16 @@ export interface SubgraphDeps {
   caches: CacheLayers;
   /** Checks of optional dependencies (Redis when configured). */
   readiness?: ReadinessCheck[];
+  /** Names what this deployment owns in shared servers (Redis keys, search indices): the database name. */
+  namespace: string;
+  /** OPENSEARCH_URL when set (the product subgraph then searches there, behind a circuit breaker). */
+  openSearchUrl?: string;
 }
 
 export function createSubgraphDeps(
   /** Label of the service's metrics. */
   name: string,
-  parts: { database: Database; logger: Logger; redis?: Redis | undefined; cacheEnabled?: boolean; cacheNamespace: string },
+  parts: { database: Database; logger: Logger; redis?: Redis | undefined; cacheEnabled?: boolean; cacheNamespace: string; openSearchUrl?: string | undefined },
 ): SubgraphDeps {
   const metrics = createServiceMetrics(name);
   const caches = new CacheLayers({
@@ -72,6 +76,8 @@ export function createSubgraphDeps(
     logger: parts.logger,
     metrics,
     caches,
+    namespace: parts.cacheNamespace,
+    ...(parts.openSearchUrl && { openSearchUrl: parts.openSearchUrl }),
     ...(redis && { redis, readiness: [{ name: 'redis', check: async () => void (await redis.ping()) }] }),
   };
 }
@@ -94,6 +100,7 @@ export async function startSubgraphProcess(
     redis,
     cacheEnabled: config.cacheEnabled,
     cacheNamespace: databaseNameOf(config.databaseUrl),
+    openSearchUrl: config.openSearchUrl,
   });
   if (!config.cacheEnabled) logger.warn('SHOPGRAPH_CACHE=off: every read goes to PostgreSQL');
   const server = factory(deps);

@@ -1,10 +1,13 @@
 import type { CacheGeneration, CacheLayers, EntityCache } from '@shopgraph/kit';
+import type { EngineResult, Suggestion } from './services/search/searchTypes.js';
 import type { BrandModel, CategoryModel, ImageModel, ProductModel, VariantModel } from './models.js';
 
 /** Catalog rows change rarely and every write evicts them, so they live long in Redis. */
 const CATALOG_TTL_SECONDS = 600;
 /** Listings and counts: a write retires them all through their generation; the TTL only frees memory. */
 const LISTING_TTL_SECONDS = 300;
+/** Search answers are retired by the index generation; the TTL only bounds what a lost eviction costs. */
+const SEARCH_TTL_SECONDS = 60;
 
 /** A page of a product listing as cached: the ids of up to first + 1 rows, in order. */
 export interface ListingPage {
@@ -34,6 +37,11 @@ export function createCatalogCaches(caches: CacheLayers) {
       tree: caches.generation('category-tree'),
       listing: caches.generation('product-listing'),
     } satisfies Record<string, CacheGeneration>,
+    /** Keyed by a hash of the normalised request and the index generation it was answered under. */
+    searchResults: caches.entity<EngineResult>({ type: 'search', version: 1, l2TtlSeconds: SEARCH_TTL_SECONDS }),
+    searchSuggestions: caches.entity<Suggestion[]>({ type: 'search-suggest', version: 1, l2TtlSeconds: SEARCH_TTL_SECONDS }),
+    /** One entry: the index generation (catalog.search_generation), evicted everywhere on every index change. */
+    searchGeneration: caches.entity<string>({ type: 'search-generation', version: 1, l2TtlSeconds: CATALOG_TTL_SECONDS }),
   } satisfies Record<string, EntityCache<unknown> | Record<string, CacheGeneration>>;
 }
 

@@ -1,4 +1,5 @@
 import type { QueryResolvers } from '../generated/resolvers-types.js';
+import { selectsField } from './selectsField.js';
 
 export const Query: QueryResolvers = {
   product: (_, { id, slug }, ctx) => ctx.services.catalog.productByIdOrSlug(ctx, id, slug),
@@ -6,4 +7,6 @@ export const Query: QueryResolvers = {
   categories: (_, __, ctx) => ctx.services.catalog.rootCategories(ctx),
   category: (_, { id, path }, ctx) => ctx.services.catalog.categoryByIdOrPath(ctx, id, path),
   brands: (_, __, ctx) => ctx.services.catalog.brands(ctx),
+  search: (_, args, ctx, info) => ctx.services.search.search(ctx, args, selectsField(info, 'facets')),
+  suggest: (_, { prefix, first }, ctx) => ctx.services.search.suggest(prefix, first),
 };
