@@ -37,6 +37,11 @@ const config: CodegenConfig = {
       Brand: '../models.js#BrandModel',
       ProductImage: '../models.js#ImageModel',
       ProductConnection: '../models.js#ProductConnectionModel',
+      SearchResult: '../models.js#SearchResultModel',
+      SearchEdge: '../models.js#SearchEdgeModel',
+      CategoryFacet: '../models.js#CategoryFacetModel',
+      BrandFacet: '../models.js#BrandFacetModel',
+      SearchSuggestion: '../models.js#SuggestionModel',
     }),
     ...subgraph('inventory', 'InventoryContext', {
       Product: '../models.js#ProductRefModel',

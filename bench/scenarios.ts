@@ -9,6 +9,10 @@ export interface Scenario {
   target_ms?: number;
 }
 
+const SEARCH_WITH_FACETS = `query($query: String!) { search(query: $query, first: 20) { totalCount engine
+  edges { node { id name priceRange { min { amount currency } } } highlights { field snippet } }
+  facets { categories { category { name } count children { category { name } count } } brands { brand { name } count } prices { from to count } } } }`;
+
 export const SCENARIOS: Scenario[] = [
   { name: 'baseline: bare node:http JSON', target: 'baseline' },
   {
@@ -41,6 +45,41 @@ export const SCENARIOS: Scenario[] = [
     name: 'gateway: 100-product batch with variants and stock',
     target: 'gateway',
     query: '{ products(first: 100) { edges { node { id name variants { sku price { amount } stock { available } } } } } }',
+    target_ms: 50,
+  },
+  {
+    name: 'gateway: product by id (primary-key read, the search baseline)',
+    target: 'gateway',
+    query: 'query($id: ID) { product(id: $id) { id name priceRange { min { amount currency } } } }',
+    target_ms: 10,
+  },
+  {
+    name: 'product subgraph direct: search 20 with facets',
+    target: 'product',
+    query: SEARCH_WITH_FACETS,
+    variables: { query: 'linen dress' },
+    target_ms: 100,
+  },
+  {
+    name: 'gateway: search 20 with facets and highlights',
+    target: 'gateway',
+    query: SEARCH_WITH_FACETS,
+    variables: { query: 'linen dress' },
+    target_ms: 100,
+  },
+  {
+    name: 'gateway: search misspelt (did you mean), 20 with stock',
+    target: 'gateway',
+    query: `query($query: String!) { search(query: $query, first: 20) { totalCount didYouMean
+      edges { node { id name priceRange { min { amount currency } } stock { available } } } } }`,
+    variables: { query: 'linnen shrit' },
+    target_ms: 100,
+  },
+  {
+    name: 'gateway: suggest 8',
+    target: 'gateway',
+    query: 'query($prefix: String!) { suggest(prefix: $prefix) { text kind } }',
+    variables: { prefix: 'lin' },
     target_ms: 50,
   },
   {

@@ -1,4 +1,4 @@
-import { createInternalAuth, createLogger, createRedis, stopOnSignals, warnWhileInsecure } from '@shopgraph/kit';
+import { createInternalAuth, createLogger, createRedis, databaseNameOf, stopOnSignals, warnWhileInsecure } from '@shopgraph/kit';
 import { createJwtVerifier } from './auth/jwtVerifier.js';
 import { loadGatewayConfig } from './gatewayConfig.js';
 import { loadSafelist } from './limits/safelist.js';
@@ -21,9 +21,11 @@ const server = createGatewayServer({
   logger,
   auth: { verifier, signer },
   limits: config.limits,
-  redis,
   safelist,
   routes: await createPlaygroundRoutes({ graphqlPath: '/graphql' }),
+  ...(redis && { redis }),
+  cacheNamespace: databaseNameOf(config.databaseUrl),
+  cacheEnabled: config.responseCacheEnabled,
 });
 await server.listen(config.port, config.host);
 stopOnSignals(

@@ -1,19 +1,19 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Counter } from 'prom-client';
 import {
-  apolloHandler,
+  admitGraphQLHttpCall,
   apolloLifecycle,
   createRequestContext,
   createServiceHttpServer,
   createServiceMetrics,
+  httpGraphQLRequestOf,
   metricsPlugin,
-  type Identity,
   type InternalSigner,
   type Logger,
   type Redis,
-  type RequestContext,
   type RouteHandler,
   type ServiceHttpServer,
   type ServiceMetrics,
@@ -27,6 +27,9 @@ import { createCallerRateLimiter } from './limits/callerRateLimiter.js';
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits/gatewayLimits.js';
 import { operationLimitsPlugin } from './limits/operationLimitsPlugin.js';
 import type { Safelist } from './limits/safelist.js';
+import { ResponseCache } from './responseCache/ResponseCache.js';
+import { collectCacheTags, responseCachePlugin, type GatewayContext } from './responseCache/responseCachePlugin.js';
+import { responseCacheRoute } from './responseCache/responseCacheRoute.js';
 import { subgraphReadiness } from './subgraphReadiness.js';
 import { supergraphForApolloGateway } from './supergraph/securityFeatures.js';
 
@@ -47,27 +50,39 @@ export interface GatewayServerOptions {
   auth: GatewayAuth;
   /** Any left out take DEFAULT_GATEWAY_LIMITS. */
   limits?: Partial<Omit<GatewayLimits, 'rateLimit'>> & { rateLimit?: Partial<GatewayLimits['rateLimit']> };
-  /** Shared rate-limit counters and persisted queries across gateway instances. */
-  redis?: Redis | undefined;
   /** Safelist mode: only these operations run (automatic persisted queries are off). */
   safelist?: Safelist | undefined;
   /** Extra routes, e.g. the playground at "/". */
   routes?: Record<string, RouteHandler>;
+  /**
+   * Shared between gateway instances: the response cache, rate-limit counters and
+   * persisted queries. Without it each instance keeps its own, in memory.
+   */
+  redis?: Redis | undefined;
+  /** Separates deployments sharing one Redis (the database name, as in the subgraphs). */
+  cacheNamespace?: string;
+  /** false: no response cache (SHOPGRAPH_CACHE=off, the bench's baseline). */
+  cacheEnabled?: boolean;
+  /** Longest a CDN or browser may reuse a response without revalidating (seconds). */
+  sharedMaxAgeSeconds?: number;
 }
 
 export interface GatewayServer {
   http: ServiceHttpServer;
   metrics: ServiceMetrics;
   limits: GatewayLimits;
+  /** Undefined when caching is off. Write events evict from it by tag. */
+  responseCache: ResponseCache | undefined;
   listen(port: number, host?: string): Promise<{ port: number; url: string }>;
   stop(): Promise<void>;
 }
 
 /**
  * The supergraph's one endpoint. Before Apollo: body size, batching, the caller's token,
- * rate limits, the safelist. Before planning: depth, alias and cost limits. Then it plans
- * over the checked-in supergraph.graphql (no runtime introspection) and forwards each
- * request's id and signed caller identity to every subgraph it calls.
+ * rate limits, the safelist; then the response cache (callers without identity); before
+ * planning: depth, alias and cost limits. It plans over the checked-in supergraph.graphql
+ * (no runtime introspection) and forwards each request's id and signed caller identity to
+ * every subgraph it calls.
  */
 export function createGatewayServer(options: GatewayServerOptions): GatewayServer {
   const { logger, subgraphUrls, redis, safelist } = options;
@@ -86,9 +101,19 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphForApolloGateway(options.supergraphSdl),
     logger,
-    buildService: ({ name, url }) => new SignedSubgraphDataSource(subgraphUrls[name as SubgraphName] ?? url, options.auth.signer),
+    buildService: ({ name, url }) =>
+      new SignedSubgraphDataSource(subgraphUrls[name as SubgraphName] ?? url, options.auth.signer, {
+        didReceiveResponse({ response, context }) {
+          collectCacheTags({ response, context });
+          return Promise.resolve(response);
+        },
+      }),
   });
-  const apollo = new ApolloServer<RequestContext>({
+  const responseCache =
+    options.cacheEnabled === false
+      ? undefined
+      : new ResponseCache({ redis, namespace: options.cacheNamespace ?? 'gateway', logger, registry: metrics.registry });
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
     // The service's own signal handling stops it in order; Apollo's would race it.
@@ -97,7 +122,14 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     persistedQueries: safelist
       ? false
       : { ttl: APQ_TTL_SECONDS, ...(redis && { cache: new RedisPersistedQueryCache(redis, logger) }) },
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<RequestContext>(metrics), operationLimitsPlugin<RequestContext>(limits)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      // The policy is still computed from the subgraphs' headers; the route writes Cache-Control.
+      ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
+      metricsPlugin<GatewayContext>(metrics),
+      operationLimitsPlugin<GatewayContext>(limits),
+      responseCachePlugin(),
+    ],
     logger,
   });
   const admit = gatewayAdmission({
@@ -112,15 +144,23 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     metrics,
     readiness: [...subgraphReadiness(subgraphUrls), ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : [])],
     routes: {
-      '/graphql': apolloHandler<RequestContext, Identity>(apollo, {
-        maxBodyBytes: limits.maxBodyBytes,
-        admit,
-        context: async (call, identity) => createRequestContext(call.req, logger, identity),
-        onRefusal: (refusal) => refusals.inc({ code: refusal.code }),
+      '/graphql': responseCacheRoute({
+        apollo,
+        cache: responseCache,
+        admit: async (req, res, url) => {
+          const admitted = await admitGraphQLHttpCall(req, res, url, {
+            maxBodyBytes: limits.maxBodyBytes,
+            admit,
+            onRefusal: (refusal) => refusals.inc({ code: refusal.code }),
+          });
+          if (!admitted) return undefined;
+          return { request: httpGraphQLRequestOf(admitted.call), context: createRequestContext(req, logger, admitted.admission) };
+        },
+        sharedMaxAgeSeconds: options.sharedMaxAgeSeconds ?? 30,
       }),
       ...options.routes,
     },
   });
   const lifecycle = apolloLifecycle(apollo, http, logger, 'gateway ready');
-  return { http, metrics, limits, listen: (port, host) => lifecycle.listen(port, host), stop: () => lifecycle.stop() };
+  return { http, metrics, limits, responseCache, listen: (port, host) => lifecycle.listen(port, host), stop: () => lifecycle.stop() };
 }

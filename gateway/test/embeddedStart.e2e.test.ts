@@ -110,7 +110,7 @@ describe('npm start on the embedded default', () => {
     const printed = output.find((l) => l.includes('Authorization: Bearer '));
     expect(output.join('\n')).toContain('for development only');
     devToken = printed!.slice(printed!.indexOf('Bearer ') + 'Bearer '.length).trim();
-    const admin = await postGraphQL(gatewayUrl, '{ lowStock(first: 1) { sku } }', undefined, { headers: { authorization: `Bearer ${devToken}` } });
+    const admin = await postGraphQL(gatewayUrl, '{ lowStock(first: 1) { sku } }', undefined, { authorization: `Bearer ${devToken}` });
     expect(admin.errors).toBeUndefined();
     expect((await postGraphQL(gatewayUrl, '{ lowStock(first: 1) { sku } }')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     // A subgraph port reached directly grants nothing.
@@ -144,7 +144,7 @@ describe('npm start on the embedded default', () => {
     expect(res.data!.products.totalCount).toBeGreaterThan(100);
     // The same secrets: the token the first start printed still opens admin fields.
     expect(log).not.toContain('generated a JWT secret');
-    const admin = await postGraphQL(gatewayUrl, '{ lowStock(first: 1) { sku } }', undefined, { headers: { authorization: `Bearer ${devToken}` } });
+    const admin = await postGraphQL(gatewayUrl, '{ lowStock(first: 1) { sku } }', undefined, { authorization: `Bearer ${devToken}` });
     expect(admin.errors).toBeUndefined();
     const started = descendantsOf(launcher!.pid!);
     await stopLauncher();

@@ -5,29 +5,27 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, createRedis, type Redis } from '@shopgraph/kit';
+import type { Redis } from '@shopgraph/kit';
 import { sendGraphQL, type HttpGraphQLResponse } from '@shopgraph/kit/testing';
 import { DEFAULT_GATEWAY_LIMITS } from '../src/limits/gatewayLimits.js';
 import { loadSafelist, parseSafelistManifest } from '../src/limits/safelist.js';
 import type { GatewayServerOptions } from '../src/server.js';
-import { startSupergraphStack, testToken, type SupergraphStack } from './support/supergraphStack.js';
+import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
 /**
  * The gateway under abusive traffic: everything here is refused (or served) before any
  * subgraph does work, and the tests count subgraph requests to show it.
  */
-let stack: SupergraphStack;
+let stack: RunningSupergraph;
 let redis: Redis;
 
 beforeAll(async () => {
-  stack = await startSupergraphStack();
-  redis = createRedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', createLogger('test', 'silent'));
-  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+  stack = await startSupergraph();
+  redis = await stack.redis();
 });
 
 afterAll(async () => {
   await stack?.stop();
-  redis?.disconnect();
 });
 
 type Response = HttpGraphQLResponse<Record<string, any>>;

@@ -15,19 +15,19 @@ import {
 import { sendGraphQL, startTestSubgraph, TEST_INTERNAL_SIGNING_SECRET, TEST_JWT_SECRET } from '@shopgraph/kit/testing';
 import { createInventorySubgraph } from '../../subgraphs/inventory/src/server.js';
 import { createJwtVerifier, InvalidTokenError, KeysUnavailableError } from '../src/auth/jwtVerifier.js';
-import { startSupergraphStack, testGatewayAuth, testToken, type SupergraphStack } from './support/supergraphStack.js';
+import { startSupergraph, testGatewayAuth, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
 /**
  * The security suite: who may call what, through the gateway and around it. Five real
  * subgraphs and the real gateway over HTTP; tokens signed with jose; a JWKS endpoint served
  * by a real HTTP server.
  */
-let stack: SupergraphStack;
+let stack: RunningSupergraph;
 /** Moves the subgraphs' clock, to age signatures without waiting. */
 let clockOffsetMs = 0;
 
 beforeAll(async () => {
-  stack = await startSupergraphStack({ subgraphAuth: { now: () => Date.now() + clockOffsetMs } });
+  stack = await startSupergraph({ subgraphAuth: { now: () => Date.now() + clockOffsetMs } });
 });
 
 afterAll(async () => {

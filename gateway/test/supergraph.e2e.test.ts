@@ -1,33 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database, SubgraphName } from '@shopgraph/kit';
-import { postGraphQL } from '@shopgraph/kit/testing';
-import { startSupergraphStack, type SupergraphStack } from './support/supergraphStack.js';
+import type { Database } from '@shopgraph/kit';
+import { startSupergraph, type RunningSupergraph } from './supergraphHarness.js';
 
 /**
- * The whole supergraph over real HTTP: five real subgraphs on free ports, one copy of the
- * seeded database, and the real Apollo Gateway planning over the checked-in supergraph.
+ * The whole supergraph over real HTTP, with the gateway's response cache off so every
+ * request reaches the subgraphs (gateway/test/responseCache.e2e.test.ts tests that cache).
  */
-let stack: SupergraphStack;
-let databases: Record<SubgraphName, Database>;
+let stack: RunningSupergraph;
+let databases: RunningSupergraph['databases'];
+let allDeps: RunningSupergraph['deps'][keyof RunningSupergraph['deps']][];
 let subgraphRequests: Record<string, number>;
 let gatewayUrl: string;
 
-const gql = (query: string, variables?: Record<string, unknown>) => postGraphQL(gatewayUrl, query, variables);
+const gql = (query: string, variables?: Record<string, unknown>) => stack.gql(query, variables);
+const sql = <T>(query: string, ...values: unknown[]) => stack.sql<T>(query, ...values);
 const one = async <T>(query: string, ...values: unknown[]): Promise<T> => (await sql<T>(query, ...values))[0]!;
-const sql = <T>(query: string, ...values: unknown[]) => databases.product.prisma.$queryRawUnsafe<T[]>(query, ...values);
+const resetCounters = () => stack.resetCounters();
 
 beforeAll(async () => {
-  stack = await startSupergraphStack();
+  stack = await startSupergraph({ responseCache: false });
   ({ databases, subgraphRequests, gatewayUrl } = stack);
+  allDeps = Object.values(stack.deps);
 });
 
 afterAll(async () => {
   await stack?.stop();
 });
-
-function resetCounters() {
-  stack.resetCounters();
-}
 
 describe('supergraph through the gateway', () => {
   it('answers the storefront listing across product and inventory with one fetch each', async () => {
@@ -45,6 +43,27 @@ describe('supergraph through the gateway', () => {
     expect(subgraphRequests).toEqual({ product: 1, inventory: 1 });
     // Five product representations, one stock read.
     expect(databases.inventory.queries.count).toBe(1);
+  });
+
+  it('a listing of 50 with variants and stock: one SQL query per subgraph and entity type cold, none warm', async () => {
+    const LISTING = `{ products(first: 50) { edges { node { id name variants { sku price { amount } stock { available } } stock { available } } } } }`;
+    for (const deps of allDeps) deps.caches.clearLocal();
+    resetCounters();
+    const cold = await gql(LISTING);
+    expect(cold.errors).toBeUndefined();
+    expect(cold.data!.products.edges).toHaveLength(50);
+    const tables = (db: Database) => db.queries.statements.map((q) => /FROM\s+"?(\w+)"?\."?(\w+)"?/i.exec(q)?.slice(1).join('.'));
+    // product: the page (rows included) and the variants of its 50 products.
+    expect(tables(databases.product).sort()).toEqual(['catalog.product', 'catalog.product_variant']);
+    // inventory: stock of the 50 products and of all their variants, one statement each.
+    expect(databases.inventory.queries.count).toBe(2);
+    // The plan fetches products' and variants' stock in parallel: one _entities batch per entity type.
+    expect(subgraphRequests).toEqual({ product: 1, inventory: 2 });
+
+    resetCounters();
+    const warm = await gql(LISTING);
+    expect(warm.data).toEqual(cold.data);
+    expect(databases.product.queries.count + databases.inventory.queries.count).toBe(0);
   });
 
   it('joins fields owned by four subgraphs in one product page', async () => {
@@ -77,11 +96,26 @@ describe('supergraph through the gateway', () => {
     for (const t of res.data!.trending) expect(typeof t.product.name).toBe('string');
   });
 
+  it('searches through the gateway with fields of another subgraph on each hit', async () => {
+    const res = await gql(`{ search(query: "cotton", first: 5, filter: { inStock: true }) { totalCount engine
+      edges { node { id name stock { available inStock } } highlights { field snippet } } } suggest(prefix: "cot") { text kind } }`);
+    expect(res.errors).toBeUndefined();
+    const { search } = res.data!;
+    expect(search.engine).toBe('POSTGRES');
+    expect(search.edges.length).toBeGreaterThan(0);
+    for (const edge of search.edges) {
+      expect(edge.node.stock.inStock).toBe(true);
+      expect(edge.highlights.map((h: any) => h.snippet).join(' ')).toMatch(/<em>cotton<\/em>/i);
+    }
+    expect(res.data!.suggest.length).toBeGreaterThan(0);
+  });
+
   it('passes subgraph input errors through with their code and field', async () => {
     const cases: Array<[string, string, string]> = [
       [`{ products(first: -1) { totalCount } }`, 'BAD_USER_INPUT', 'first'],
       [`{ products(first: 101) { totalCount } }`, 'BAD_USER_INPUT', 'first'],
       [`{ products(after: "garbage") { totalCount } }`, 'BAD_USER_INPUT', 'after'],
+      [`{ search(query: "") { totalCount } }`, 'BAD_USER_INPUT', 'query'],
       [`{ product(id: "00000000-0000-4000-8000-000000000000") { id } }`, 'NOT_FOUND', 'id'],
     ];
     for (const [query, code, field] of cases) {

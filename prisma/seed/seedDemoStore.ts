@@ -8,7 +8,7 @@ import { writeProducts } from './products.js';
 import { createRng } from './random.js';
 import { bufferReferenceData } from './referenceData.js';
 
-export type SeedPhase = 'reference data' | 'products' | 'customers' | 'orders' | 'signals' | 'analyze';
+export type SeedPhase = 'reference data' | 'products' | 'customers' | 'orders' | 'signals' | 'search index' | 'analyze';
 
 export interface SeedProgress {
   phase: SeedPhase;
@@ -113,6 +113,9 @@ export async function seedDemoStore(databaseUrl: string, options: SeedOptions): 
         },
       });
       await queue.drain();
+      report({ phase: 'search index', done: 0, total: products });
+      await fillSearchProjection(client);
+      report({ phase: 'search index', done: products, total: products });
       await client.query('COMMIT');
 
       summary = {
@@ -136,12 +139,26 @@ export async function seedDemoStore(databaseUrl: string, options: SeedOptions): 
     report({ phase: 'analyze', done: 0, total: 1 });
     await client
       .query(
-        'ANALYZE catalog.category, catalog.brand, catalog.product, catalog.product_variant, catalog.product_image, inventory.inventory_item, inventory.stock_level, ordering.customer, ordering."order", ordering.order_line, reco.product_daily_signal',
+        'ANALYZE catalog.category, catalog.brand, catalog.product, catalog.product_search, catalog.search_term, catalog.product_variant, catalog.product_image, inventory.inventory_item, inventory.stock_level, ordering.customer, ordering."order", ordering.order_line, reco.product_daily_signal',
       )
       .catch(() => undefined);
     report({ phase: 'analyze', done: 1, total: 1 });
     return { ...summary, durationMs: Math.round(performance.now() - started) };
   });
+}
+
+/**
+ * The search projection, through the same SQL functions the product subgraph keeps it with:
+ * every product's row, then popularity from the generated history (units sold in the last
+ * 30 days). Ratings stay 0: the demo store has no reviews yet.
+ */
+async function fillSearchProjection(client: pg.ClientBase): Promise<void> {
+  await client.query('SELECT catalog.search_refresh(ARRAY(SELECT id FROM catalog.product))');
+  await client.query(
+    `SELECT catalog.search_set_popularity(array_agg(product_id), array_agg(units))
+     FROM (SELECT product_id, sum(purchases)::real AS units FROM reco.product_daily_signal
+           WHERE day > (SELECT max(day) FROM reco.product_daily_signal) - 30 GROUP BY product_id) recent`,
+  );
 }
 
 async function withClient<T>(databaseUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {

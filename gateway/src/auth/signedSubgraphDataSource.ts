@@ -10,8 +10,8 @@ const PENDING_IDENTITY_HEADER = 'x-shopgraph-pending-identity';
  * nothing is signed and the subgraphs serve the request as anonymous.
  */
 export class SignedSubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
-  constructor(url: string, signer: InternalSigner | undefined) {
-    super({ url });
+  constructor(url: string, signer: InternalSigner | undefined, hooks: Pick<Partial<RemoteGraphQLDataSource<RequestContext>>, 'didReceiveResponse'> = {}) {
+    super({ url, ...hooks });
     const send: RemoteGraphQLDataSource['fetcher'] = this.fetcher;
     this.fetcher = (target, init = {}) => {
       const headers: Record<string, string> = { ...init.headers };

@@ -37,6 +37,19 @@ export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
     variables: '{ "slug": "paste-a-slug-from-the-browse-tab" }',
   },
   {
+    name: 'Search with facets and autocomplete',
+    query: `query Search($query: String!) {
+  search(query: $query, first: 5, filter: { inStock: true }) {
+    totalCount engine didYouMean
+    edges { node { name priceRange { min { amount currency } } stock { available } } highlights { field snippet } }
+    facets { categories { category { name } count } brands { brand { name } count } prices { from to count } }
+  }
+  suggest(prefix: "lin") { text kind }
+}`,
+    // A misspelling on purpose: the answer says what it searched for instead.
+    variables: '{ "query": "linnen shirt" }',
+  },
+  {
     name: 'Trending',
     query: `query Trending {
   trending(first: 5) { score product { name priceRange { min { amount currency } } } }

@@ -1,10 +1,25 @@
-import { childrenLoader, isUuid, type PrismaClient } from '@shopgraph/kit';
-import type { Prisma } from '@shopgraph/kit';
+import DataLoader from 'dataloader';
+import { cachedChildrenLoader, isUuid, type PrismaClient } from '@shopgraph/kit';
+import { tokenKey, type CartCaches } from './caches.js';
+import type { CartItemRow, CartModel } from './models.js';
 
-export function createCartLoaders(prisma: PrismaClient) {
+/** Per-request loaders, through the cache path. */
+export function createCartLoaders(prisma: PrismaClient, caches: CartCaches) {
   return {
-    itemsByCartId: childrenLoader<string, Prisma.CartItemGetPayload<object>>(
-      (ids) => prisma.cartItem.findMany({ where: { cartId: { in: [...ids] } }, orderBy: [{ addedAt: 'asc' }, { id: 'asc' }] }),
+    /** Carts by token in one query per batch; cached under the token's hash, never the token. */
+    cartByToken: new DataLoader<string, CartModel | null>(async (tokens) => {
+      const tokenOf = new Map(tokens.map((token) => [tokenKey(token), token]));
+      const hashes = [...tokenOf.keys()];
+      const carts = await caches.cartByToken.getMany(hashes, async (missing) => {
+        const rows = await prisma.cart.findMany({ where: { token: { in: missing.map((hash) => tokenOf.get(hash)!) } } });
+        return new Map(rows.map((row) => [tokenKey(row.token), row]));
+      });
+      const byHash = new Map(hashes.map((hash, i) => [hash, carts[i] ?? null]));
+      return tokens.map((token) => byHash.get(tokenKey(token)) ?? null);
+    }),
+    itemsByCartId: cachedChildrenLoader<CartItemRow>(
+      caches.itemsOfCart,
+      (ids) => prisma.cartItem.findMany({ where: { cartId: { in: ids } }, orderBy: [{ addedAt: 'asc' }, { id: 'asc' }] }),
       (i) => i.cartId,
       { isValidKey: isUuid },
     ),

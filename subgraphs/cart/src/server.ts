@@ -1,12 +1,14 @@
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
+import { createCartCaches } from './caches.js';
 import type { CartContext } from './context.js';
 import { createCartLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { CartService } from './services/cartService.js';
 
 /** Builds the cart subgraph; index.ts decides where it listens. */
-export function createCartSubgraph({ database, logger, readiness, metrics, internalAuth }: SubgraphDeps): SubgraphServer {
-  const services = { cart: new CartService(database.prisma) };
+export function createCartSubgraph({ database, logger, readiness, metrics, caches, internalAuth }: SubgraphDeps): SubgraphServer {
+  const services = { cart: new CartService() };
+  const cartCaches = createCartCaches(caches);
   return createSubgraphServer<CartContext>({
     name: 'cart',
     resolvers,
@@ -15,6 +17,6 @@ export function createCartSubgraph({ database, logger, readiness, metrics, inter
     readiness,
     metrics,
     internalAuth,
-    perRequest: () => ({ loaders: createCartLoaders(database.prisma), services }),
+    perRequest: () => ({ loaders: createCartLoaders(database.prisma, cartCaches), services }),
   });
 }

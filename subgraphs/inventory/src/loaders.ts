@@ -1,5 +1,6 @@
-import { childrenLoader, isUuid, Prisma, rowLoader, type PrismaClient } from '@shopgraph/kit';
-import type { StockLevelRow, WarehouseModel } from './models.js';
+import { cachedChildrenLoader, cachedRowLoader, cachedValueLoader, isUuid, Prisma, ResponseTag, type PrismaClient, type ResponseTags } from '@shopgraph/kit';
+import type { InventoryCaches } from './caches.js';
+import type { StockLevelRow } from './models.js';
 
 /**
  * Stock levels joined with their item, in one statement (a Prisma relation select would
@@ -16,21 +17,19 @@ function levelsWhere(prisma: PrismaClient, column: 'variant_id' | 'product_id', 
     WHERE ${filter}`;
 }
 
-/** Per-request loaders: stock of many variants or products is one query per batch. */
-export function createInventoryLoaders(prisma: PrismaClient) {
+/** Per-request loaders, through the cache path: stock of many variants or products is one query per batch. */
+export function createInventoryLoaders(prisma: PrismaClient, caches: InventoryCaches, sink: ResponseTags) {
   const byUuid = { isValidKey: isUuid };
+  /** Response tags: stock shows under its product's tag (see ResponseTag). */
+  const ofProduct = { sink, of: (l: StockLevelRow) => ResponseTag.product(l.productId) };
   return {
-    levelsByVariantId: childrenLoader<string, StockLevelRow>(
-      (ids) => levelsWhere(prisma, 'variant_id', ids),
-      (l) => l.variantId,
-      byUuid,
-    ),
-    levelsByProductId: childrenLoader<string, StockLevelRow>(
-      (ids) => levelsWhere(prisma, 'product_id', ids),
-      (l) => l.productId,
-      byUuid,
-    ),
-    warehouseById: rowLoader<string, WarehouseModel>((ids) => prisma.warehouse.findMany({ where: { id: { in: [...ids] } } }), (w) => w.id, byUuid),
+    levelsByVariantId: cachedChildrenLoader<StockLevelRow>(caches.levelsOfVariant, (ids) => levelsWhere(prisma, 'variant_id', ids), (l) => l.variantId, { ...byUuid, tags: ofProduct }),
+    levelsByProductId: cachedChildrenLoader<StockLevelRow>(caches.levelsOfProduct, (ids) => levelsWhere(prisma, 'product_id', ids), (l) => l.productId, { ...byUuid, tags: ofProduct }),
+    warehouseById: cachedRowLoader(caches.warehouse, (ids) => prisma.warehouse.findMany({ where: { id: { in: ids } } }), (w) => w.id, { ...byUuid, tags: { sink, of: (w) => ResponseTag.warehouse(w.id) } }),
+    allWarehouses: cachedValueLoader(caches.warehouseList, () => 'all', async () => [await prisma.warehouse.findMany({ orderBy: { code: 'asc' } })], {
+      generation: caches.warehouses,
+      tags: { sink, of: () => ResponseTag.warehouseList },
+    }),
   };
 }
 

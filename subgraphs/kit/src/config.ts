@@ -42,6 +42,8 @@ const environmentSchema = z.object({
   OPENSEARCH_URL: optionalUrl,
   /** "off" bypasses L1 and L2 (a baseline for the bench, or to rule the cache out). */
   SHOPGRAPH_CACHE: z.enum(['on', 'off']).default('on'),
+  /** The gateway's whole-response cache alone ("off" keeps the subgraphs' caches on). */
+  SHOPGRAPH_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Shared by the gateway (signs the caller's identity) and every subgraph (verifies it). */
   INTERNAL_SIGNING_SECRET: z
@@ -66,6 +68,8 @@ export interface ServiceConfig {
   redisUrl: string | undefined;
   openSearchUrl: string | undefined;
   cacheEnabled: boolean;
+  /** The gateway's response cache: on only when caching is on at all. */
+  responseCacheEnabled: boolean;
   logLevel: string;
   /** Unset only with insecureSubgraphs (checked at load). */
   internalSigningSecret: string | undefined;
@@ -95,6 +99,7 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     redisUrl: e.REDIS_URL,
     openSearchUrl: e.OPENSEARCH_URL,
     cacheEnabled: e.SHOPGRAPH_CACHE === 'on',
+    responseCacheEnabled: e.SHOPGRAPH_CACHE === 'on' && e.SHOPGRAPH_RESPONSE_CACHE === 'on',
     logLevel: e.LOG_LEVEL,
     internalSigningSecret: e.INTERNAL_SIGNING_SECRET,
     insecureSubgraphs: e.SHOPGRAPH_INSECURE_SUBGRAPHS,

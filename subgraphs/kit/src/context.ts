@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ANONYMOUS, type Identity } from './auth/identity.js';
+import { ResponseTags } from './cache/responseTags.js';
 import type { Logger } from './logger.js';
 
 /** What every subgraph's per-request context starts with. */
@@ -10,6 +11,8 @@ export interface RequestContext {
   logger: Logger;
   /** Who is calling: verified at the gateway, forwarded signed, verified again by the subgraph. */
   identity: Identity;
+  /** What this response shows, for the gateway's response cache (filled by the loaders). */
+  responseTags: ResponseTags;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -23,7 +26,7 @@ export function requestIdOf(req: IncomingMessage): string {
 export function createRequestContext(req: IncomingMessage, logger: Logger, identity: Identity = ANONYMOUS): RequestContext {
   const requestId = requestIdOf(req);
   const bindings = identity.kind === 'user' ? { requestId, subject: identity.subject } : { requestId };
-  return { requestId, logger: logger.child(bindings), identity };
+  return { requestId, logger: logger.child(bindings), identity, responseTags: new ResponseTags() };
 }
 
 /** Per-request tallies that code far from the resolvers adds to (SQL statements sent). */

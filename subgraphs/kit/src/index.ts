@@ -16,6 +16,7 @@ export * from './subgraphServer.js';
 export * from './http/serviceHttpServer.js';
 export * from './http/apolloHandler.js';
 export * from './metricsPlugin.js';
+export * from './responseTagsPlugin.js';
 export * from './serviceMain.js';
 export * from './loaders.js';
 export * from './database/admin.js';

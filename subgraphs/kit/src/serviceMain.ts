@@ -54,6 +54,10 @@ export interface SubgraphDeps {
   readiness?: ReadinessCheck[];
   /** Verifies the gateway's signed identity header (INTERNAL_SIGNING_SECRET). */
   internalAuth: InternalAuth;
+  /** Names what this deployment owns in shared servers (Redis keys, search indices): the database name. */
+  namespace: string;
+  /** OPENSEARCH_URL when set (the product subgraph then searches there, behind a circuit breaker). */
+  openSearchUrl?: string;
 }
 
 export function createSubgraphDeps(
@@ -65,6 +69,7 @@ export function createSubgraphDeps(
     redis?: Redis | undefined;
     cacheEnabled?: boolean;
     cacheNamespace: string;
+    openSearchUrl?: string | undefined;
     internalAuth: InternalAuth;
   },
 ): SubgraphDeps {
@@ -82,6 +87,8 @@ export function createSubgraphDeps(
     logger: parts.logger,
     metrics,
     caches,
+    namespace: parts.cacheNamespace,
+    ...(parts.openSearchUrl && { openSearchUrl: parts.openSearchUrl }),
     internalAuth: parts.internalAuth,
     ...(redis && { redis, readiness: [{ name: 'redis', check: async () => void (await redis.ping()) }] }),
   };
@@ -105,6 +112,7 @@ export async function startSubgraphProcess(
     redis,
     cacheEnabled: config.cacheEnabled,
     cacheNamespace: databaseNameOf(config.databaseUrl),
+    openSearchUrl: config.openSearchUrl,
     internalAuth: createInternalAuth({ secret: config.internalSigningSecret, insecure: config.insecureSubgraphs }),
   });
   const stopWarning = config.insecureSubgraphs ? warnWhileInsecure(logger) : undefined;

@@ -21,6 +21,7 @@ import { createServiceHttpServer, type ServiceHttpServer } from './http/serviceH
 import type { Logger } from './logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
 import { metricsPlugin } from './metricsPlugin.js';
+import { responseTagsPlugin } from './responseTagsPlugin.js';
 import { SCHEMA_DIR } from './paths.js';
 import type { ReadinessCheck } from './readiness.js';
 
@@ -38,7 +39,7 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   /** Verifies the gateway's signature on every /graphql request (SubgraphDeps carries it). */
   internalAuth: InternalAuth;
   /** What a request adds to the base context: fresh loaders, the boot-time services. */
-  perRequest: (req: IncomingMessage) => Omit<TContext, keyof RequestContext>;
+  perRequest: (req: IncomingMessage, base: RequestContext) => Omit<TContext, keyof RequestContext>;
   /** Checks beyond Postgres (which every subgraph needs and gets by default). */
   readiness?: readonly ReadinessCheck[];
   /** The service's registry (cache metrics register there too); made here when absent. */
@@ -77,7 +78,7 @@ export function createSubgraphServer<TContext extends RequestContext>(options: S
     includeStacktraceInErrorResponses: false,
     // The service's own signal handling stops it in order; Apollo's would race it.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<TContext>(metrics)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<TContext>(metrics), responseTagsPlugin<TContext>()],
     logger,
   });
   const http = createServiceHttpServer({
@@ -97,8 +98,10 @@ export function createSubgraphServer<TContext extends RequestContext>(options: S
             reason: check.reason,
           });
         },
-        context: async (call, identity) =>
-          ({ ...createRequestContext(call.req, logger, identity), ...options.perRequest(call.req) }) as TContext,
+        context: async (call, identity) => {
+          const base = createRequestContext(call.req, logger, identity);
+          return { ...base, ...options.perRequest(call.req, base) } as TContext;
+        },
       }),
     },
   });

@@ -1,5 +1,5 @@
-import DataLoader from 'dataloader';
-import { isUuid, type PrismaClient } from '@shopgraph/kit';
+import { cachedValueLoader, isUuid, type PrismaClient } from '@shopgraph/kit';
+import type { OrderCaches } from './caches.js';
 
 /** Key of a units-sold read: the window and the product. */
 export interface UnitsSoldKey {
@@ -10,10 +10,12 @@ export interface UnitsSoldKey {
 /** Statuses whose units never left (or came back to) the shop. */
 const NOT_SOLD = ['CANCELLED', 'REFUNDED'] as const;
 
-export function createOrderLoaders(prisma: PrismaClient, now: () => Date) {
+export function createOrderLoaders(prisma: PrismaClient, caches: OrderCaches, now: () => Date) {
   return {
-    /** One grouped query per window size in a batch (a page usually asks one window). */
-    unitsSold: new DataLoader<UnitsSoldKey, number, string>(
+    /** One grouped query per window size in a batch (a page usually asks one window), through the cache path. */
+    unitsSold: cachedValueLoader<UnitsSoldKey, number>(
+      caches.unitsSold,
+      (k) => `${k.days}:${k.productId}`,
       async (keys) => {
         const byDays = new Map<number, string[]>();
         for (const { days, productId } of keys) {
@@ -31,7 +33,7 @@ export function createOrderLoaders(prisma: PrismaClient, now: () => Date) {
         }
         return keys.map((k) => totals.get(`${k.days}:${k.productId}`) ?? 0);
       },
-      { cacheKeyFn: (k) => `${k.days}:${k.productId}` },
+      { generation: caches.sales },
     ),
   };
 }

@@ -1,20 +1,48 @@
-import type { CacheLayers, EntityCache } from '@shopgraph/kit';
+import type { CacheGeneration, CacheLayers, EntityCache } from '@shopgraph/kit';
+import type { EngineResult, Suggestion } from './services/search/searchTypes.js';
 import type { BrandModel, CategoryModel, ImageModel, ProductModel, VariantModel } from './models.js';
 
 /** Catalog rows change rarely and every write evicts them, so they live long in Redis. */
 const CATALOG_TTL_SECONDS = 600;
+/** Listings and counts: a write retires them all through their generation; the TTL only frees memory. */
+const LISTING_TTL_SECONDS = 300;
+/** Search answers are retired by the index generation; the TTL only bounds what a lost eviction costs. */
+const SEARCH_TTL_SECONDS = 60;
 
-/** The catalog's entity caches, made once at boot; `version` changes when a row's shape does. */
+/** A page of a product listing as cached: the ids of up to first + 1 rows, in order. */
+export interface ListingPage {
+  ids: string[];
+}
+
+/** The catalog's caches, made once at boot; `version` changes when a value's shape does. */
 export function createCatalogCaches(caches: CacheLayers) {
-  const entity = <V>(type: string) => caches.entity<V>({ type, version: 1, l2TtlSeconds: CATALOG_TTL_SECONDS });
+  const entity = <V>(type: string, l2TtlSeconds = CATALOG_TTL_SECONDS) => caches.entity<V>({ type, version: 1, l2TtlSeconds });
   return {
     product: entity<ProductModel>('product'),
+    productIdBySlug: entity<{ id: string; slug: string }>('product-id-by-slug'),
     variant: entity<VariantModel>('variant'),
     variantsOfProduct: entity<VariantModel[]>('product-variants'),
     imagesOfProduct: entity<ImageModel[]>('product-images'),
     category: entity<CategoryModel>('category'),
     brand: entity<BrandModel>('brand'),
-  } satisfies Record<string, EntityCache<unknown>>;
+    /** Under the tree generation: a category move or rename retires them together. */
+    categoryIdByPath: entity<{ id: string; path: string }>('category-id-by-path'),
+    categoryChildren: entity<CategoryModel[]>('category-children'),
+    categorySubtree: entity<string[]>('category-subtree'),
+    brandList: entity<BrandModel[]>('brand-list'),
+    /** Under the listing generation: any change of price, status, category or stock flag retires them. */
+    listingPage: entity<ListingPage>('product-listing-page', LISTING_TTL_SECONDS),
+    listingCount: entity<number>('product-listing-count', LISTING_TTL_SECONDS),
+    generations: {
+      tree: caches.generation('category-tree'),
+      listing: caches.generation('product-listing'),
+    } satisfies Record<string, CacheGeneration>,
+    /** Keyed by a hash of the normalised request and the index generation it was answered under. */
+    searchResults: caches.entity<EngineResult>({ type: 'search', version: 1, l2TtlSeconds: SEARCH_TTL_SECONDS }),
+    searchSuggestions: caches.entity<Suggestion[]>({ type: 'search-suggest', version: 1, l2TtlSeconds: SEARCH_TTL_SECONDS }),
+    /** One entry: the index generation (catalog.search_generation), evicted everywhere on every index change. */
+    searchGeneration: caches.entity<string>({ type: 'search-generation', version: 1, l2TtlSeconds: CATALOG_TTL_SECONDS }),
+  } satisfies Record<string, EntityCache<unknown> | Record<string, CacheGeneration>>;
 }
 
 export type CatalogCaches = ReturnType<typeof createCatalogCaches>;

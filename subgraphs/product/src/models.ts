@@ -8,3 +8,6 @@ export type CategoryModel = Prisma.CategoryGetPayload<object>;
 export type BrandModel = Prisma.BrandGetPayload<object>;
 export type ImageModel = Prisma.ProductImageGetPayload<object>;
 export type ProductConnectionModel = Connection<ProductModel>;
+export type { SearchResultModel, SearchEdgeModel, CategoryFacetModel } from './services/searchService.js';
+export type BrandFacetModel = { brandId: string; count: number };
+export type { Suggestion as SuggestionModel } from './services/search/searchTypes.js';

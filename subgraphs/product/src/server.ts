@@ -4,12 +4,22 @@ import type { ProductContext } from './context.js';
 import { createCatalogLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { CatalogService } from './services/catalogService.js';
+import { PricingService } from './services/pricingService.js';
+import { createSearch, type SearchOptions } from './services/search/createSearch.js';
+import type { SearchIndexer } from './services/searchIndexer.js';
 
-/** Builds the product subgraph (catalog); index.ts decides where it listens. */
-export function createProductSubgraph({ database, logger, readiness, metrics, caches, internalAuth }: SubgraphDeps): SubgraphServer {
-  const services = { catalog: new CatalogService(database.prisma) };
+export interface ProductSubgraph extends SubgraphServer {
+  /** Event consumers call these to keep search fresh (wired to the event bus by the events work). */
+  searchIndexer: SearchIndexer;
+}
+
+/** Builds the product subgraph (catalog, search); index.ts decides where it listens. */
+export function createProductSubgraph(deps: SubgraphDeps, options: { search?: SearchOptions } = {}): ProductSubgraph {
+  const { database, logger, readiness, metrics, caches, internalAuth } = deps;
   const catalogCaches = createCatalogCaches(caches);
-  return createSubgraphServer<ProductContext>({
+  const search = createSearch(deps, catalogCaches, options.search);
+  const services = { catalog: new CatalogService(), pricing: new PricingService(database.prisma, catalogCaches), search: search.service };
+  const server = createSubgraphServer<ProductContext>({
     name: 'product',
     resolvers,
     database,
@@ -17,6 +27,10 @@ export function createProductSubgraph({ database, logger, readiness, metrics, ca
     readiness,
     metrics,
     internalAuth,
-    perRequest: () => ({ loaders: createCatalogLoaders(database.prisma, catalogCaches), services }),
+    perRequest: (_req, { responseTags }) => ({ loaders: createCatalogLoaders(database.prisma, catalogCaches, responseTags), services }),
+    onStop: async () => {
+      await search.client?.close();
+    },
   });
+  return Object.assign(server, { searchIndexer: search.indexer });
 }

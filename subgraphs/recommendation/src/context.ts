@@ -1,4 +1,5 @@
 import type { RequestContext } from '@shopgraph/kit';
+import type { RecommendationLoaders } from './loaders.js';
 import type { TrendingService } from './services/trendingService.js';
 
 export interface RecommendationServices {
@@ -6,5 +7,6 @@ export interface RecommendationServices {
 }
 
 export interface RecommendationContext extends RequestContext {
+  loaders: RecommendationLoaders;
   services: RecommendationServices;
 }

@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../generated/resolvers-types.js';
 
 export const Query: QueryResolvers = {
-  cart: (_, { token }, ctx) => ctx.services.cart.cartByToken(token),
+  cart: (_, { token }, ctx) => ctx.services.cart.cartByToken(ctx, token),
 };

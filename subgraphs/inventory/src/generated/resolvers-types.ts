@@ -15,6 +15,10 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 /** One SKU's stock in one warehouse, as the restocking list shows it. */
 export type LowStockLevel = {
   __typename?: 'LowStockLevel';
@@ -186,33 +190,42 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  CacheControlScope: CacheControlScope;
   LowStockLevel: ResolverTypeWrapper<StockLevelRow>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Product: ResolverTypeWrapper<ProductRefModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ProductVariant: ResolverTypeWrapper<VariantRefModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Stock: ResolverTypeWrapper<StockModel>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Warehouse: ResolverTypeWrapper<WarehouseModel>;
   WarehouseStock: ResolverTypeWrapper<WarehouseStockModel>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   LowStockLevel: StockLevelRow;
-  Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
   Product: ProductRefModel;
   ID: Scalars['ID']['output'];
   ProductVariant: VariantRefModel;
   Query: Record<PropertyKey, never>;
   Stock: StockModel;
-  Boolean: Scalars['Boolean']['output'];
   Warehouse: WarehouseModel;
   WarehouseStock: WarehouseStockModel;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = InventoryContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type LowStockLevelResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['LowStockLevel'] = ResolversParentTypes['LowStockLevel']> = ResolversObject<{
   available?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -273,3 +286,6 @@ export type Resolvers<ContextType = InventoryContext> = ResolversObject<{
   WarehouseStock?: WarehouseStockResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = InventoryContext> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

@@ -21,19 +21,22 @@ export class StockService {
     return summariseStock(await ctx.loaders.levelsByVariantId.load(variantId));
   }
 
-  warehouses() {
-    return this.prisma.warehouse.findMany({ orderBy: { code: 'asc' } });
+  warehouses(ctx: StockReadContext) {
+    return ctx.loaders.allWarehouses.load('all');
   }
 
-  /** Levels at or below their threshold, least available first (the schema limits it to admins). */
-  async lowStock(args: { warehouse?: string | null; first?: number | null }): Promise<StockLevelRow[]> {
+  /**
+   * Levels at or below their threshold, least available first: read fresh, never cached
+   * (the schema limits it to admins with the inventory scope).
+   */
+  async lowStock(ctx: StockReadContext, args: { warehouse?: string | null; first?: number | null }): Promise<StockLevelRow[]> {
     const first = args.first ?? 50;
     if (!Number.isInteger(first) || first < 1 || first > MAX_LOW_STOCK_PAGE) {
       throw InputError.of('first', `must be from 1 to ${MAX_LOW_STOCK_PAGE}`);
     }
     let warehouseFilter = Prisma.empty;
     if (args.warehouse != null) {
-      const warehouse = await this.prisma.warehouse.findUnique({ where: { code: args.warehouse }, select: { id: true } });
+      const warehouse = (await ctx.loaders.allWarehouses.load('all')).find((w) => w.code === args.warehouse);
       if (!warehouse) throw new NotFoundError('Warehouse', 'warehouse', args.warehouse);
       warehouseFilter = Prisma.sql`AND l.warehouse_id = ${warehouse.id}::uuid`;
     }

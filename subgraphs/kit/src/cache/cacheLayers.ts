@@ -4,7 +4,9 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import { createCacheMetrics, type CacheMetrics } from './cacheMetrics.js';
-import { EntityCache, type EntityCacheOptions, type L1Entry } from './entityCache.js';
+import { CacheGeneration } from './cacheGeneration.js';
+import { EntityCache, type CacheLayersDeps, type EntityCacheOptions, type L1Entry } from './entityCache.js';
+import { InvalidationLog } from './invalidationLog.js';
 import { LocalInvalidationBus, RedisInvalidationBus, type InvalidationBus } from './invalidationBus.js';
 
 export interface CacheLayersOptions {
@@ -28,31 +30,51 @@ export class CacheLayers {
   readonly metrics: CacheMetrics;
   private readonly l1: LRUCache<string, L1Entry>;
   private readonly bus: InvalidationBus;
+  private readonly invalidations = new InvalidationLog();
 
   constructor(private readonly options: CacheLayersOptions) {
     this.metrics = createCacheMetrics(options.registry);
     this.l1 = new LRUCache<string, L1Entry>({ max: options.l1MaxEntries ?? 20_000, ttl: options.l1TtlMs ?? 5_000 });
-    this.bus = options.redis ? new RedisInvalidationBus(options.redis, `sg:${options.namespace}:cache:invalidate`, options.logger) : new LocalInvalidationBus();
+    this.bus = options.redis
+      ? new RedisInvalidationBus(options.redis, `sg:${options.namespace}:cache:invalidate`, options.logger)
+      : new LocalInvalidationBus();
     this.bus.subscribe((message) => {
       if (message.origin === this.instanceId) return;
-      for (const key of message.keys) this.l1.delete(key);
+      this.evictLocal(message.keys);
     });
   }
 
   entity<V>(options: EntityCacheOptions): EntityCache<V> {
-    return new EntityCache<V>(
-      {
-        instanceId: this.instanceId,
-        namespace: this.options.namespace,
-        enabled: this.options.enabled ?? true,
-        l1: this.l1,
-        redis: this.options.redis,
-        bus: this.bus,
-        metrics: this.metrics,
-        logger: this.options.logger,
-      },
-      options,
-    );
+    return new EntityCache<V>(this.deps, options);
+  }
+
+  /** A generation counter for entries one write invalidates together (listings, trees). */
+  generation(name: string): CacheGeneration {
+    return new CacheGeneration(this.deps, name);
+  }
+
+  private get deps(): CacheLayersDeps {
+    return {
+      instanceId: this.instanceId,
+      namespace: this.options.namespace,
+      enabled: this.options.enabled ?? true,
+      l1: this.l1,
+      redis: this.options.redis,
+      bus: this.bus,
+      invalidations: this.invalidations,
+      evictLocal: (keys) => this.evictLocal(keys),
+      metrics: this.metrics,
+      logger: this.options.logger,
+    };
+  }
+
+  /**
+   * Drops keys from this instance's L1 and remembers when, so a read that began before
+   * cannot put the old value back nor share a load begun before the change.
+   */
+  private evictLocal(keys: readonly string[]): void {
+    this.invalidations.record(keys);
+    for (const key of keys) this.l1.delete(key);
   }
 
   /** Empties this instance's L1 (tests, and an operator's "drop caches"). */

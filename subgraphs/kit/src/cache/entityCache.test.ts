@@ -94,6 +94,38 @@ describe('entity cache on real Redis', () => {
     expect(results.every(([r]) => r?.id === id)).toBe(true);
   });
 
+  it('keeps a value loaded before a write out of L1 and Redis, and never shares that load with a later reader', async () => {
+    const redis = await connectedRedis();
+    const { caches } = layers(redis);
+    const cache = caches.entity<{ v: number }>({ type: uniqueType(), version: 1, l2TtlSeconds: 60 });
+    const id = randomUUID();
+    let current = 1;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slowLoad = vi.fn(async (ids: string[]) => {
+      const seen = current; // the row as the slow read saw it, before the write
+      await gate;
+      return new Map(ids.map((i) => [i, { v: seen }]));
+    });
+    const before = cache.getMany([id], slowLoad);
+    await new Promise((r) => setTimeout(r, 20));
+
+    current = 2; // the write commits, then invalidates
+    await cache.invalidate([id]);
+    const freshLoad = vi.fn(async (ids: string[]) => new Map(ids.map((i) => [i, { v: current }])));
+    // A reader after the write must not join the slow load begun before it.
+    expect(await cache.getMany([id], freshLoad)).toEqual([{ v: 2 }]);
+    expect(freshLoad).toHaveBeenCalledTimes(1);
+
+    release();
+    expect(await before).toEqual([{ v: 1 }]); // its own caller may see what it read
+    caches.clearLocal();
+    await new Promise((r) => setTimeout(r, 2_100)); // past the tombstone
+    // Neither layer kept the old value: the next read is the fresh one (from Redis or Postgres).
+    const afterLoad = vi.fn(async (ids: string[]) => new Map(ids.map((i) => [i, { v: current }])));
+    expect(await cache.getMany([id], afterLoad)).toEqual([{ v: 2 }]);
+  });
+
   it('remembers ids that do not exist (negative caching), also across instances through Redis', async () => {
     const redis = await connectedRedis();
     const type = uniqueType();

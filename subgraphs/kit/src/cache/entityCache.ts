@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import { decodeCacheValue, encodeCacheValue } from './cacheCodec.js';
 import type { CacheMetrics } from './cacheMetrics.js';
 import type { InvalidationBus } from './invalidationBus.js';
+import type { InvalidationLog } from './invalidationLog.js';
 
 export interface EntityCacheOptions {
   /** Entity type, part of the key and of the metrics labels, e.g. "product". */
@@ -25,6 +26,10 @@ export interface CacheLayersDeps {
   l1: LRUCache<string, L1Entry>;
   redis: Redis | undefined;
   bus: InvalidationBus;
+  /** When keys were last invalidated here (locally or by a message): guards fills and shared loads. */
+  invalidations: InvalidationLog;
+  /** Drops keys from this instance's L1 and records the invalidation. */
+  evictLocal(keys: readonly string[]): void;
   metrics: CacheMetrics;
   logger: Logger;
 }
@@ -44,8 +49,14 @@ const TOMBSTONE_MS = 2_000;
  * -> the loader's own query for what is left, with concurrent misses of one key sharing
  * one load (single flight) and missing ids remembered (negative caching).
  */
+/** A load other readers of the same key may share, unless the key changed after it began. */
+interface Flight<V> {
+  startedAt: number;
+  value: Promise<V | null>;
+}
+
 export class EntityCache<V> {
-  private readonly inFlight = new Map<string, Promise<V | null>>();
+  private readonly inFlight = new Map<string, Flight<V>>();
   private redisFailureLogged = false;
 
   constructor(
@@ -67,6 +78,7 @@ export class EntityCache<V> {
       return ids.map((id) => rows.get(id) ?? null);
     }
     const results = new Map<string, V | null>();
+    const startedAt = this.layers.invalidations.now();
 
     const afterL1: string[] = [];
     for (const id of new Set(ids)) {
@@ -88,7 +100,8 @@ export class EntityCache<V> {
         if (text != null && text !== TOMBSTONE) {
           const value = text === NEGATIVE ? null : decodeCacheValue<V>(text);
           metrics.lookups.inc({ layer: 'l2', type, result: value === null ? 'negative_hit' : 'hit' });
-          l1.set(this.key(id), { value });
+          // Redis answered before a write's tombstone landed: use it for this read, keep it out of L1.
+          if (!this.layers.invalidations.changedSince(this.key(id), startedAt)) l1.set(this.key(id), { value });
           results.set(id, value);
         } else {
           metrics.lookups.inc({ layer: 'l2', type, result: 'miss' });
@@ -98,50 +111,80 @@ export class EntityCache<V> {
     }
 
     if (afterL2.length > 0) {
-      for (const [id, value] of await this.loadOnce(afterL2, load)) results.set(id, value);
+      for (const [id, value] of await this.loadOnce(afterL2, load, startedAt)) results.set(id, value);
     }
     return ids.map((id) => results.get(id) ?? null);
   }
 
-  /** Single flight: ids already being loaded wait for that load; the rest load together. */
-  private async loadOnce(ids: string[], load: (missing: string[]) => Promise<Map<string, V>>): Promise<Map<string, V | null>> {
-    const waiting = ids.filter((id) => this.inFlight.has(id));
-    const fresh = ids.filter((id) => !this.inFlight.has(id));
+  /**
+   * Single flight: ids already being loaded wait for that load, unless they were
+   * invalidated after it began (its answer may predate the write); the rest load together.
+   */
+  private async loadOnce(ids: string[], load: (missing: string[]) => Promise<Map<string, V>>, startedAt: number): Promise<Map<string, V | null>> {
+    const { invalidations } = this.layers;
+    const shared = new Map<string, Promise<V | null>>();
+    const fresh: string[] = [];
+    for (const id of ids) {
+      const flight = this.inFlight.get(id);
+      if (flight && !invalidations.changedSince(this.key(id), flight.startedAt)) shared.set(id, flight.value);
+      else fresh.push(id);
+    }
     const out = new Map<string, V | null>();
     if (fresh.length > 0) {
       const batch = load(fresh).then(async (rows) => {
-        await this.fill(fresh, rows);
+        await this.fill(fresh, rows, startedAt);
         return rows;
       });
       for (const id of fresh) {
-        const one = batch.then((rows) => rows.get(id) ?? null);
-        this.inFlight.set(id, one);
-        void one.finally(() => this.inFlight.delete(id)).catch(() => undefined);
+        const flight: Flight<V> = { startedAt, value: batch.then((rows) => rows.get(id) ?? null) };
+        this.inFlight.set(id, flight);
+        void flight.value
+          .finally(() => {
+            if (this.inFlight.get(id) === flight) this.inFlight.delete(id);
+          })
+          .catch(() => undefined);
       }
       const rows = await batch;
       for (const id of fresh) out.set(id, rows.get(id) ?? null);
     }
-    for (const id of waiting) out.set(id, await this.inFlight.get(id)!);
+    for (const [id, value] of shared) out.set(id, await value);
     return out;
   }
 
-  private async fill(ids: string[], rows: Map<string, V>): Promise<void> {
-    const { l1, redis } = this.layers;
+  /** Fills L1 and L2 with what was loaded, except keys invalidated while the load ran. */
+  private async fill(ids: string[], rows: Map<string, V>, startedAt: number): Promise<void> {
+    const { l1, redis, invalidations } = this.layers;
     const pipeline = redis?.status === 'ready' ? redis.pipeline() : undefined;
     for (const id of ids) {
+      const key = this.key(id);
+      if (invalidations.changedSince(key, startedAt)) continue;
       const value = rows.get(id) ?? null;
-      l1.set(this.key(id), { value });
+      l1.set(key, { value });
       const ttl = value === null ? (this.options.negativeTtlSeconds ?? 30) : this.withJitter(this.options.l2TtlSeconds);
-      // NX: never overwrite a tombstone a concurrent write left.
-      pipeline?.set(this.key(id), value === null ? NEGATIVE : encodeCacheValue(value), 'EX', ttl, 'NX');
+      // NX: never overwrite a tombstone a write on another instance left.
+      pipeline?.set(key, value === null ? NEGATIVE : encodeCacheValue(value), 'EX', ttl, 'NX');
     }
-    if (pipeline) await this.guardRedis('fill', () => pipeline.exec());
+    if (pipeline && pipeline.length > 0) await this.guardRedis('fill', () => pipeline.exec());
+  }
+
+  /** The invalidation clock now: note it before reading rows that will be handed to `prime`. */
+  clock(): number {
+    return this.layers.invalidations.now();
+  }
+
+  /**
+   * Puts rows read by some other query (a listing read whole rows) into L1 and L2, so the
+   * next read by id hits; rows whose id was invalidated since `readStartedAt` are left out.
+   */
+  async prime(rows: Map<string, V>, readStartedAt: number): Promise<void> {
+    if (!this.layers.enabled || rows.size === 0) return;
+    await this.fill([...rows.keys()], rows, readStartedAt);
   }
 
   /** Drops ids everywhere: this instance's L1 now, Redis now, other instances' L1 by message. */
   async invalidate(ids: readonly string[]): Promise<void> {
     const keys = ids.map((id) => this.key(id));
-    for (const key of keys) this.layers.l1.delete(key);
+    this.layers.evictLocal(keys);
     const redis = this.layers.redis;
     if (redis?.status === 'ready') {
       const pipeline = redis.pipeline();

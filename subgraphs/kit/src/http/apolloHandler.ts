@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import { requestTally } from '../context.js';
 import { RefusalCode } from '../errors.js';
 import { PayloadTooLargeError, readBody } from './readBody.js';
@@ -34,9 +34,7 @@ export class GraphQLHttpRefusal extends Error {
   }
 }
 
-export interface ApolloHandlerOptions<TContext, TAdmission> {
-  /** The request context, from the call and what admission returned. */
-  context: (call: GraphQLHttpCall, admission: TAdmission) => Promise<TContext>;
+export interface AdmissionOptions<TAdmission> {
   /** Runs before Apollo: throws GraphQLHttpRefusal to refuse (auth, limits), may rewrite the call. */
   admit?: (call: GraphQLHttpCall) => Promise<TAdmission> | TAdmission;
   /** Over this the request is refused with 413 before it is read further. */
@@ -45,53 +43,18 @@ export interface ApolloHandlerOptions<TContext, TAdmission> {
   onRefusal?: (refusal: GraphQLHttpRefusal, call: GraphQLHttpCall | undefined) => void;
 }
 
+export interface ApolloHandlerOptions<TContext, TAdmission> extends AdmissionOptions<TAdmission> {
+  /** The request context, from the call and what admission returned. */
+  context: (call: GraphQLHttpCall, admission: TAdmission) => Promise<TContext>;
+}
+
 export function sendRefusal(res: ServerResponse, refusal: GraphQLHttpRefusal): void {
   res.writeHead(refusal.status, { 'content-type': 'application/json; charset=utf-8', ...refusal.headers });
   res.end(JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: refusal.code, ...refusal.extensions } }] }));
 }
 
-/**
- * Apollo Server on plain node:http, through its documented integration API
- * (executeHTTPGraphQLRequest): no framework between the socket and GraphQL.
- */
-export function apolloHandler<TContext extends BaseContext, TAdmission = undefined>(
-  apollo: ApolloServer<TContext>,
-  options: ApolloHandlerOptions<TContext, TAdmission>,
-) {
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    let call: GraphQLHttpCall | undefined;
-    let admission: TAdmission;
-    try {
-      call = await readCall(req, url, maxBodyBytes);
-      admission = options.admit ? await options.admit(call) : (undefined as TAdmission);
-    } catch (err) {
-      if (!(err instanceof GraphQLHttpRefusal)) throw err;
-      options.onRefusal?.(err, call);
-      // An unread body must not be parsed as the next request on a keep-alive socket.
-      if (!req.complete) res.setHeader('connection', 'close');
-      sendRefusal(res, err);
-      return;
-    }
-    const admitted = call;
-    const response = await requestTally.run({ sqlQueries: 0 }, () =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: admitted.method, headers: admitted.headers, search: admitted.search, body: admitted.body },
-        context: () => options.context(admitted, admission),
-      }),
-    );
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === 'complete') {
-      res.end(response.body.string);
-      return;
-    }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
-  };
-}
-
-async function readCall(req: IncomingMessage, url: URL, maxBodyBytes: number): Promise<GraphQLHttpCall> {
+/** Reads a request (body limit, JSON) into a call; throws GraphQLHttpRefusal for a body it refuses. */
+export async function readGraphQLHttpCall(req: IncomingMessage, url: URL, maxBodyBytes = DEFAULT_MAX_BODY_BYTES): Promise<GraphQLHttpCall> {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -119,4 +82,72 @@ async function readCall(req: IncomingMessage, url: URL, maxBodyBytes: number): P
     call.body = call.rawBody;
   }
   return call;
+}
+
+/**
+ * Reads a request and runs the admission checks. A refused request is answered here
+ * (status, GraphQL error code) and comes back undefined.
+ */
+export async function admitGraphQLHttpCall<TAdmission>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  options: AdmissionOptions<TAdmission> = {},
+): Promise<{ call: GraphQLHttpCall; admission: TAdmission } | undefined> {
+  let call: GraphQLHttpCall | undefined;
+  try {
+    call = await readGraphQLHttpCall(req, url, options.maxBodyBytes);
+    const admission = options.admit ? await options.admit(call) : (undefined as TAdmission);
+    return { call, admission };
+  } catch (err) {
+    if (!(err instanceof GraphQLHttpRefusal)) throw err;
+    options.onRefusal?.(err, call);
+    // An unread body must not be parsed as the next request on a keep-alive socket.
+    if (!req.complete) res.setHeader('connection', 'close');
+    sendRefusal(res, err);
+    return undefined;
+  }
+}
+
+/** Apollo's HTTP request shape of an admitted call. */
+export function httpGraphQLRequestOf(call: GraphQLHttpCall): HTTPGraphQLRequest {
+  return { method: call.method, headers: call.headers, search: call.search, body: call.body };
+}
+
+/** Runs a request through Apollo, counting the SQL statements it causes (requestTally). */
+export function executeGraphQLHttpRequest<TContext extends BaseContext>(
+  apollo: ApolloServer<TContext>,
+  httpGraphQLRequest: HTTPGraphQLRequest,
+  context: () => Promise<TContext>,
+): Promise<HTTPGraphQLResponse> {
+  return requestTally.run({ sqlQueries: 0 }, () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context }));
+}
+
+/** Writes Apollo's response (complete or streamed) to the socket. */
+export async function writeGraphQLHttpResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+/**
+ * Apollo Server on plain node:http, through its documented integration API
+ * (executeHTTPGraphQLRequest): no framework between the socket and GraphQL. Admission
+ * checks (the subgraphs' signature check) run before Apollo sees the request.
+ */
+export function apolloHandler<TContext extends BaseContext, TAdmission = undefined>(
+  apollo: ApolloServer<TContext>,
+  options: ApolloHandlerOptions<TContext, TAdmission>,
+) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const admitted = await admitGraphQLHttpCall(req, res, url, options);
+    if (!admitted) return;
+    const { call, admission } = admitted;
+    await writeGraphQLHttpResponse(res, await executeGraphQLHttpRequest(apollo, httpGraphQLRequestOf(call), () => options.context(call, admission)));
+  };
 }

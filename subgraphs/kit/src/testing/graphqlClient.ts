@@ -49,7 +49,8 @@ export async function postGraphQL<TData = Record<string, any>>(
   url: string,
   query: string,
   variables?: Record<string, unknown>,
-  options: PostOptions = {},
+  headers: Record<string, string> = {},
+  options: Omit<PostOptions, 'headers'> = {},
 ): Promise<GraphQLResponse<TData>> {
-  return (await sendGraphQL<TData>(url, { query, variables }, options)).body;
+  return (await sendGraphQL<TData>(url, { query, variables }, { ...options, headers })).body;
 }

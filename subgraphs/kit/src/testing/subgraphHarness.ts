@@ -18,6 +18,9 @@ export interface RunningSubgraph {
   testDatabase: TestDatabase;
   /** Signs requests the way the gateway does (test secret); a test may also forge or age them. */
   signer: InternalSigner;
+  /** One operation, signed as `identity` (anonymous by default), the way the gateway forwards it. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read responses loosely
+  gql<TData = Record<string, any>>(query: string, variables?: Record<string, unknown>, identity?: Identity): Promise<GraphQLResponse<TData>>;
   stop(): Promise<void>;
 }
 
@@ -43,14 +46,15 @@ export async function startTestSubgraph(
   const deps = createSubgraphDeps('test', { database, logger, redis, cacheNamespace: db.name, internalAuth });
   const server = factory(deps);
   const { url } = await server.listen(0, '127.0.0.1');
+  const signer = internalAuth.signer!;
   return {
     server,
     url: `${url}/graphql`,
     database,
     deps,
     testDatabase: db,
-    // The test secret signs for every clock; the subgraph's own signer carries its options.
-    signer: internalAuth.signer!,
+    signer,
+    gql: (query, variables, identity = testIdentities.anonymous) => postGraphQL(`${url}/graphql`, query, variables, {}, { signAs: { signer, identity } }),
     async stop() {
       await server.stop();
       await deps.caches.close();
@@ -96,9 +100,8 @@ export function useTestSubgraph(factory: (deps: SubgraphDeps) => SubgraphServer,
     get database() {
       return started().database;
     },
-    gql: (query, variables) => handle.gqlAs(testIdentities.anonymous, query, variables),
-    gqlAs: (identity, query, variables) =>
-      postGraphQL(started().url, query, variables, { signAs: { signer: started().signer, identity } }),
+    gql: (query, variables) => started().gql(query, variables),
+    gqlAs: (identity, query, variables) => started().gql(query, variables, identity),
     sql: <T>(query: string, ...values: unknown[]) => started().database.prisma.$queryRawUnsafe<T[]>(query, ...values),
     one: async <T>(query: string, ...values: unknown[]) => (await handle.sql<T>(query, ...values))[0]!,
   };

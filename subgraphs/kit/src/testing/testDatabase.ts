@@ -38,16 +38,18 @@ export function templateDatabaseName(): string {
 export async function ensureTemplateDatabase(): Promise<string> {
   const template = templateDatabaseName();
   // Leftovers of crashed runs: test databases over an hour old (the name carries its birth
-  // time, so a run going on beside this one keeps its databases) and stale templates.
+  // time, so a run going on beside this one keeps its databases), and templates of other
+  // migration sets over an hour old (another checkout may be testing its own right now).
   await withAdminClient(TEST_SERVER_URL, async (c) => {
-    const { rows } = await c.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'shopgraph\\_t\\_%' OR (datname LIKE 'shopgraph\\_tpl\\_%' AND datname NOT LIKE $1)`,
+    const { rows } = await c.query<{ datname: string; created: Date | null }>(
+      `SELECT datname, (pg_stat_file('base/' || oid || '/PG_VERSION', true)).modification AS created FROM pg_database
+       WHERE datname LIKE 'shopgraph\\_t\\_%' OR (datname LIKE 'shopgraph\\_tpl\\_%' AND datname NOT LIKE $1)`,
       [`${template}%`],
     );
     const hourAgo = Math.floor(Date.now() / 1000) - 3600;
-    for (const { datname } of rows) {
-      const born = Number(/^shopgraph_t_(\d+)_/.exec(datname)?.[1] ?? 0);
-      if (datname.startsWith(TEST_DB_PREFIX) && born > hourAgo) continue;
+    for (const { datname, created } of rows) {
+      const born = datname.startsWith(TEST_DB_PREFIX) ? Number(/^shopgraph_t_(\d+)_/.exec(datname)?.[1] ?? 0) : Math.floor((created?.getTime() ?? 0) / 1000);
+      if (born > hourAgo) continue;
       await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
   });

@@ -1,9 +1,12 @@
 import type { QueryResolvers } from '../generated/resolvers-types.js';
+import { selectsField } from './selectsField.js';
 
 export const Query: QueryResolvers = {
   product: (_, { id, slug }, ctx) => ctx.services.catalog.productByIdOrSlug(ctx, id, slug),
   products: (_, args, ctx) => ctx.services.catalog.listProducts(ctx, args),
-  categories: (_, __, ctx) => ctx.services.catalog.rootCategories(),
+  categories: (_, __, ctx) => ctx.services.catalog.rootCategories(ctx),
   category: (_, { id, path }, ctx) => ctx.services.catalog.categoryByIdOrPath(ctx, id, path),
-  brands: (_, __, ctx) => ctx.services.catalog.brands(),
+  brands: (_, __, ctx) => ctx.services.catalog.brands(ctx),
+  search: (_, args, ctx, info) => ctx.services.search.search(ctx, args, selectsField(info, 'facets')),
+  suggest: (_, { prefix, first }, ctx) => ctx.services.search.suggest(prefix, first),
 };

@@ -4,6 +4,7 @@ import { Category } from './Category.js';
 import { Product } from './Product.js';
 import { ProductVariant } from './ProductVariant.js';
 import { Query } from './Query.js';
+import { BrandFacet, CategoryFacet, SearchEdge, SearchResult, SearchSuggestion } from './SearchResult.js';
 
 export const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
@@ -12,4 +13,9 @@ export const resolvers: Resolvers = {
   Product,
   ProductVariant,
   Category,
+  SearchResult,
+  SearchEdge,
+  CategoryFacet,
+  BrandFacet,
+  SearchSuggestion,
 };

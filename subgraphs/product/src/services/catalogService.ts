@@ -8,10 +8,9 @@ import {
   type Connection,
   type FieldError,
   type Prisma,
-  type PrismaClient,
 } from '@shopgraph/kit';
-import type { CatalogLoaders } from '../loaders.js';
-import type { CategoryModel, ProductModel } from '../models.js';
+import { ALL_BRANDS, ROOT_CATEGORIES, type CatalogLoaders } from '../loaders.js';
+import type { BrandModel, CategoryModel, ProductModel } from '../models.js';
 import { PRODUCT_SORTS, type ProductSortName } from './productSorts.js';
 
 /** What a catalog read needs from the request: its loaders (batching, and later the cache path). */
@@ -38,8 +37,6 @@ const PRICE = /^\d{1,10}(\.\d{1,2})?$/;
 
 /** Storefront catalog reads: product pages, listings and the category tree. */
 export class CatalogService {
-  constructor(private readonly prisma: PrismaClient) {}
-
   async productByIdOrSlug(ctx: CatalogReadContext, id?: string | null, slug?: string | null): Promise<ProductModel> {
     if ((id == null) === (slug == null)) throw InputError.of('id', 'give exactly one of id and slug');
     let product: ProductModel | null;
@@ -64,12 +61,12 @@ export class CatalogService {
     return category;
   }
 
-  rootCategories(): Promise<CategoryModel[]> {
-    return this.prisma.category.findMany({ where: { parentId: null }, orderBy: [{ position: 'asc' }, { name: 'asc' }] });
+  rootCategories(ctx: CatalogReadContext): Promise<CategoryModel[]> {
+    return ctx.loaders.categoriesByParentId.load(ROOT_CATEGORIES);
   }
 
-  brands() {
-    return this.prisma.brand.findMany({ orderBy: { name: 'asc' } });
+  brands(ctx: CatalogReadContext): Promise<BrandModel[]> {
+    return ctx.loaders.allBrands.load(ALL_BRANDS);
   }
 
   /** Breadcrumbs: from the root down to the parent, following parent links through the loader. */
@@ -85,22 +82,28 @@ export class CatalogService {
     return chain;
   }
 
-  /** Sellable products as a keyset-paginated connection. Input is checked before any SQL runs. */
+  /**
+   * Sellable products as a keyset-paginated connection. Input is checked before any SQL
+   * runs; the page's ids and the count are cached under the listing generation.
+   */
   async listProducts(ctx: CatalogReadContext, input: ProductListInput): Promise<Connection<ProductModel>> {
     const sortName = input.sort ?? 'NEWEST';
     const sort = PRODUCT_SORTS[sortName];
     const first = parseFirst(input.first);
     const afterKey = input.after != null ? decodeCursor(input.after, sortName, 2) : null;
     const afterWhere = afterKey ? sort.after(afterKey) : undefined;
-    const where = await this.productWhere(ctx, input.filter ?? {});
+    const filter = input.filter ?? {};
+    const where = await this.productWhere(ctx, filter);
+    const filterKey = JSON.stringify([filter.category ?? null, filter.brand ?? null, filter.priceMin ?? null, filter.priceMax ?? null, filter.inStock ?? null]);
 
-    const rows = await this.prisma.product.findMany({
+    const page = await ctx.loaders.listingPage.load({
+      key: JSON.stringify([filterKey, sortName, first, afterKey]),
       where: afterWhere ? { AND: [where, afterWhere] } : where,
       orderBy: sort.orderBy,
       take: first + 1,
     });
-    for (const row of rows) ctx.loaders.productById.prime(row.id, row);
-    return toConnection(rows, { first, after: afterKey }, sortName, (row) => sort.keyOf(row), () => this.prisma.product.count({ where }));
+    const rows = (await ctx.loaders.productById.loadMany(page.ids)).filter((row): row is ProductModel => row != null && !(row instanceof Error));
+    return toConnection(rows, { first, after: afterKey }, sortName, (row) => sort.keyOf(row), () => ctx.loaders.listingCount.load({ key: filterKey, where }));
   }
 
   private async productWhere(ctx: CatalogReadContext, filter: ProductFilterInput): Promise<Prisma.ProductWhereInput> {
@@ -128,14 +131,10 @@ export class CatalogService {
     return where;
   }
 
-  /** The category and all its descendants: one indexed prefix scan on the materialised path. */
+  /** The category and all its descendants (cached under the tree generation). */
   private async subtreeIds(ctx: CatalogReadContext, categoryId: string): Promise<string[]> {
     const category = await ctx.loaders.categoryById.load(categoryId);
     if (!category) throw new NotFoundError('Category', 'filter.category', categoryId);
-    const descendants = await this.prisma.category.findMany({
-      where: { path: { startsWith: `${category.path}/` } },
-      select: { id: true },
-    });
-    return [category.id, ...descendants.map((d) => d.id)];
+    return ctx.loaders.categorySubtree.load(category);
   }
 }

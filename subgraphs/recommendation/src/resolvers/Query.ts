@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../generated/resolvers-types.js';
 
 export const Query: QueryResolvers = {
-  trending: (_, { first }, ctx) => ctx.services.trending.trending(first ?? 10),
+  trending: (_, { first }, ctx) => ctx.services.trending.trending(ctx, first ?? 10),
 };

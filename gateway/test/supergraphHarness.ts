@@ -1,0 +1,168 @@
+import {
+  createDatabase,
+  createLogger,
+  createRedis,
+  createSubgraphDeps,
+  InternalSigner,
+  SUBGRAPH_NAMES,
+  type Database,
+  type Redis,
+  type Role,
+  type SubgraphDeps,
+  type SubgraphName,
+  type SubgraphServer,
+} from '@shopgraph/kit';
+import {
+  createTestDatabase,
+  createTestInternalAuth,
+  postGraphQL,
+  TEST_INTERNAL_SIGNING_SECRET,
+  TEST_JWT_SECRET,
+  type TestDatabase,
+  type TestInternalAuthOptions,
+} from '@shopgraph/kit/testing';
+import { createCartSubgraph } from '../../subgraphs/cart/src/server.js';
+import { createInventorySubgraph } from '../../subgraphs/inventory/src/server.js';
+import { createOrderSubgraph } from '../../subgraphs/order/src/server.js';
+import { createProductSubgraph } from '../../subgraphs/product/src/server.js';
+import { createRecommendationSubgraph } from '../../subgraphs/recommendation/src/server.js';
+import { issueToken } from '../src/auth/issueToken.js';
+import { createJwtVerifier } from '../src/auth/jwtVerifier.js';
+import { createGatewayServer, type GatewayAuth, type GatewayServer, type GatewayServerOptions } from '../src/server.js';
+import { readCheckedInSupergraph } from '../src/supergraph/composeSupergraph.js';
+
+export const SUBGRAPH_FACTORIES: Record<SubgraphName, (deps: SubgraphDeps) => SubgraphServer> = {
+  product: createProductSubgraph,
+  inventory: createInventorySubgraph,
+  cart: createCartSubgraph,
+  order: createOrderSubgraph,
+  recommendation: createRecommendationSubgraph,
+};
+
+/** The gateway side of the test secrets: HS256 tokens with TEST_JWT_SECRET, signatures with the internal one. */
+export function testGatewayAuth(): GatewayAuth {
+  return {
+    verifier: createJwtVerifier({ secret: TEST_JWT_SECRET, jwksUrl: undefined, issuer: undefined, audience: undefined }),
+    signer: new InternalSigner(TEST_INTERNAL_SIGNING_SECRET),
+  };
+}
+
+/** An HS256 token the test gateway accepts. */
+export function testToken(role: Role, options: { subject?: string; scopes?: string[]; ttl?: string | number } = {}): Promise<string> {
+  return issueToken(TEST_JWT_SECRET, {
+    role,
+    subject: options.subject ?? `${role.toLowerCase()}-1`,
+    ...(options.scopes && { scopes: options.scopes }),
+    ttl: options.ttl ?? '10m',
+  });
+}
+
+export interface SupergraphOptions {
+  /** The machine's real Redis for every cache (subgraphs' L2, the gateway's response cache). */
+  redis?: boolean;
+  /** The gateway's response cache (on by default, as in production). */
+  responseCache?: boolean;
+  /** How the subgraphs check the gateway's signature (a moved clock, the insecure flag). */
+  subgraphAuth?: TestInternalAuthOptions;
+}
+
+/**
+ * The whole supergraph over real HTTP: five real subgraphs on free ports over one copy of
+ * the seeded database, and the real Apollo Gateway planning over the checked-in supergraph,
+ * signing callers with the test secrets. Counts every request each subgraph receives, to
+ * assert the gateway's fetch plan.
+ */
+export interface RunningSupergraph {
+  gatewayUrl: string;
+  gateway: GatewayServer;
+  subgraphs: Record<SubgraphName, SubgraphServer>;
+  subgraphUrls: Record<SubgraphName, string>;
+  databases: Record<SubgraphName, Database>;
+  deps: Record<SubgraphName, SubgraphDeps>;
+  subgraphRequests: Record<string, number>;
+  testDatabase: TestDatabase;
+  gql: (query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<{ data?: any; errors?: any[] }>;
+  sql: <T>(query: string, ...values: unknown[]) => Promise<T[]>;
+  resetCounters(): void;
+  /** Another gateway over the same subgraphs (a second instance, other limits), stopped with the rest. */
+  startGateway(options?: Partial<GatewayServerOptions>): Promise<{ gateway: GatewayServer; url: string }>;
+  /** A client of the machine's real Redis, closed with the rest. */
+  redis(): Promise<Redis>;
+  stop(): Promise<void>;
+}
+
+export async function startSupergraph(options: SupergraphOptions = {}): Promise<RunningSupergraph> {
+  const testDatabase = await createTestDatabase();
+  const logger = createLogger('e2e', process.env.TEST_LOG_LEVEL ?? 'silent');
+  const redisClients: Redis[] = [];
+  const redis = async () => {
+    const client = createRedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', logger);
+    if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+    redisClients.push(client);
+    return client;
+  };
+  const urls = {} as Record<SubgraphName, string>;
+  const databases = {} as Record<SubgraphName, Database>;
+  const deps = {} as Record<SubgraphName, SubgraphDeps>;
+  const subgraphs = {} as Record<SubgraphName, SubgraphServer>;
+  const subgraphRequests: Record<string, number> = {};
+  for (const name of SUBGRAPH_NAMES) {
+    databases[name] = createDatabase({ url: testDatabase.url, poolSize: 3, logger });
+    deps[name] = createSubgraphDeps(name, {
+      database: databases[name],
+      logger,
+      cacheNamespace: testDatabase.name,
+      internalAuth: createTestInternalAuth(options.subgraphAuth),
+      ...(options.redis && { redis: await redis() }),
+    });
+    const server = SUBGRAPH_FACTORIES[name](deps[name]);
+    server.http.server.on('request', (req) => {
+      if (req.url?.startsWith('/graphql')) subgraphRequests[name] = (subgraphRequests[name] ?? 0) + 1;
+    });
+    urls[name] = `${(await server.listen(0, '127.0.0.1')).url.replace('localhost', '127.0.0.1')}/graphql`;
+    subgraphs[name] = server;
+  }
+  const gateways: GatewayServer[] = [];
+  const startGateway = async (extra: Partial<GatewayServerOptions> = {}) => {
+    const gateway = createGatewayServer({
+      supergraphSdl: readCheckedInSupergraph(),
+      subgraphUrls: urls,
+      logger,
+      auth: testGatewayAuth(),
+      cacheNamespace: testDatabase.name,
+      cacheEnabled: options.responseCache ?? true,
+      ...(options.redis && { redis: await redis() }),
+      ...extra,
+    });
+    gateways.push(gateway);
+    return { gateway, url: `${(await gateway.listen(0, '127.0.0.1')).url.replace('localhost', '127.0.0.1')}/graphql` };
+  };
+  const first = await startGateway();
+  const gatewayUrl = first.url;
+  return {
+    gatewayUrl,
+    gateway: first.gateway,
+    subgraphs,
+    subgraphUrls: urls,
+    databases,
+    deps,
+    subgraphRequests,
+    testDatabase,
+    gql: (query, variables, headers) => postGraphQL(gatewayUrl, query, variables, headers),
+    sql: <T>(query: string, ...values: unknown[]) => databases.product.prisma.$queryRawUnsafe<T[]>(query, ...values),
+    resetCounters() {
+      for (const key of Object.keys(subgraphRequests)) delete subgraphRequests[key];
+      for (const db of Object.values(databases)) db.queries.reset();
+    },
+    startGateway,
+    redis,
+    async stop() {
+      for (const gateway of gateways) await gateway.stop();
+      for (const server of Object.values(subgraphs)) await server.stop();
+      for (const d of Object.values(deps)) await d.caches.close();
+      for (const db of Object.values(databases)) await db.close();
+      for (const client of redisClients) client.disconnect();
+      await testDatabase.drop();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import type { CacheLayers } from '@shopgraph/kit';
+import type { CartItemRow, CartModel } from './models.js';
+
+/** Carts change with every click; every cart write evicts its entries, the TTL bounds the rest. */
+const CART_TTL_SECONDS = 60;
+
+/** A cart token is a credential: cache keys (readable by whoever reads Redis) carry only its hash. */
+export function tokenKey(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+/** The cart subgraph's caches, made once at boot. */
+export function createCartCaches(caches: CacheLayers) {
+  const cartByToken = caches.entity<CartModel>({ type: 'cart-by-token', version: 1, l2TtlSeconds: CART_TTL_SECONDS });
+  const itemsOfCart = caches.entity<CartItemRow[]>({ type: 'cart-items', version: 1, l2TtlSeconds: CART_TTL_SECONDS });
+  return {
+    cartByToken,
+    itemsOfCart,
+    /** Every cart write calls this after commit. */
+    async evictCart(cart: Pick<CartModel, 'id' | 'token'>): Promise<void> {
+      await Promise.all([cartByToken.invalidate([tokenKey(cart.token)]), itemsOfCart.invalidate([cart.id])]);
+    },
+  };
+}
+
+export type CartCaches = ReturnType<typeof createCartCaches>;

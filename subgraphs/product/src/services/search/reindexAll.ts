@@ -1,0 +1,37 @@
+import type { Client } from '@opensearch-project/opensearch';
+import type { PrismaClient } from '@shopgraph/kit';
+import { rebuildIndex } from './openSearchIndex.js';
+
+export interface ReindexProgress {
+  phase: 'postgres' | 'opensearch';
+  done: number;
+  total: number;
+}
+
+/**
+ * Rebuilds search from the catalogue: every projection row in batches (the lexicon moves
+ * with each batch), then, when OpenSearch is configured, a fresh index swapped in behind
+ * the alias. Searches keep answering throughout.
+ */
+export async function reindexAll(
+  prisma: PrismaClient,
+  options: { openSearch?: { client: Client; alias: string }; batchSize?: number; onProgress?: (p: ReindexProgress) => void } = {},
+): Promise<{ products: number; searchable: number; openSearchIndex?: string }> {
+  const batchSize = options.batchSize ?? 1000;
+  const ids = (await prisma.$queryRawUnsafe<Array<{ id: string }>>(`SELECT id::text FROM catalog.product ORDER BY id`)).map((r) => r.id);
+  let searchable = 0;
+  options.onProgress?.({ phase: 'postgres', done: 0, total: ids.length });
+  for (let start = 0; start < ids.length; start += batchSize) {
+    const [row] = await prisma.$queryRawUnsafe<Array<{ n: number }>>(`SELECT catalog.search_refresh($1::uuid[]) AS n`, ids.slice(start, start + batchSize));
+    searchable += row?.n ?? 0;
+    options.onProgress?.({ phase: 'postgres', done: Math.min(ids.length, start + batchSize), total: ids.length });
+  }
+  // Words no product uses any more.
+  await prisma.$executeRawUnsafe(`DELETE FROM catalog.search_term WHERE documents <= 0`);
+  if (!options.openSearch) return { products: ids.length, searchable };
+  const { index } = await rebuildIndex(options.openSearch.client, prisma, options.openSearch.alias, {
+    batchSize,
+    onProgress: (done, total) => options.onProgress?.({ phase: 'opensearch', done, total }),
+  });
+  return { products: ids.length, searchable, openSearchIndex: index };
+}
