@@ -22,17 +22,17 @@ export interface RedisServer {
 
 async function launch(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 0 });
-  probe.on('error', () => undefined);
-  try {
-    for (let i = 0; i < 100; i++) {
-      if (await probe.connect().then(() => true, () => false)) return child;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`redis-server did not start on port ${port}`);
-  } finally {
+  for (let i = 0; i < 100; i++) {
+    // A fresh client per try: one that failed to connect keeps reconnecting on its own schedule.
+    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    probe.on('error', () => undefined);
+    const up = await probe.connect().then(() => true, () => false);
     probe.disconnect();
+    if (up) return child;
+    await new Promise((r) => setTimeout(r, 50));
   }
+  child.kill('SIGKILL');
+  throw new Error(`redis-server did not start on port ${port}`);
 }
 
 /** A private redis-server without persistence on a free port, for tests that stop it. */
