@@ -87,6 +87,19 @@ describe('PostgreSQL event bus', () => {
     expect(rows[0]!.n).toBe(1);
   });
 
+  it('prunes log entries older than the retention period as it publishes', async () => {
+    const b = new PostgresEventBus({ databaseUrl: testDb.url, logger, metrics: eventMetrics(new Registry()), retentionHours: 0.5 / 3600, pruneIntervalMs: 0 });
+    cleanup.push(() => b.close());
+    const old = event(randomUUID());
+    await b.publish('catalog', [old]);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const fresh = event(randomUUID());
+    await b.publish('catalog', [fresh]);
+    const present = async (e: DomainEvent) => (await sql<{ n: number }>('SELECT count(*)::int AS n FROM events.event_log WHERE event_id = $1', [e.id]))[0]!.n;
+    await eventually(async () => (await present(old)) === 0, 'the old entry pruned');
+    expect(await present(fresh)).toBe(1);
+  });
+
   it('moves a group to its standby consumer when the active one loses its connection', async () => {
     const group = `g-${randomUUID()}`;
     const productId = randomUUID();

@@ -19,10 +19,11 @@ export interface PostgresEventBusOptions {
   pollIntervalMs?: number;
   /** How often a standby group consumer tries to take over. Default 1 s. */
   lockRetryMs?: number;
+  /** How often publishing also prunes the log. Default 10 min. */
+  pruneIntervalMs?: number;
 }
 
 const CHANNEL = 'shopgraph_events';
-const PRUNE_INTERVAL_MS = 10 * 60_000;
 
 /**
  * One statement, run on its own (autocommit): the transaction-scoped advisory lock is taken
@@ -99,7 +100,7 @@ export class PostgresEventBus implements EventBus {
   readonly readiness: ReadinessCheck;
 
   constructor(private readonly options: PostgresEventBusOptions) {
-    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2, idleTimeoutMillis: 10_000, application_name: 'shopgraph-events' });
+    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 5_000, application_name: 'shopgraph-events' });
     this.pool.on('error', () => undefined); // an idle client lost: the next query reports it
     this.readiness = { name: 'events', check: async () => void (await this.pool.query('SELECT 1')) };
   }
@@ -107,7 +108,7 @@ export class PostgresEventBus implements EventBus {
   async publish(_source: EventSource, events: readonly DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.pool.query(APPEND_SQL, [JSON.stringify(events)]);
-    if (Date.now() - this.lastPrune > PRUNE_INTERVAL_MS) {
+    if (Date.now() - this.lastPrune >= (this.options.pruneIntervalMs ?? 10 * 60_000)) {
       this.lastPrune = Date.now();
       void this.prune().catch((err: unknown) => this.options.logger.warn({ err }, 'event log pruning failed'));
     }
@@ -154,7 +155,7 @@ export class PostgresEventBus implements EventBus {
     for (let round = 0; round < 20; round++) {
       const { rowCount } = await this.pool.query(
         `DELETE FROM events.event_log WHERE position IN (
-           SELECT position FROM events.event_log WHERE appended_at < now() - make_interval(hours => $1) ORDER BY position LIMIT 5000)`,
+           SELECT position FROM events.event_log WHERE appended_at < now() - $1 * interval '1 hour' ORDER BY position LIMIT 5000)`,
         [hours],
       );
       if ((rowCount ?? 0) < 5000) return;
@@ -235,7 +236,7 @@ class PostgresSubscription implements Subscription {
   }
 
   private async connect(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.bus.databaseUrl, application_name: `shopgraph-events:${this.name}`, keepAlive: true });
+    const client = new pg.Client({ connectionString: this.bus.databaseUrl, application_name: `shopgraph-events:${this.name}`, keepAlive: true, connectionTimeoutMillis: 5_000, query_timeout: 30_000 });
     client.on('error', () => {
       // The connection broke: the next query fails and the loop reconnects.
       this.wakeup.wake();
