@@ -9,6 +9,7 @@ import {
   createServiceHttpServer,
   createServiceMetrics,
   metricsPlugin,
+  type EventBus,
   type Logger,
   type Redis,
   type RequestContext,
@@ -17,6 +18,7 @@ import {
   type ServiceMetrics,
   type SubgraphName,
 } from '@shopgraph/kit';
+import { evictResponsesOnEvents } from './responseCache/evictOnEvents.js';
 import { ResponseCache } from './responseCache/ResponseCache.js';
 import { collectCacheTags, responseCachePlugin, type GatewayContext } from './responseCache/responseCachePlugin.js';
 import { responseCacheRoute } from './responseCache/responseCacheRoute.js';
@@ -36,6 +38,10 @@ export interface GatewayServerOptions {
   cacheEnabled?: boolean;
   /** Longest a CDN or browser may reuse a response without revalidating (seconds). */
   sharedMaxAgeSeconds?: number;
+  /** Write events: cached responses that showed what changed are evicted (owned by the caller). */
+  events?: EventBus;
+  /** The service's registry, when the caller registered metrics of its own there (the event bus's). */
+  metrics?: ServiceMetrics;
 }
 
 export interface GatewayServer {
@@ -43,6 +49,8 @@ export interface GatewayServer {
   metrics: ServiceMetrics;
   /** Undefined when caching is off. Write events evict from it by tag. */
   responseCache: ResponseCache | undefined;
+  /** Resolves once the gateway hears write events (at once when it has no event bus). */
+  eventsReady: Promise<void>;
   listen(port: number, host?: string): Promise<{ port: number; url: string }>;
   stop(): Promise<void>;
 }
@@ -53,7 +61,7 @@ export interface GatewayServer {
  */
 export function createGatewayServer(options: GatewayServerOptions): GatewayServer {
   const { logger, subgraphUrls } = options;
-  const metrics = createServiceMetrics('gateway');
+  const metrics = options.metrics ?? createServiceMetrics('gateway');
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger,
@@ -92,7 +100,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     service: 'gateway',
     logger,
     metrics,
-    readiness: subgraphReadiness(subgraphUrls),
+    readiness: [...subgraphReadiness(subgraphUrls), ...(options.events ? [options.events.readiness] : [])],
     routes: {
       '/graphql': responseCacheRoute({
         apollo,
@@ -104,5 +112,16 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     },
   });
   const lifecycle = apolloLifecycle(apollo, http, logger, 'gateway ready');
-  return { http, metrics, responseCache, listen: (port, host) => lifecycle.listen(port, host), stop: () => lifecycle.stop() };
+  const evictions = responseCache && options.events ? evictResponsesOnEvents(options.events, responseCache) : undefined;
+  return {
+    http,
+    metrics,
+    responseCache,
+    eventsReady: evictions?.ready ?? Promise.resolve(),
+    listen: (port, host) => lifecycle.listen(port, host),
+    async stop() {
+      await lifecycle.stop();
+      await evictions?.close();
+    },
+  };
 }

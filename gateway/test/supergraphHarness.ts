@@ -1,4 +1,19 @@
-import { createDatabase, createLogger, createRedis, createSubgraphDeps, SUBGRAPH_NAMES, type Database, type Redis, type SubgraphDeps, type SubgraphName, type SubgraphServer } from '@shopgraph/kit';
+import {
+  closeSubgraphDeps,
+  createDatabase,
+  createEventBus,
+  createLogger,
+  createRedis,
+  createServiceMetrics,
+  createSubgraphDeps,
+  SUBGRAPH_NAMES,
+  type Database,
+  type EventBus,
+  type Redis,
+  type SubgraphDeps,
+  type SubgraphName,
+  type SubgraphServer,
+} from '@shopgraph/kit';
 import { createTestDatabase, postGraphQL, type TestDatabase } from '@shopgraph/kit/testing';
 import { createCartSubgraph } from '../../subgraphs/cart/src/server.js';
 import { createInventorySubgraph } from '../../subgraphs/inventory/src/server.js';
@@ -35,6 +50,8 @@ export interface RunningSupergraph {
   deps: Record<SubgraphName, SubgraphDeps>;
   subgraphRequests: Record<string, number>;
   testDatabase: TestDatabase;
+  /** The gateway's event bus (the subgraphs each have their own in `deps`). */
+  events: EventBus;
    
   gql: (query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<{ data?: any; errors?: any[] }>;
   sql: <T>(query: string, ...values: unknown[]) => Promise<T[]>;
@@ -70,17 +87,24 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
       if (req.url?.startsWith('/graphql')) subgraphRequests[name] = (subgraphRequests[name] ?? 0) + 1;
     });
     urls[name] = `${(await server.listen(0, '127.0.0.1')).url}/graphql`;
+    deps[name].relay.start();
     servers.push(server);
   }
+  const gatewayRedis = options.redis ? await redis() : undefined;
+  const metrics = createServiceMetrics('gateway');
+  const events = createEventBus({ databaseUrl: testDatabase.url, redis: gatewayRedis, logger, registry: metrics.registry, namespace: testDatabase.name });
   const gateway = createGatewayServer({
     supergraphSdl: readCheckedInSupergraph(),
     subgraphUrls: urls,
     logger,
     cacheNamespace: testDatabase.name,
     cacheEnabled: options.responseCache ?? true,
-    ...(options.redis && { redis: await redis() }),
+    ...(gatewayRedis && { redis: gatewayRedis }),
+    events,
+    metrics,
   });
   const gatewayUrl = `${(await gateway.listen(0, '127.0.0.1')).url}/graphql`;
+  await gateway.eventsReady;
   return {
     gatewayUrl,
     gateway,
@@ -88,6 +112,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
     deps,
     subgraphRequests,
     testDatabase,
+    events,
     gql: (query, variables, headers) => postGraphQL(gatewayUrl, query, variables, headers),
     sql: <T>(query: string, ...values: unknown[]) => databases.product.prisma.$queryRawUnsafe<T[]>(query, ...values),
     resetCounters() {
@@ -96,9 +121,9 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
     },
     async stop() {
       await gateway.stop();
+      await events.close();
       for (const server of servers) await server.stop();
-      for (const d of Object.values(deps)) await d.caches.close();
-      for (const db of Object.values(databases)) await db.close();
+      for (const d of Object.values(deps)) await closeSubgraphDeps(d);
       for (const client of redisClients) client.disconnect();
       await testDatabase.drop();
     },

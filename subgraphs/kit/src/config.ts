@@ -35,6 +35,10 @@ const environmentSchema = z.object({
   /** The gateway's whole-response cache alone ("off" keeps the subgraphs' caches on). */
   SHOPGRAPH_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Published outbox rows (and the PostgreSQL bus's log) are kept this long. */
+  EVENTS_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24),
+  /** After Redis restarted empty, events published this recently are published again. */
+  EVENTS_REPLAY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
 });
 
 /** Every environment variable a service reads (docker-compose is checked against this). */
@@ -52,6 +56,8 @@ export interface ServiceConfig {
   /** The gateway's response cache: on only when caching is on at all. */
   responseCacheEnabled: boolean;
   logLevel: string;
+  eventsRetentionHours: number;
+  eventsReplayMinutes: number;
 }
 
 /** Reads and validates the environment once at boot; a bad value stops the process with its name. */
@@ -62,6 +68,9 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     throw new Error(`Invalid configuration for ${service}: ${details}`);
   }
   const e = parsed.data;
+  if (e.EVENTS_REPLAY_MINUTES > e.EVENTS_RETENTION_HOURS * 60) {
+    throw new Error(`Invalid configuration for ${service}: EVENTS_REPLAY_MINUTES must not exceed EVENTS_RETENTION_HOURS (replayed events come from retained rows)`);
+  }
   return {
     service,
     port: e.PORT ?? SERVICE_PORTS[service],
@@ -73,5 +82,7 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     cacheEnabled: e.SHOPGRAPH_CACHE === 'on',
     responseCacheEnabled: e.SHOPGRAPH_CACHE === 'on' && e.SHOPGRAPH_RESPONSE_CACHE === 'on',
     logLevel: e.LOG_LEVEL,
+    eventsRetentionHours: e.EVENTS_RETENTION_HOURS,
+    eventsReplayMinutes: e.EVENTS_REPLAY_MINUTES,
   };
 }

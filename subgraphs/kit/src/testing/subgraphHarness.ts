@@ -2,7 +2,10 @@ import { afterAll, beforeAll } from 'vitest';
 import { createDatabase, type Database } from '../database.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createRedis, type Redis } from '../redis.js';
-import { createSubgraphDeps, type SubgraphDeps } from '../serviceMain.js';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../config.js';
+import { EVENT_SOURCE_OF_SUBGRAPH } from '../events/domainEvent.js';
+import type { EventSource } from '../events/topics.js';
+import { closeSubgraphDeps, createSubgraphDeps, type SubgraphDeps } from '../serviceMain.js';
 import type { SubgraphServer } from '../subgraphServer.js';
 import { postGraphQL, type GraphQLResponse } from './graphqlClient.js';
 import { createTestDatabase, type TestDatabase } from './testDatabase.js';
@@ -21,6 +24,17 @@ export interface TestSubgraphOptions {
   /** Use the machine's real Redis (TEST_REDIS_URL) as L2 and eviction bus. */
   redis?: boolean;
   testDatabase?: TestDatabase;
+  /** Whose outbox the relay publishes; by default read from the factory's name (createProductSubgraph -> catalog). */
+  eventSource?: EventSource;
+}
+
+/** `createInventorySubgraph` builds the inventory subgraph, whose events come from the inventory schema. */
+function eventSourceOf(factory: { name: string }): EventSource {
+  const name = /^create(\w+)Subgraph$/.exec(factory.name)?.[1]?.toLowerCase();
+  if (!name || !SUBGRAPH_NAMES.includes(name as SubgraphName)) {
+    throw new Error(`cannot tell which subgraph ${factory.name || 'this factory'} builds: pass eventSource`);
+  }
+  return EVENT_SOURCE_OF_SUBGRAPH[name as SubgraphName];
 }
 
 export async function startTestSubgraph(
@@ -32,9 +46,11 @@ export async function startTestSubgraph(
   const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
   const database = createDatabase({ url: db.url, poolSize: 4, logger });
   const redis = options.redis ? await connectTestRedis(logger) : undefined;
-  const deps = createSubgraphDeps('test', { database, logger, redis, cacheNamespace: db.name });
+  const eventSource = options.eventSource ?? eventSourceOf(factory);
+  const deps = createSubgraphDeps('test', { database, logger, redis, cacheNamespace: db.name, eventSource });
   const server = factory(deps);
   const { url } = await server.listen(0, '127.0.0.1');
+  deps.relay.start();
   return {
     server,
     url: `${url}/graphql`,
@@ -43,9 +59,7 @@ export async function startTestSubgraph(
     testDatabase: db,
     async stop() {
       await server.stop();
-      await deps.caches.close();
-      redis?.disconnect();
-      await database.close();
+      await closeSubgraphDeps(deps);
       if (!testDatabase) await db.drop();
     },
   };
