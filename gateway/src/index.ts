@@ -1,4 +1,4 @@
-import { createInternalAuth, createLogger, createRedis, databaseNameOf, stopOnSignals, warnWhileInsecure } from '@shopgraph/kit';
+import { createEventBus, createInternalAuth, createLogger, createRedis, createServiceMetrics, databaseNameOf, stopOnSignals, warnWhileInsecure } from '@shopgraph/kit';
 import { createJwtVerifier } from './auth/jwtVerifier.js';
 import { loadGatewayConfig } from './gatewayConfig.js';
 import { loadSafelist } from './limits/safelist.js';
@@ -15,6 +15,9 @@ const stopWarning = config.insecureSubgraphs ? warnWhileInsecure(logger) : undef
 const safelist = config.safelistPath ? loadSafelist(config.safelistPath) : undefined;
 if (safelist) logger.info({ operations: safelist.size, manifest: config.safelistPath }, 'safelist mode: only registered operations run');
 const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined;
+const metrics = createServiceMetrics('gateway');
+// Write events (Redis Streams, or the PostgreSQL event log without Redis) evict cached responses.
+const events = createEventBus({ databaseUrl: config.databaseUrl, redis, logger, registry: metrics.registry, namespace: databaseNameOf(config.databaseUrl) });
 const server = createGatewayServer({
   supergraphSdl: readCheckedInSupergraph(),
   subgraphUrls: config.subgraphUrls,
@@ -26,6 +29,8 @@ const server = createGatewayServer({
   ...(redis && { redis }),
   cacheNamespace: databaseNameOf(config.databaseUrl),
   cacheEnabled: config.responseCacheEnabled,
+  events,
+  metrics,
 });
 await server.listen(config.port, config.host);
 stopOnSignals(
@@ -33,6 +38,7 @@ stopOnSignals(
     async stop() {
       stopWarning?.();
       await server.stop();
+      await events.close();
       redis?.disconnect();
     },
   },

@@ -11,6 +11,7 @@ import {
   createServiceMetrics,
   httpGraphQLRequestOf,
   metricsPlugin,
+  type EventBus,
   type InternalSigner,
   type Logger,
   type Redis,
@@ -27,6 +28,7 @@ import { createCallerRateLimiter } from './limits/callerRateLimiter.js';
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits/gatewayLimits.js';
 import { operationLimitsPlugin } from './limits/operationLimitsPlugin.js';
 import type { Safelist } from './limits/safelist.js';
+import { evictResponsesOnEvents } from './responseCache/evictOnEvents.js';
 import { ResponseCache } from './responseCache/ResponseCache.js';
 import { collectCacheTags, responseCachePlugin, type GatewayContext } from './responseCache/responseCachePlugin.js';
 import { responseCacheRoute } from './responseCache/responseCacheRoute.js';
@@ -65,6 +67,10 @@ export interface GatewayServerOptions {
   cacheEnabled?: boolean;
   /** Longest a CDN or browser may reuse a response without revalidating (seconds). */
   sharedMaxAgeSeconds?: number;
+  /** Write events: cached responses that showed what changed are evicted (owned by the caller). */
+  events?: EventBus;
+  /** The service's registry, when the caller registered metrics of its own there (the event bus's). */
+  metrics?: ServiceMetrics;
 }
 
 export interface GatewayServer {
@@ -73,6 +79,8 @@ export interface GatewayServer {
   limits: GatewayLimits;
   /** Undefined when caching is off. Write events evict from it by tag. */
   responseCache: ResponseCache | undefined;
+  /** Resolves once the gateway hears write events (at once when it has no event bus). */
+  eventsReady: Promise<void>;
   listen(port: number, host?: string): Promise<{ port: number; url: string }>;
   stop(): Promise<void>;
 }
@@ -91,7 +99,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     ...options.limits,
     rateLimit: { ...DEFAULT_GATEWAY_LIMITS.rateLimit, ...options.limits?.rateLimit },
   };
-  const metrics = createServiceMetrics('gateway');
+  const metrics = options.metrics ?? createServiceMetrics('gateway');
   const refusals = new Counter({
     name: 'gateway_refused_requests_total',
     help: 'Requests refused before GraphQL ran, by extensions.code (PAYLOAD_TOO_LARGE, UNAUTHENTICATED, RATE_LIMITED, ...)',
@@ -142,7 +150,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     service: 'gateway',
     logger,
     metrics,
-    readiness: [...subgraphReadiness(subgraphUrls), ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : [])],
+    readiness: [...subgraphReadiness(subgraphUrls), ...(options.events ? [options.events.readiness] : [])],
     routes: {
       '/graphql': responseCacheRoute({
         apollo,
@@ -162,5 +170,17 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     },
   });
   const lifecycle = apolloLifecycle(apollo, http, logger, 'gateway ready');
-  return { http, metrics, limits, responseCache, listen: (port, host) => lifecycle.listen(port, host), stop: () => lifecycle.stop() };
+  const evictions = responseCache && options.events ? evictResponsesOnEvents(options.events, responseCache) : undefined;
+  return {
+    http,
+    metrics,
+    limits,
+    responseCache,
+    eventsReady: evictions?.ready ?? Promise.resolve(),
+    listen: (port, host) => lifecycle.listen(port, host),
+    async stop() {
+      await lifecycle.stop();
+      await evictions?.close();
+    },
+  };
 }

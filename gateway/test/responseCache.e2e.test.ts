@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponseTag } from '@shopgraph/kit';
+import { eventually } from '@shopgraph/kit/testing';
+import { createCatalogCaches } from '../../subgraphs/product/src/caches.js';
+import { PricingService } from '../../subgraphs/product/src/services/pricingService.js';
 import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
 /** The gateway's response cache over the real supergraph, with the machine's real Redis. */
@@ -79,6 +82,30 @@ describe('response cache at the gateway', () => {
     expect((await page(q.slug)).headers.get('x-cache')).toBe('HIT');
     // The listing showed p too.
     expect((await post({ query: listing })).headers.get('x-cache')).toBe('MISS');
+  });
+
+  it('a price change, through its event, evicts the pages and listings that show that product and nothing else', async () => {
+    const listing = `{ products(first: 3, sort: PRICE_DESC) { edges { node { id slug } } } }`;
+    const shown = (await post({ query: listing })).json!.data.products.edges.map((e: any) => e.node as { id: string; slug: string });
+    const p = shown[0]!;
+    const q = products.find((candidate) => !shown.some((s: { id: string }) => s.id === candidate.id))!;
+    for (const slug of [p.slug, q.slug]) await page(slug);
+    expect((await page(p.slug)).headers.get('x-cache')).toBe('HIT');
+    expect((await page(q.slug)).headers.get('x-cache')).toBe('HIT');
+    expect((await post({ query: listing })).headers.get('x-cache')).toBe('HIT');
+
+    // The product subgraph's own price service (as its admin mutation runs it): commit, outbox, relay, bus, gateway.
+    const [variant] = await stack.sql<{ id: string }>(`SELECT id::text FROM catalog.product_variant WHERE product_id = $1::uuid ORDER BY position LIMIT 1`, p.id);
+    const pricing = new PricingService(stack.databases.product.prisma, createCatalogCaches(stack.deps.product.caches));
+    await pricing.setPrice({ subject: 'admin-1' }, { variantId: variant!.id, price: '0.01' });
+
+    await eventually(async () => (await page(p.slug)).headers.get('x-cache') === 'MISS', 'the product page of p to be evicted');
+    const fresh = await page(p.slug);
+    expect(fresh.json!.data.product.priceRange.min.amount).toBe('0.01');
+    expect((await page(q.slug)).headers.get('x-cache')).toBe('HIT');
+    const listed = await post({ query: listing });
+    expect(listed.headers.get('x-cache')).toBe('MISS'); // listings order by price
+    expect(listed.json!.data.products.edges.map((e: any) => e.node.id)).not.toContain(p.id); // p is now the cheapest
   });
 
   it('never answers a caller with an identity from the cache, and never stores for one', async () => {

@@ -4,6 +4,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ANONYMOUS,
+  createInternalAuth,
   IDENTITY_HEADER,
   identityFor,
   InternalSigner,
@@ -272,9 +273,14 @@ describe('SHOPGRAPH_INSECURE_SUBGRAPHS (development only)', () => {
   });
 
   it('is the only way a service starts without INTERNAL_SIGNING_SECRET', () => {
-    expect(() => loadServiceConfig('inventory', {})).toThrow(/INTERNAL_SIGNING_SECRET is not set/);
-    expect(() => loadServiceConfig('inventory', { INTERNAL_SIGNING_SECRET: 'too-short' })).toThrow(/at least 32/);
-    expect(loadServiceConfig('inventory', { SHOPGRAPH_INSECURE_SUBGRAPHS: '1' }).insecureSubgraphs).toBe(true);
-    expect(loadServiceConfig('gateway', { INTERNAL_SIGNING_SECRET: TEST_INTERNAL_SIGNING_SECRET }).insecureSubgraphs).toBe(false);
+    // What startSubgraphProcess and the gateway's index.ts do with the configuration.
+    const authOf = (env: NodeJS.ProcessEnv) => {
+      const config = loadServiceConfig('inventory', env);
+      return createInternalAuth({ secret: config.internalSigningSecret, insecure: config.insecureSubgraphs });
+    };
+    expect(() => authOf({})).toThrow(/INTERNAL_SIGNING_SECRET is not set/);
+    expect(() => authOf({ INTERNAL_SIGNING_SECRET: 'too-short' })).toThrow(/at least 32/);
+    expect(authOf({ SHOPGRAPH_INSECURE_SUBGRAPHS: '1' })).toMatchObject({ insecure: true, signer: undefined });
+    expect(authOf({ INTERNAL_SIGNING_SECRET: TEST_INTERNAL_SIGNING_SECRET }).insecure).toBe(false);
   });
 });

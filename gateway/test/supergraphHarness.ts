@@ -1,11 +1,15 @@
 import {
+  closeSubgraphDeps,
   createDatabase,
+  createEventBus,
   createLogger,
   createRedis,
+  createServiceMetrics,
   createSubgraphDeps,
   InternalSigner,
   SUBGRAPH_NAMES,
   type Database,
+  type EventBus,
   type Redis,
   type Role,
   type SubgraphDeps,
@@ -81,6 +85,8 @@ export interface RunningSupergraph {
   deps: Record<SubgraphName, SubgraphDeps>;
   subgraphRequests: Record<string, number>;
   testDatabase: TestDatabase;
+  /** The first gateway's event bus (the subgraphs each have their own in `deps`). */
+  events: EventBus;
   gql: (query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) => Promise<{ data?: any; errors?: any[] }>;
   sql: <T>(query: string, ...values: unknown[]) => Promise<T[]>;
   resetCounters(): void;
@@ -120,6 +126,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
       if (req.url?.startsWith('/graphql')) subgraphRequests[name] = (subgraphRequests[name] ?? 0) + 1;
     });
     urls[name] = `${(await server.listen(0, '127.0.0.1')).url.replace('localhost', '127.0.0.1')}/graphql`;
+    deps[name].relay.start();
     subgraphs[name] = server;
   }
   const gateways: GatewayServer[] = [];
@@ -137,7 +144,12 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
     gateways.push(gateway);
     return { gateway, url: `${(await gateway.listen(0, '127.0.0.1')).url.replace('localhost', '127.0.0.1')}/graphql` };
   };
-  const first = await startGateway();
+  // The first gateway, as in production: write events evict its cached responses.
+  const gatewayRedis = options.redis ? await redis() : undefined;
+  const metrics = createServiceMetrics('gateway');
+  const events = createEventBus({ databaseUrl: testDatabase.url, redis: gatewayRedis, logger, registry: metrics.registry, namespace: testDatabase.name });
+  const first = await startGateway({ ...(gatewayRedis && { redis: gatewayRedis }), events, metrics });
+  await first.gateway.eventsReady;
   const gatewayUrl = first.url;
   return {
     gatewayUrl,
@@ -148,6 +160,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
     deps,
     subgraphRequests,
     testDatabase,
+    events,
     gql: (query, variables, headers) => postGraphQL(gatewayUrl, query, variables, headers),
     sql: <T>(query: string, ...values: unknown[]) => databases.product.prisma.$queryRawUnsafe<T[]>(query, ...values),
     resetCounters() {
@@ -158,9 +171,9 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
     redis,
     async stop() {
       for (const gateway of gateways) await gateway.stop();
+      await events.close();
       for (const server of Object.values(subgraphs)) await server.stop();
-      for (const d of Object.values(deps)) await d.caches.close();
-      for (const db of Object.values(databases)) await db.close();
+      for (const d of Object.values(deps)) await closeSubgraphDeps(d);
       for (const client of redisClients) client.disconnect();
       await testDatabase.drop();
     },

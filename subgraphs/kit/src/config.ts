@@ -54,6 +54,10 @@ const environmentSchema = z.object({
     .optional(),
   /** Development only: subgraphs serve unsigned requests as anonymous, and say so in the log. */
   SHOPGRAPH_INSECURE_SUBGRAPHS: envFlag,
+  /** Published outbox rows (and the PostgreSQL bus's log) are kept this long. */
+  EVENTS_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24),
+  /** After Redis restarted empty, events published this recently are published again. */
+  EVENTS_REPLAY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
 });
 
 /** Every environment variable a service reads (docker-compose is checked against this). */
@@ -71,9 +75,11 @@ export interface ServiceConfig {
   /** The gateway's response cache: on only when caching is on at all. */
   responseCacheEnabled: boolean;
   logLevel: string;
-  /** Unset only with insecureSubgraphs (checked at load). */
+  /** Required to serve (createInternalAuth refuses to go on without it unless insecureSubgraphs). */
   internalSigningSecret: string | undefined;
   insecureSubgraphs: boolean;
+  eventsRetentionHours: number;
+  eventsReplayMinutes: number;
 }
 
 /** Reads and validates the environment once at boot; a bad value stops the process with its name. */
@@ -84,11 +90,8 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     throw new Error(`Invalid configuration for ${service}: ${details}`);
   }
   const e = parsed.data;
-  if (!e.INTERNAL_SIGNING_SECRET && !e.SHOPGRAPH_INSECURE_SUBGRAPHS) {
-    throw new Error(
-      `Invalid configuration for ${service}: INTERNAL_SIGNING_SECRET is not set. Give the gateway and every subgraph the same ` +
-        `secret of ${MIN_SECRET_LENGTH}+ characters (\`npm start\` makes one), or set SHOPGRAPH_INSECURE_SUBGRAPHS=1 for development.`,
-    );
+  if (e.EVENTS_REPLAY_MINUTES > e.EVENTS_RETENTION_HOURS * 60) {
+    throw new Error(`Invalid configuration for ${service}: EVENTS_REPLAY_MINUTES must not exceed EVENTS_RETENTION_HOURS (replayed events come from retained rows)`);
   }
   return {
     service,
@@ -103,5 +106,7 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     logLevel: e.LOG_LEVEL,
     internalSigningSecret: e.INTERNAL_SIGNING_SECRET,
     insecureSubgraphs: e.SHOPGRAPH_INSECURE_SUBGRAPHS,
+    eventsRetentionHours: e.EVENTS_RETENTION_HOURS,
+    eventsReplayMinutes: e.EVENTS_REPLAY_MINUTES,
   };
 }

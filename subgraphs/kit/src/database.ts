@@ -23,6 +23,8 @@ export class QueryCounter {
 }
 
 export interface Database {
+  /** Connection URL (the event relay and bus open their own connections to it). */
+  url: string;
   prisma: PrismaClient;
   queries: QueryCounter;
   ping(): Promise<void>;
@@ -50,6 +52,7 @@ export function createDatabase({ url, poolSize = 10, logger }: DatabaseOptions):
   prisma.$on('warn', (e) => logger?.warn({ prisma: e.message }, 'prisma warning'));
   prisma.$on('error', (e) => logger?.error({ prisma: e.message }, 'prisma error'));
   return {
+    url,
     prisma,
     queries,
     async ping() {

@@ -23,3 +23,4 @@ export * from './database/admin.js';
 export * from './database/migrate.js';
 export * from './cache/index.js';
 export * from './http/apolloLifecycle.js';
+export * from './events/index.js';

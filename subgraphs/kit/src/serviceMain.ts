@@ -8,6 +8,12 @@ import type { SubgraphServer } from './subgraphServer.js';
 import { CacheLayers } from './cache/cacheLayers.js';
 import { databaseNameOf } from './database/admin.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
+import { createEventBus } from './events/createEventBus.js';
+import { EVENT_SOURCE_OF_SUBGRAPH } from './events/domainEvent.js';
+import type { EventBus } from './events/eventBus.js';
+import { eventMetrics } from './events/eventMetrics.js';
+import { OutboxRelay } from './events/outboxRelay.js';
+import type { EventSource } from './events/topics.js';
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -50,7 +56,7 @@ export interface SubgraphDeps {
   metrics: ServiceMetrics;
   /** L1/L2 caches and their invalidation bus (Redis pub/sub, or in-process without Redis). */
   caches: CacheLayers;
-  /** Checks of optional dependencies (Redis when configured). */
+  /** Checks beyond Postgres: the event bus, and Redis when configured. */
   readiness?: ReadinessCheck[];
   /** Verifies the gateway's signed identity header (INTERNAL_SIGNING_SECRET). */
   internalAuth: InternalAuth;
@@ -58,21 +64,38 @@ export interface SubgraphDeps {
   namespace: string;
   /** OPENSEARCH_URL when set (the product subgraph then searches there, behind a circuit breaker). */
   openSearchUrl?: string;
+  /** Domain events: Redis Streams with REDIS_URL, the PostgreSQL event log without. */
+  events: EventBus;
+  /**
+   * Publishes this subgraph's outbox (`<source>.outbox_event`) to `events`. Started after
+   * the server listens and stopped before the database closes (startSubgraphProcess, the
+   * test harness); several instances may run, one publishes at a time.
+   */
+  relay: OutboxRelay;
+}
+
+export interface SubgraphDepsParts {
+  database: Database;
+  logger: Logger;
+  redis?: Redis | undefined;
+  cacheEnabled?: boolean;
+  cacheNamespace: string;
+  /** Whose outbox the relay publishes; by default the schema of the subgraph `name`. */
+  eventSource?: EventSource;
+  eventsRetentionHours?: number;
+  eventsReplayMinutes?: number;
+  openSearchUrl?: string | undefined;
+  /** How /graphql requests prove they come from the gateway (createInternalAuth; tests: createTestInternalAuth). */
+  internalAuth: InternalAuth;
 }
 
 export function createSubgraphDeps(
-  /** Label of the service's metrics. */
+  /** Label of the service's metrics; a subgraph name also picks the event source. */
   name: string,
-  parts: {
-    database: Database;
-    logger: Logger;
-    redis?: Redis | undefined;
-    cacheEnabled?: boolean;
-    cacheNamespace: string;
-    openSearchUrl?: string | undefined;
-    internalAuth: InternalAuth;
-  },
+  parts: SubgraphDepsParts,
 ): SubgraphDeps {
+  const source = parts.eventSource ?? EVENT_SOURCE_OF_SUBGRAPH[name as SubgraphName];
+  if (!source) throw new Error(`createSubgraphDeps(${name}): not a subgraph name, so pass eventSource`);
   const metrics = createServiceMetrics(name);
   const caches = new CacheLayers({
     logger: parts.logger,
@@ -82,6 +105,24 @@ export function createSubgraphDeps(
     ...(parts.redis && { redis: parts.redis }),
   });
   const { redis } = parts;
+  const events = createEventBus({
+    databaseUrl: parts.database.url,
+    redis,
+    logger: parts.logger,
+    registry: metrics.registry,
+    namespace: parts.cacheNamespace,
+    ...(parts.eventsRetentionHours !== undefined && { retentionHours: parts.eventsRetentionHours }),
+  });
+  const relay = new OutboxRelay({
+    source,
+    databaseUrl: parts.database.url,
+    bus: events,
+    logger: parts.logger.child({ component: 'relay' }),
+    metrics: eventMetrics(metrics.registry),
+    ...(parts.eventsRetentionHours !== undefined && { retentionHours: parts.eventsRetentionHours }),
+    ...(parts.eventsReplayMinutes !== undefined && { replayMinutes: parts.eventsReplayMinutes }),
+  });
+  const readiness: ReadinessCheck[] = [...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []), events.readiness];
   return {
     database: parts.database,
     logger: parts.logger,
@@ -90,8 +131,20 @@ export function createSubgraphDeps(
     namespace: parts.cacheNamespace,
     ...(parts.openSearchUrl && { openSearchUrl: parts.openSearchUrl }),
     internalAuth: parts.internalAuth,
-    ...(redis && { redis, readiness: [{ name: 'redis', check: async () => void (await redis.ping()) }] }),
+    events,
+    relay,
+    readiness,
+    ...(redis && { redis }),
   };
+}
+
+/** Stops what createSubgraphDeps made, after the server stopped: relay, bus, caches, pools. */
+export async function closeSubgraphDeps(deps: SubgraphDeps): Promise<void> {
+  await deps.relay.stop();
+  await deps.events.close();
+  await deps.caches.close();
+  await deps.database.close();
+  deps.redis?.disconnect();
 }
 
 /**
@@ -114,19 +167,20 @@ export async function startSubgraphProcess(
     cacheNamespace: databaseNameOf(config.databaseUrl),
     openSearchUrl: config.openSearchUrl,
     internalAuth: createInternalAuth({ secret: config.internalSigningSecret, insecure: config.insecureSubgraphs }),
+    eventsRetentionHours: config.eventsRetentionHours,
+    eventsReplayMinutes: config.eventsReplayMinutes,
   });
   const stopWarning = config.insecureSubgraphs ? warnWhileInsecure(logger) : undefined;
   if (!config.cacheEnabled) logger.warn('SHOPGRAPH_CACHE=off: every read goes to PostgreSQL');
   const server = factory(deps);
   await server.listen(config.port, config.host);
+  deps.relay.start();
   stopOnSignals(
     {
       async stop() {
         stopWarning?.();
         await server.stop();
-        await deps.caches.close();
-        await database.close();
-        redis?.disconnect();
+        await closeSubgraphDeps(deps);
       },
     },
     logger,

@@ -1,6 +1,7 @@
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
 import { createCatalogCaches } from './caches.js';
 import type { ProductContext } from './context.js';
+import { consumeSearchProjectionEvents } from './events/searchProjectionConsumer.js';
 import { createCatalogLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { CatalogService } from './services/catalogService.js';
@@ -19,6 +20,7 @@ export function createProductSubgraph(deps: SubgraphDeps, options: { search?: Se
   const catalogCaches = createCatalogCaches(caches);
   const search = createSearch(deps, catalogCaches, options.search);
   const services = { catalog: new CatalogService(), pricing: new PricingService(database.prisma, catalogCaches), search: search.service };
+  const projection = consumeSearchProjectionEvents(deps.events, search.indexer);
   const server = createSubgraphServer<ProductContext>({
     name: 'product',
     resolvers,
@@ -29,6 +31,7 @@ export function createProductSubgraph(deps: SubgraphDeps, options: { search?: Se
     internalAuth,
     perRequest: (_req, { responseTags }) => ({ loaders: createCatalogLoaders(database.prisma, catalogCaches, responseTags), services }),
     onStop: async () => {
+      await projection.close();
       await search.client?.close();
     },
   });

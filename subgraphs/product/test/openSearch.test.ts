@@ -13,7 +13,9 @@ const fakeUrl = await fake.start();
 const client = openSearchClient(fakeUrl);
 // Long enough that a loaded machine cannot let it pass between two consecutive searches.
 const OPEN_FOR_MS = 2_000;
-const subgraph = useTestSubgraph((deps) => createProductSubgraph(deps, { search: { openSearchClient: client, circuit: { openForMs: OPEN_FOR_MS } } }));
+const subgraph = useTestSubgraph((deps) => createProductSubgraph(deps, { search: { openSearchClient: client, circuit: { openForMs: OPEN_FOR_MS } } }), {
+  eventSource: 'catalog',
+});
 const { gql, one } = subgraph;
 let ids: Record<string, string>;
 let alias: string;

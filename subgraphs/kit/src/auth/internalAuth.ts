@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import { ANONYMOUS } from './identity.js';
-import { InternalSigner, type InternalSignerOptions, type SignatureCheck, type SignedRequest } from './internalSignature.js';
+import { InternalSigner, MIN_SECRET_LENGTH, type InternalSignerOptions, type SignatureCheck, type SignedRequest } from './internalSignature.js';
 
 /** How a service trusts its callers: the shared secret, or the development flag's relaxed mode. */
 export interface InternalAuth {
@@ -20,7 +20,10 @@ export interface InternalAuthOptions extends InternalSignerOptions {
 export function createInternalAuth(options: InternalAuthOptions): InternalAuth {
   const signer = options.secret ? new InternalSigner(options.secret, options) : undefined;
   if (!signer && !options.insecure) {
-    throw new Error('INTERNAL_SIGNING_SECRET is not set (or set SHOPGRAPH_INSECURE_SUBGRAPHS=1 for development)');
+    throw new Error(
+      'INTERNAL_SIGNING_SECRET is not set. Give the gateway and every subgraph the same secret of ' +
+        `${MIN_SECRET_LENGTH}+ characters (\`npm start\` makes one), or set SHOPGRAPH_INSECURE_SUBGRAPHS=1 for development.`,
+    );
   }
   return {
     signer,

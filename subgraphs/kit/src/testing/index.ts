@@ -2,3 +2,5 @@ export * from './testDatabase.js';
 export * from './graphqlClient.js';
 export * from './subgraphHarness.js';
 export * from './testAuth.js';
+export * from './redisServer.js';
+export * from './eventRecorder.js';

@@ -4,7 +4,10 @@ import type { InternalSigner } from '../auth/internalSignature.js';
 import { createDatabase, type Database } from '../database.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createRedis, type Redis } from '../redis.js';
-import { createSubgraphDeps, type SubgraphDeps } from '../serviceMain.js';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../config.js';
+import { EVENT_SOURCE_OF_SUBGRAPH } from '../events/domainEvent.js';
+import type { EventSource } from '../events/topics.js';
+import { closeSubgraphDeps, createSubgraphDeps, type SubgraphDeps } from '../serviceMain.js';
 import type { SubgraphServer } from '../subgraphServer.js';
 import { postGraphQL, type GraphQLResponse } from './graphqlClient.js';
 import { createTestInternalAuth, testIdentities, type TestInternalAuthOptions } from './testAuth.js';
@@ -31,6 +34,17 @@ export interface TestSubgraphOptions {
   testDatabase?: TestDatabase;
   /** How the subgraph checks the gateway signature: a moved clock, the insecure flag. */
   auth?: TestInternalAuthOptions;
+  /** Whose outbox the relay publishes; by default read from the factory's name (createProductSubgraph -> catalog). */
+  eventSource?: EventSource;
+}
+
+/** `createInventorySubgraph` builds the inventory subgraph, whose events come from the inventory schema. */
+function eventSourceOf(factory: { name: string }): EventSource {
+  const name = /^create(\w+)Subgraph$/.exec(factory.name)?.[1]?.toLowerCase();
+  if (!name || !SUBGRAPH_NAMES.includes(name as SubgraphName)) {
+    throw new Error(`cannot tell which subgraph ${factory.name || 'this factory'} builds: pass eventSource`);
+  }
+  return EVENT_SOURCE_OF_SUBGRAPH[name as SubgraphName];
 }
 
 export async function startTestSubgraph(
@@ -42,10 +56,12 @@ export async function startTestSubgraph(
   const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
   const database = createDatabase({ url: db.url, poolSize: 4, logger });
   const redis = options.redis ? await connectTestRedis(logger) : undefined;
+  const eventSource = options.eventSource ?? eventSourceOf(factory);
   const internalAuth = createTestInternalAuth(options.auth);
-  const deps = createSubgraphDeps('test', { database, logger, redis, cacheNamespace: db.name, internalAuth });
+  const deps = createSubgraphDeps('test', { database, logger, redis, cacheNamespace: db.name, eventSource, internalAuth });
   const server = factory(deps);
   const { url } = await server.listen(0, '127.0.0.1');
+  deps.relay.start();
   const signer = internalAuth.signer!;
   return {
     server,
@@ -57,9 +73,7 @@ export async function startTestSubgraph(
     gql: (query, variables, identity = testIdentities.anonymous) => postGraphQL(`${url}/graphql`, query, variables, {}, { signAs: { signer, identity } }),
     async stop() {
       await server.stop();
-      await deps.caches.close();
-      redis?.disconnect();
-      await database.close();
+      await closeSubgraphDeps(deps);
       if (!testDatabase) await db.drop();
     },
   };

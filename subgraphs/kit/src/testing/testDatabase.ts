@@ -50,11 +50,28 @@ export async function ensureTemplateDatabase(): Promise<string> {
     for (const { datname, created } of rows) {
       const born = datname.startsWith(TEST_DB_PREFIX) ? Number(/^shopgraph_t_(\d+)_/.exec(datname)?.[1] ?? 0) : Math.floor((created?.getTime() ?? 0) / 1000);
       if (born > hourAgo) continue;
-      await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      // Another branch's template may still be in use by a run beside this one: drop it only when idle.
+      const force = datname.startsWith(TEST_DB_PREFIX) ? ' WITH (FORCE)' : '';
+      await c.query(`DROP DATABASE IF EXISTS "${datname}"${force}`).catch(() => undefined);
     }
   });
-  if (await databaseExists(TEST_SERVER_URL, template)) return template;
+  // A run on another branch (other migrations, so another template) may drop this one's
+  // template while it is being built: build again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await buildTemplate(template);
+    } catch (err) {
+      if (attempt >= 3 || !isMissingDatabase(err)) throw err;
+    }
+  }
+}
 
+function isMissingDatabase(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === '3D000' || /database .* does not exist/.test(String(err));
+}
+
+async function buildTemplate(template: string): Promise<string> {
+  if (await databaseExists(TEST_SERVER_URL, template)) return template;
   const building = `${template}_build`;
   await dropDatabase(TEST_SERVER_URL, building);
   await createDatabaseIfMissing(TEST_SERVER_URL, building);
@@ -77,6 +94,12 @@ export interface TestDatabase {
 /** A private copy of the seeded template for one test file: tests never share rows. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `${TEST_DB_PREFIX}${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
-  await createDatabaseIfMissing(TEST_SERVER_URL, name, templateDatabaseName());
+  try {
+    await createDatabaseIfMissing(TEST_SERVER_URL, name, templateDatabaseName());
+  } catch (err) {
+    if (!isMissingDatabase(err)) throw err;
+    // The template was dropped under this run (see ensureTemplateDatabase): make it again.
+    await createDatabaseIfMissing(TEST_SERVER_URL, name, await ensureTemplateDatabase());
+  }
   return { name, url: withDatabase(TEST_SERVER_URL, name), drop: () => dropDatabase(TEST_SERVER_URL, name) };
 }

@@ -1,3 +1,4 @@
+import { ResponseTag } from '@shopgraph/kit';
 import type { QueryResolvers } from '../generated/resolvers-types.js';
 import { selectsField } from './selectsField.js';
 
@@ -7,6 +8,13 @@ export const Query: QueryResolvers = {
   categories: (_, __, ctx) => ctx.services.catalog.rootCategories(ctx),
   category: (_, { id, path }, ctx) => ctx.services.catalog.categoryByIdOrPath(ctx, id, path),
   brands: (_, __, ctx) => ctx.services.catalog.brands(ctx),
-  search: (_, args, ctx, info) => ctx.services.search.search(ctx, args, selectsField(info, 'facets')),
-  suggest: (_, { prefix, first }, ctx) => ctx.services.search.suggest(prefix, first),
+  // Any product change can change what a search or suggestion answers: tag them as a listing.
+  search: (_, args, ctx, info) => {
+    ctx.responseTags.add(ResponseTag.productList);
+    return ctx.services.search.search(ctx, args, selectsField(info, 'facets'));
+  },
+  suggest: (_, { prefix, first }, ctx) => {
+    ctx.responseTags.add(ResponseTag.productList);
+    return ctx.services.search.suggest(prefix, first);
+  },
 };

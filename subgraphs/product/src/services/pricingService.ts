@@ -1,4 +1,4 @@
-import { InputError, NotFoundError, Prisma, isUuid, type FieldError, type PrismaClient } from '@shopgraph/kit';
+import { InputError, NotFoundError, Prisma, isUuid, recordEvents, type FieldError, type PrismaClient } from '@shopgraph/kit';
 import type { CatalogCaches } from '../caches.js';
 import type { VariantModel } from '../models.js';
 
@@ -12,15 +12,17 @@ export interface SetPriceInput {
   reason?: string | null;
 }
 
-/** Who makes a change: the identity's subject, kept with the price history. */
+/** Who makes a change: the identity's subject (kept with the history and the event) and the request. */
 export interface ChangeActor {
   subject: string;
+  requestId?: string;
 }
 
 /**
- * Price changes: the variant's price, its product's price range and a price history row
- * change in one transaction; after commit every cached copy is evicted (read-your-writes)
- * and every listing retired, since prices order and filter them.
+ * Price changes: the variant's price, its product's price range, a price history row and the
+ * `product.price_changed` event change in one transaction; after commit every cached copy is
+ * evicted (read-your-writes) and every listing retired, since prices order and filter them.
+ * The event then reaches search, the gateway's response cache and subscribers.
  */
 export class PricingService {
   constructor(
@@ -37,12 +39,21 @@ export class PricingService {
 
     const variant = await this.prisma.$transaction(async (tx) => {
       // The row lock orders concurrent changes of one variant, so history rows chain correctly.
-      const [locked] = await tx.$queryRaw<Array<{ price: Prisma.Decimal; product_id: string; currency: string }>>`
-        SELECT price, product_id::text, currency FROM catalog.product_variant WHERE id = ${input.variantId}::uuid FOR UPDATE`;
+      const [locked] = await tx.$queryRaw<Array<{ price: Prisma.Decimal; product_id: string; currency: string; sku: string }>>`
+        SELECT price, product_id::text, currency, sku FROM catalog.product_variant WHERE id = ${input.variantId}::uuid FOR UPDATE`;
       if (!locked) throw new NotFoundError('ProductVariant', 'variantId', input.variantId);
       const newPrice = new Prisma.Decimal(input.price);
       const updated = await tx.productVariant.update({ where: { id: input.variantId }, data: { price: newPrice } });
       if (!newPrice.equals(locked.price)) {
+        const payload = {
+          productId: locked.product_id,
+          variantId: input.variantId,
+          sku: locked.sku,
+          currency: locked.currency,
+          oldPrice: locked.price.toFixed(2),
+          newPrice: newPrice.toFixed(2),
+        };
+        await recordEvents(tx, 'catalog', [{ topic: 'product.price_changed', payload }], { actor: actor.subject, ...(actor.requestId && { requestId: actor.requestId }) });
         await tx.priceChange.create({
           data: {
             variantId: input.variantId,

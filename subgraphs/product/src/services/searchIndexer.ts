@@ -1,5 +1,5 @@
 import type { Client } from '@opensearch-project/opensearch';
-import type { Logger, PrismaClient } from '@shopgraph/kit';
+import { recordEvents, type CacheGeneration, type Logger, type PrismaClient } from '@shopgraph/kit';
 import { Counter, type Registry } from 'prom-client';
 import { loadDocuments, writeDocuments } from './search/openSearchIndex.js';
 
@@ -23,6 +23,8 @@ export interface SearchIndexerDeps {
   invalidateResults: () => Promise<void>;
   /** Catalog entity caches that hold availability (product rows, variant rows and lists). */
   availabilityCaches: Array<{ invalidate(ids: readonly string[]): Promise<void> }>;
+  /** Listings filter on availability: a flip retires them. */
+  listingGeneration: CacheGeneration;
   openSearch?: { client: Client; alias: string };
 }
 
@@ -54,7 +56,9 @@ export class SearchIndexer {
 
   /**
    * A SKU's sellable quantity changed: the variant's and the product's availability in the
-   * catalogue, then the projection. Search answers are retired only when a product flips.
+   * catalogue, then the projection. Only when a product flips (sold out, or back) are
+   * listings and search answers retired, and `product.changed` (availability) recorded in
+   * the same transaction so other consumers (the gateway's response cache) hear it.
    */
   async onStockChanged(changes: readonly StockChange[]): Promise<void> {
     if (changes.length === 0) return;
@@ -72,17 +76,27 @@ export class SearchIndexer {
          WHERE p.id = s.product_id AND p.in_stock IS DISTINCT FROM s.any_in_stock`,
         productIds,
       );
-      return tx.$queryRawUnsafe<Array<{ id: string }>>(
+      const flippedRows = await tx.$queryRawUnsafe<Array<{ id: string }>>(
         `SELECT flipped::text AS id FROM catalog.search_set_in_stock(
            ARRAY(SELECT id FROM catalog.product WHERE id = ANY ($1::uuid[]) ORDER BY id),
            ARRAY(SELECT in_stock FROM catalog.product WHERE id = ANY ($1::uuid[]) ORDER BY id)) AS flipped`,
         productIds,
       );
+      if (flippedRows.length > 0) {
+        await recordEvents(
+          tx,
+          'catalog',
+          flippedRows.map((r) => ({ topic: 'product.changed' as const, payload: { productId: r.id, change: 'availability' as const } })),
+          { actor: 'system' },
+        );
+      }
+      return flippedRows;
     });
     const variantIds = changes.map((c) => c.variantId);
     for (const cache of this.deps.availabilityCaches) await cache.invalidate([...productIds, ...variantIds]);
     const flippedIds = flipped.map((r) => r.id);
     if (flippedIds.length === 0) return;
+    await this.deps.listingGeneration.bump();
     await this.pushToOpenSearch(flippedIds);
     await this.deps.invalidateResults();
   }

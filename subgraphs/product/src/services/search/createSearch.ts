@@ -45,6 +45,7 @@ export function createSearch(deps: SubgraphDeps, caches: CatalogCaches, options:
     registry: deps.metrics.registry,
     invalidateResults: () => service.invalidateResults(),
     availabilityCaches: [caches.product, caches.variant, caches.variantsOfProduct],
+    listingGeneration: caches.generations.listing,
     ...(client && { openSearch: { client, alias } }),
   });
   return { service, indexer, client, alias, circuit: openSearch?.circuit };

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Registry } from 'prom-client';
+import { createLogger } from '../logger.js';
+import { EventRecorder, eventually } from '../testing/eventRecorder.js';
+import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.js';
+import type { DomainEvent } from './domainEvent.js';
+import { eventMetrics } from './eventMetrics.js';
+import { PostgresEventBus } from './postgresEventBus.js';
+
+/** What only the PostgreSQL log has to get right: commit order of appends, group failover. */
+const logger = createLogger('events-test', process.env.TEST_LOG_LEVEL ?? 'silent');
+let testDb: TestDatabase;
+const cleanup: Array<() => Promise<void> | void> = [];
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+});
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+afterAll(async () => {
+  await testDb?.drop();
+});
+
+function bus(): PostgresEventBus {
+  const b = new PostgresEventBus({ databaseUrl: testDb.url, logger, metrics: eventMetrics(new Registry()), lockRetryMs: 50, pollIntervalMs: 200 });
+  cleanup.push(() => b.close());
+  return b;
+}
+
+let sequence = 0;
+function event(productId: string): DomainEvent {
+  sequence += 1;
+  return {
+    id: randomUUID(),
+    topic: 'product.changed',
+    source: 'catalog',
+    aggregateType: 'product',
+    aggregateId: productId,
+    payload: { productId, change: 'edited' },
+    occurredAt: new Date().toISOString(),
+    sequence,
+  };
+}
+
+async function sql<T>(query: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: testDb.url });
+  await client.connect();
+  try {
+    return (await client.query(query, values)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+describe('PostgreSQL event bus', () => {
+  it('lets a reader that follows the log by position see every event, however appends race', async () => {
+    const reader = await EventRecorder.start(bus(), { topics: ['product.changed'], batchSize: 7 });
+    cleanup.push(() => reader.close());
+    const productId = randomUUID();
+    const appenders = [bus(), bus(), bus(), bus()];
+    const published: DomainEvent[] = [];
+    await Promise.all(
+      appenders.map(async (appender) => {
+        for (let i = 0; i < 60; i++) {
+          const batch = [event(productId), ...(i % 3 === 0 ? [event(productId)] : [])];
+          published.push(...batch);
+          await appender.publish('catalog', batch);
+        }
+      }),
+    );
+    await reader.waitForIds(published.map((e) => e.id));
+    expect(reader.events).toHaveLength(published.length);
+    // Delivered in log order, which is commit order.
+    const positions = await sql<{ id: string }>('SELECT event_id::text AS id FROM events.event_log WHERE aggregate_id = $1 ORDER BY position', [productId]);
+    expect(reader.ids()).toEqual(positions.map((r) => r.id));
+  });
+
+  it('drops a second copy of an event (a relay republishing after a crash) at append', async () => {
+    const b = bus();
+    const e = event(randomUUID());
+    await b.publish('catalog', [e]);
+    await b.publish('catalog', [e]);
+    const rows = await sql<{ n: number }>('SELECT count(*)::int AS n FROM events.event_log WHERE event_id = $1', [e.id]);
+    expect(rows[0]!.n).toBe(1);
+  });
+
+  it('prunes log entries older than the retention period as it publishes', async () => {
+    const b = new PostgresEventBus({ databaseUrl: testDb.url, logger, metrics: eventMetrics(new Registry()), retentionHours: 0.5 / 3600, pruneIntervalMs: 0 });
+    cleanup.push(() => b.close());
+    const old = event(randomUUID());
+    await b.publish('catalog', [old]);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const fresh = event(randomUUID());
+    await b.publish('catalog', [fresh]);
+    const present = async (e: DomainEvent) => (await sql<{ n: number }>('SELECT count(*)::int AS n FROM events.event_log WHERE event_id = $1', [e.id]))[0]!.n;
+    await eventually(async () => (await present(old)) === 0, 'the old entry pruned');
+    expect(await present(fresh)).toBe(1);
+  });
+
+  it('moves a group to its standby consumer when the active one loses its connection', async () => {
+    const group = `g-${randomUUID()}`;
+    const productId = randomUUID();
+    const a = await EventRecorder.start(bus(), { topics: ['product.changed'], group });
+    const b = await EventRecorder.start(bus(), { topics: ['product.changed'], group });
+    cleanup.push(() => a.close(), () => b.close());
+    const publisher = bus();
+    const first = [event(productId), event(productId), event(productId)];
+    await publisher.publish('catalog', first);
+    await eventually(() => [...a.ids(), ...b.ids()].filter((id) => first.some((e) => e.id === id)).length === 3, 'the first events');
+    const active = a.ids().includes(first[0]!.id) ? a : b;
+    const standby = active === a ? b : a;
+    expect(standby.ids().filter((id) => first.some((e) => e.id === id))).toEqual([]);
+
+    // The active consumer's session dies (network cut, crash): PostgreSQL frees its lock.
+    const terminated = await sql<{ pid: number }>(
+      `SELECT pg_terminate_backend(a.pid) AS pid FROM pg_stat_activity a
+       WHERE a.application_name = $1 AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted)`,
+      [`shopgraph-events:${group}`],
+    );
+    expect(terminated).toHaveLength(1);
+    const second = [event(productId), event(productId)];
+    await publisher.publish('catalog', second);
+    await eventually(() => [...a.ids(), ...b.ids()].filter((id) => second.some((e) => e.id === id)).length >= 2, 'the events after the failover');
+    const ours = (r: EventRecorder) => r.events.filter((e) => e.aggregateId === productId).map((e) => e.id);
+    expect(new Set([...ours(a), ...ours(b)])).toEqual(new Set([...first, ...second].map((e) => e.id)));
+    expect(ours(standby)).toEqual(second.map((e) => e.id));
+  });
+});
