@@ -45,7 +45,8 @@ describe('secrets of the embedded default', () => {
   });
 });
 
-describe('npm run token', () => {
+// Each case starts `npm run token` (npm, then tsx) up to three times: slow on a busy machine.
+describe('npm run token', { timeout: 120_000 }, () => {
   const token = (args: string[], env: NodeJS.ProcessEnv) =>
     run('npm', ['run', '-s', 'token', '--', ...args], { cwd: REPO_ROOT, env: { ...process.env, JWT_SECRET: '', JWT_ISSUER: '', JWT_AUDIENCE: '', ...env } });
 
