@@ -153,6 +153,7 @@ describe.each(['postgres', 'redis'] as const)('%s event bus', (kind) => {
   });
 
   it('delivers the events of one aggregate in commit order, also when transactions race', async () => {
+    const RACE_TIMEOUTS = { maxWait: 60_000, timeout: 60_000 };
     const { bus } = await instance();
     await relay(bus);
     const recorder = await EventRecorder.start(bus, { topics: ['product.price_changed'] });
@@ -172,7 +173,8 @@ describe.each(['postgres', 'redis'] as const)('%s event bus', (kind) => {
               { topic: 'product.price_changed', payload: { productId: v.product_id, variantId: v.id, sku: v.sku, currency: 'EUR', oldPrice, newPrice: row!.price } },
             ])
           )[0]!;
-        }),
+          // 36 transactions queue for 8 connections and a row lock: more than Prisma's 2 s default on a busy machine.
+        }, RACE_TIMEOUTS),
       ),
     );
     const events = await Promise.all(writes);
