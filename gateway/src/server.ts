@@ -32,6 +32,7 @@ import { evictResponsesOnEvents } from './responseCache/evictOnEvents.js';
 import { ResponseCache } from './responseCache/ResponseCache.js';
 import { collectCacheTags, responseCachePlugin, type GatewayContext } from './responseCache/responseCachePlugin.js';
 import { responseCacheRoute } from './responseCache/responseCacheRoute.js';
+import { createSubgraphFetcher } from './subgraphFetcher.js';
 import { subgraphReadiness } from './subgraphReadiness.js';
 import { supergraphForApolloGateway } from './supergraph/securityFeatures.js';
 
@@ -106,11 +107,13 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     labelNames: ['code'],
     registers: [metrics.registry],
   });
+  const subgraphFetcher = createSubgraphFetcher();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphForApolloGateway(options.supergraphSdl),
     logger,
     buildService: ({ name, url }) =>
       new SignedSubgraphDataSource(subgraphUrls[name as SubgraphName] ?? url, options.auth.signer, {
+        fetcher: subgraphFetcher.fetcher,
         didReceiveResponse({ response, context }) {
           collectCacheTags({ response, context });
           return Promise.resolve(response);
@@ -181,6 +184,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     async stop() {
       await lifecycle.stop();
       await evictions?.close();
+      await subgraphFetcher.close();
     },
   };
 }

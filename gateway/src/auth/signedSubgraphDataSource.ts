@@ -10,7 +10,7 @@ const PENDING_IDENTITY_HEADER = 'x-shopgraph-pending-identity';
  * nothing is signed and the subgraphs serve the request as anonymous.
  */
 export class SignedSubgraphDataSource extends RemoteGraphQLDataSource<RequestContext> {
-  constructor(url: string, signer: InternalSigner | undefined, hooks: Pick<Partial<RemoteGraphQLDataSource<RequestContext>>, 'didReceiveResponse'> = {}) {
+  constructor(url: string, signer: InternalSigner | undefined, hooks: Pick<Partial<RemoteGraphQLDataSource<RequestContext>>, 'didReceiveResponse' | 'fetcher'> = {}) {
     super({ url, ...hooks });
     const send: RemoteGraphQLDataSource['fetcher'] = this.fetcher;
     this.fetcher = (target, init = {}) => {
