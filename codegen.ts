@@ -59,7 +59,12 @@ const config: CodegenConfig = {
       Product: '../models.js#ProductRefModel',
     }),
     ...subgraph('recommendation', 'RecommendationContext', {
+      Product: '../models.js#ProductRefModel',
       TrendingProduct: '../models.js#TrendingProductModel',
+      Recommendation: '../models.js#RecommendationModel',
+      RecommendationReason: '../models.js#ReasonModel',
+      AssociatedProduct: '../models.js#AssociatedProductModel',
+      Bundle: '../models.js#BundleModel',
     }),
   },
 };

@@ -36,6 +36,11 @@ export default tseslint.config(
     },
   },
   {
+    // The recommendation bench runs the subgraph's own algorithms offline and its refresh job, as its tests do.
+    files: ['bench/reco/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     files: ['**/*.test.ts', '**/test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',

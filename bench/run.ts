@@ -22,8 +22,10 @@ import {
 } from '@shopgraph/kit';
 import { subgraphUrlVariable } from '../gateway/src/gatewayConfig.js';
 import { prepareDatabase } from '../gateway/src/launch/prepareDatabase.js';
+import { issueToken } from '../gateway/src/auth/issueToken.js';
 import { spawnService, waitUntilHealthy, type ServiceProcess } from '../gateway/src/launch/serviceProcess.js';
 import { measureEvictionLatency, type EvictionLatency } from './evictionLatency.js';
+import { runRecoBench } from './reco/recoBench.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { zipfSampler } from './zipf.js';
 
@@ -36,7 +38,9 @@ const INTERNAL_SIGNING_SECRET = randomBytes(32).toString('base64url');
 const signer = new InternalSigner(INTERNAL_SIGNING_SECRET);
 /** The rate limiter runs (its cost is part of the figures) with budgets the load never reaches. */
 const UNREACHED_RATE_LIMIT = '1000000000';
-const SECURITY_ENV = { INTERNAL_SIGNING_SECRET, RATE_LIMIT_PER_IP: UNREACHED_RATE_LIMIT, RATE_LIMIT_PER_USER: UNREACHED_RATE_LIMIT };
+/** Signed-in scenarios carry tokens signed with this. */
+const JWT_SECRET = randomBytes(32).toString('base64url');
+const SECURITY_ENV = { INTERNAL_SIGNING_SECRET, JWT_SECRET, RATE_LIMIT_PER_IP: UNREACHED_RATE_LIMIT, RATE_LIMIT_PER_USER: UNREACHED_RATE_LIMIT };
 
 /** Each gateway scenario runs against the stack in every mode, so the cache's effect is measured, not assumed. */
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -99,6 +103,20 @@ function load(url: string, body: string | undefined, connections = CONNECTIONS, 
 }
 
 async function main(): Promise<void> {
+  if (process.argv.slice(2).includes('reco')) {
+    // `npm run bench -- reco`: recommendations only, on their own database (seeded with the reco tables).
+    await runRecoBench({
+      databaseUrl: process.env.BENCH_DATABASE_URL ?? withDatabase(databaseUrl, 'shopgraph_bench_reco'),
+      products: Number(process.env.BENCH_PRODUCTS ?? 2000),
+      durationSeconds: DURATION_S,
+      connections: CONNECTIONS,
+      redisUrl: REDIS,
+      prepare: prepareDatabase,
+      startStack: (env) => startStack({ ...env, ...SECURITY_ENV }, 'apollo'),
+      customerToken: (customerId) => issueToken(JWT_SECRET, { role: 'CUSTOMER', subject: customerId, ttl: '1h' }),
+    });
+    return;
+  }
   console.log(`bench database ${databaseNameOf(databaseUrl)}; ${DURATION_S} s per scenario, ${CONNECTIONS} connections`);
   await prepareDatabase(databaseUrl, Number(process.env.BENCH_PRODUCTS ?? 2000), (l) => console.log(l));
 

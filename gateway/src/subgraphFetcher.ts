@@ -22,5 +22,7 @@ export function createSubgraphFetcher(options: { connectionsPerSubgraph?: number
     keepAliveMaxTimeout: 60_000,
   });
   const fetcher = ((url: string, init?: Record<string, unknown>) => fetch(url, { ...init, dispatcher })) as unknown as Fetcher;
-  return { fetcher, close: () => dispatcher.close() };
+  // Stopping twice (a test's own stop, then its cleanup) must not throw on a closed pool.
+  let closing: Promise<void> | undefined;
+  return { fetcher, close: () => (closing ??= dispatcher.close()) };
 }

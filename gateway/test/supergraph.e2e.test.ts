@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@shopgraph/kit';
+import { createRecommendationParts } from '../../subgraphs/recommendation/src/server.js';
 import { startSupergraph, type RunningSupergraph } from './supergraphHarness.js';
 
 /**
@@ -90,6 +91,8 @@ describe('supergraph through the gateway', () => {
   });
 
   it('resolves trending products through the product subgraph', async () => {
+    // The ranking is precomputed: what the recommendation subgraph's background loop does.
+    await createRecommendationParts(stack.deps.recommendation).refresher.run();
     const res = await gql(`{ trending(first: 3) { score product { id name } } }`);
     expect(res.errors).toBeUndefined();
     expect(res.data!.trending).toHaveLength(3);

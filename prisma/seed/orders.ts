@@ -2,6 +2,7 @@
 // order numbers follow placed_at and daily signals can be written as each day closes.
 import { BasketSampler } from './basket.js';
 import { BufferGroup, type InsertQueue } from './bulkInsert.js';
+import { CustomerInteractions } from './customerInteractions.js';
 import { customersBefore, type CustomerIndex } from './customers.js';
 import { formatCents, percentOf } from './money.js';
 import { variantSku, type CatalogIndex } from './catalogIndex.js';
@@ -33,6 +34,7 @@ export interface OrderProgress {
 export async function writeOrders(
   rng: Rng,
   signalRng: Rng,
+  interactionRng: Rng,
   catalog: CatalogIndex,
   customers: CustomerIndex,
   queue: InsertQueue,
@@ -45,6 +47,7 @@ export async function writeOrders(
   const lineRows = group.add(TABLES.orderLine);
   const signalRows = group.add(TABLES.signal);
   const signals = new DailySignals(signalRng, catalog, basket, signalRows);
+  const interactions = new CustomerInteractions(interactionRng, catalog, basket, signals, group.add(TABLES.seedInteraction));
 
   const windowStart = now - HISTORY_DAYS * DAY_MS;
   const signalDays = (Date.parse(isoDay(now)) - Date.parse(isoDay(windowStart))) / DAY_MS + 1;
@@ -90,10 +93,12 @@ export async function writeOrders(
       const tax = percentOf(subtotal, TAX_PERCENT);
       const shipping = subtotal >= FREE_SHIPPING_FROM_CENTS ? 0 : SHIPPING_CENTS;
       const placedAt = new Date(t).toISOString();
+      const customerId = customers.ids.get(rng.int(0, eligibleCustomers - 1));
+      interactions.recordOrder(customerId, products, t);
       orderRows.push(
         orderId,
         `SG-${FIRST_ORDER_NUMBER + orderRows.written + orderRows.rows}`,
-        customers.ids.get(rng.int(0, eligibleCustomers - 1)),
+        customerId,
         status,
         'USD',
         formatCents(subtotal),

@@ -75,6 +75,9 @@ describe('seedDemoStore', () => {
       ['orders', 'ordering."order"'],
       ['orderLines', 'ordering.order_line'],
       ['productDailySignals', 'reco.product_daily_signal'],
+      ['recoProductFacts', 'reco.product_facts'],
+      ['recoPurchases', 'reco.purchase'],
+      ['recoCustomerSignals', 'reco.customer_product_signal'],
     ];
     for (const [key, table] of tables) {
       expect(await scalar(a, `SELECT count(*) AS v FROM ${table}`), table).toBe(summaryA[key]);
@@ -276,6 +279,57 @@ describe('seedDemoStore', () => {
     ).toBeGreaterThan(0);
   });
 
+  it('fills the recommendation projection from the catalogue and stock, through its own SQL functions', async () => {
+    expect(summaryA.recoProductFacts).toBe(PRODUCTS);
+    expect(
+      await scalar(
+        a,
+        `SELECT count(*) AS v FROM catalog.product p JOIN catalog.category c ON c.id = p.category_id
+         LEFT JOIN reco.product_facts f ON f.product_id = p.id
+         WHERE f.product_id IS NULL OR f.active <> (p.status = 'ACTIVE') OR f.in_stock <> p.in_stock OR f.price <> p.min_price
+            OR f.currency <> p.currency OR f.brand_id <> p.brand_id OR f.category_id <> p.category_id OR f.category_ids[1] <> p.category_id
+            OR cardinality(f.category_ids) <> 3 OR cardinality(f.category_names) <> 3 OR f.category_names[1] <> c.name
+            OR f.category_path <> c.path OR f.consumable <> (c.path LIKE 'beauty/%') OR f.price_band <> floor(log(2, p.min_price))`,
+      ),
+    ).toBe(0);
+    expect(await scalar(a, 'SELECT count(*) AS v FROM reco.product_facts WHERE consumable')).toBeGreaterThan(0);
+    expect(await scalar(a, `SELECT count(*) AS v FROM reco.refresh_state WHERE name = 'full' AND requested_at IS NOT NULL`)).toBe(1);
+  });
+
+  it('logs every product of every order that was not cancelled as a purchase, and each customer\'s history with it', async () => {
+    expect(
+      await scalar(
+        a,
+        `WITH bought AS (
+           SELECT o.id AS order_id, l.product_id, o.customer_id, sum(l.quantity) AS quantity, o.placed_at
+           FROM ordering."order" o JOIN ordering.order_line l ON l.order_id = o.id WHERE o.status <> 'CANCELLED' GROUP BY 1, 2, 3, 5)
+         SELECT count(*) AS v FROM bought b FULL JOIN reco.purchase p ON p.order_id = b.order_id AND p.product_id = b.product_id
+         WHERE p.customer_id IS DISTINCT FROM b.customer_id OR p.quantity IS DISTINCT FROM b.quantity::int OR p.purchased_at IS DISTINCT FROM b.placed_at`,
+      ),
+    ).toBe(0);
+    expect(
+      await scalar(
+        a,
+        `SELECT count(*) AS v FROM reco.customer_product_signal s
+         FULL JOIN (SELECT customer_id, product_id, sum(quantity) AS units, max(purchased_at) AS last FROM reco.purchase GROUP BY 1, 2) p
+           USING (customer_id, product_id)
+         WHERE coalesce(p.units, 0) <> coalesce(s.purchases, 0) OR p.last IS DISTINCT FROM s.last_purchased_at
+            OR s.customer_id IS NULL OR (s.purchases > 0 AND (s.views < 1 OR s.cart_adds < 1)) OR s.views < 0`,
+      ),
+    ).toBe(0);
+    // Customers browse companions they do not buy.
+    expect(await scalar(a, 'SELECT count(*) AS v FROM reco.customer_product_signal WHERE purchases = 0 AND views > 0')).toBeGreaterThan(0);
+    // Signed-in views are part of each product's total.
+    expect(
+      await scalar(
+        a,
+        `SELECT count(*) AS v FROM (SELECT product_id, sum(views) AS views FROM reco.customer_product_signal GROUP BY 1) s
+         LEFT JOIN (SELECT product_id, sum(views) AS views FROM reco.product_daily_signal GROUP BY 1) d USING (product_id)
+         WHERE coalesce(d.views, 0) < s.views`,
+      ),
+    ).toBe(0);
+  });
+
   it('stores customers with unique lower-cased emails', async () => {
     expect(
       await scalar(
@@ -297,6 +351,9 @@ describe('seedDemoStore', () => {
       'SELECT md5(string_agg(t::text, \'|\' ORDER BY t.number)) AS v FROM ordering."order" t',
       "SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) AS v FROM ordering.order_line t",
       "SELECT md5(string_agg(t::text, '|' ORDER BY t.product_id, t.day)) AS v FROM reco.product_daily_signal t",
+      "SELECT md5(string_agg(t::text, '|' ORDER BY t.order_id, t.product_id)) AS v FROM reco.purchase t",
+      "SELECT md5(string_agg(t::text, '|' ORDER BY t.customer_id, t.product_id)) AS v FROM reco.customer_product_signal t",
+      `SELECT md5(string_agg(concat_ws(',', product_id, category_ids, category_names, price, active, in_stock, consumable, facts_at, stock_at), '|' ORDER BY product_id)) AS v FROM reco.product_facts`,
     ];
     for (const sql of fingerprints) expect(await scalar<string>(b, sql), sql).toBe(await scalar<string>(a, sql));
     const { durationMs: _a, ...countsA } = summaryA;

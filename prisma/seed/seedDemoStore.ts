@@ -6,9 +6,18 @@ import { writeCustomers } from './customers.js';
 import { writeOrders } from './orders.js';
 import { writeProducts } from './products.js';
 import { createRng } from './random.js';
+import { createInteractionStaging, fillRecommendationTables, type RecommendationCounts } from './recommendations.js';
 import { bufferReferenceData } from './referenceData.js';
 
-export type SeedPhase = 'reference data' | 'products' | 'customers' | 'orders' | 'signals' | 'search index' | 'analyze';
+export type SeedPhase =
+  | 'reference data'
+  | 'products'
+  | 'customers'
+  | 'orders'
+  | 'signals'
+  | 'search index'
+  | 'recommendations'
+  | 'analyze';
 
 export interface SeedProgress {
   phase: SeedPhase;
@@ -25,7 +34,7 @@ export interface SeedOptions {
   onProgress?: (progress: SeedProgress) => void;
 }
 
-export interface SeedSummary {
+export interface SeedSummary extends RecommendationCounts {
   seed: number;
   categories: number;
   brands: number;
@@ -104,7 +113,8 @@ export async function seedDemoStore(databaseUrl: string, options: SeedOptions): 
         now,
         onProgress: (done) => report({ phase: 'customers', done, total: customerCount }),
       });
-      const orders = await writeOrders(createRng(seed, 2), createRng(seed, 3), catalog.index, customers, queue, {
+      await createInteractionStaging(client);
+      const orders = await writeOrders(createRng(seed, 2), createRng(seed, 3), createRng(seed, 4), catalog.index, customers, queue, {
         orders: Math.max(2000, Math.round(products * 2.5)),
         now,
         progress: {
@@ -116,6 +126,9 @@ export async function seedDemoStore(databaseUrl: string, options: SeedOptions): 
       report({ phase: 'search index', done: 0, total: products });
       await fillSearchProjection(client);
       report({ phase: 'search index', done: products, total: products });
+      report({ phase: 'recommendations', done: 0, total: 1 });
+      const recommendations = await fillRecommendationTables(client, new Date(now));
+      report({ phase: 'recommendations', done: 1, total: 1 });
       await client.query('COMMIT');
 
       summary = {
@@ -126,6 +139,7 @@ export async function seedDemoStore(databaseUrl: string, options: SeedOptions): 
         ...catalog.counts,
         customers: customerCount,
         ...orders,
+        ...recommendations,
       };
     } catch (error) {
       // The client runs one query at a time: let the statement in flight settle before rolling back.
@@ -139,7 +153,7 @@ export async function seedDemoStore(databaseUrl: string, options: SeedOptions): 
     report({ phase: 'analyze', done: 0, total: 1 });
     await client
       .query(
-        'ANALYZE catalog.category, catalog.brand, catalog.product, catalog.product_search, catalog.search_term, catalog.product_variant, catalog.product_image, inventory.inventory_item, inventory.stock_level, ordering.customer, ordering."order", ordering.order_line, reco.product_daily_signal',
+        'ANALYZE catalog.category, catalog.brand, catalog.product, catalog.product_search, catalog.search_term, catalog.product_variant, catalog.product_image, inventory.inventory_item, inventory.stock_level, ordering.customer, ordering."order", ordering.order_line, reco.product_daily_signal, reco.product_facts, reco.purchase, reco.customer_product_signal',
       )
       .catch(() => undefined);
     report({ phase: 'analyze', done: 1, total: 1 });

@@ -12,6 +12,8 @@ export class DailySignals {
   private day: string | undefined;
   private dayEnd = 0;
   private readonly purchases = new Map<number, number>();
+  /** Views and cart adds of signed-in customers (CustomerInteractions), on top of the anonymous traffic. */
+  private readonly browsing = new Map<number, [views: number, cartAdds: number]>();
   daysWritten = 0;
 
   constructor(
@@ -34,14 +36,28 @@ export class DailySignals {
     this.purchases.set(product, (this.purchases.get(product) ?? 0) + units);
   }
 
+  /** Signed-in views and cart adds of the current day; a cart add always follows a view. */
+  recordBrowsing(product: number, views: number, cartAdds: number): void {
+    const counts: [number, number] = this.browsing.get(product) ?? [0, 0];
+    counts[0] += views;
+    counts[1] += cartAdds;
+    this.browsing.set(product, counts);
+  }
+
   /** Buffers the current day's rows (only products with some activity). */
   flush(): void {
     if (this.day === undefined) return;
     const { rng, buffer, day } = this;
+    // Signed-in browsing adds to the day's row, or makes one; it draws nothing from rng.
+    const push = (product: number, views: number, cartAdds: number, purchases: number) => {
+      const [extraViews, extraCartAdds] = this.browsing.get(product) ?? [0, 0];
+      this.browsing.delete(product);
+      buffer.push(this.catalog.ids.get(product), day, views + extraViews, cartAdds + extraCartAdds, purchases);
+    };
     for (const [product, units] of this.purchases) {
       const views = units * rng.int(20, 60) + rng.int(0, 25);
       const cartAdds = units + Math.floor((views - units) * (0.03 + 0.09 * rng.next()));
-      buffer.push(this.catalog.ids.get(product), day, views, cartAdds, units);
+      push(product, views, cartAdds, units);
     }
     const browsed = new Set<number>();
     const browseOnly = Math.ceil(this.purchases.size * 0.8) + 2;
@@ -52,8 +68,9 @@ export class DailySignals {
       browsed.add(product);
       const views = rng.int(1, 40);
       const cartAdds = rng.chance(0.25) ? rng.int(1, Math.max(1, Math.floor(views / 6))) : 0;
-      buffer.push(this.catalog.ids.get(product), day, views, cartAdds, 0);
+      push(product, views, cartAdds, 0);
     }
+    for (const product of [...this.browsing.keys()]) push(product, 0, 0, 0);
     this.purchases.clear();
     this.daysWritten++;
     this.day = undefined;

@@ -119,4 +119,11 @@ export const TABLES = {
     ['cart_adds', 'int4'],
     ['purchases', 'int4'],
   ]),
+  /** Staging (a temporary table of the seed's session): signed-in views and cart adds, aggregated at the end. */
+  seedInteraction: spec('seed_interaction', [
+    ['customer_id', 'uuid'],
+    ['product_id', 'uuid'],
+    ['kind', 'text'],
+    ['at', 'timestamptz'],
+  ]),
 } as const;

@@ -52,7 +52,24 @@ export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
   {
     name: 'Trending',
     query: `query Trending {
-  trending(first: 5) { score product { name priceRange { min { amount currency } } } }
+  trending(first: 5) { score reason { kind category } product { name priceRange { min { amount currency } } } }
+}`,
+  },
+  {
+    name: 'Recommendations on a product page',
+    query: `query Recommendations($slug: String) {
+  product(slug: $slug) {
+    name
+    alsoBought(first: 4) { customers confidence lift product { name priceRange { min { amount currency } } } }
+    frequentlyBoughtTogether { products { name } totalPrice { amount currency } }
+  }
+}`,
+    variables: '{ "slug": "paste-a-slug-from-the-browse-tab" }',
+  },
+  {
+    name: 'Recommended for me (send header x-shopgraph-customer-id)',
+    query: `query ForMe {
+  recommendedForMe(first: 5) { reason { kind category product { name } } product { name } }
 }`,
   },
 ];

@@ -58,6 +58,8 @@ const environmentSchema = z.object({
   EVENTS_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24),
   /** After Redis restarted empty, events published this recently are published again. */
   EVENTS_REPLAY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  /** Recommendation subgraph: seconds between background refreshes of the precomputed recommendations; 0 turns the loop off. */
+  RECO_REFRESH_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
 });
 
 /** Every environment variable a service reads (docker-compose is checked against this). */
@@ -80,6 +82,7 @@ export interface ServiceConfig {
   insecureSubgraphs: boolean;
   eventsRetentionHours: number;
   eventsReplayMinutes: number;
+  recoRefreshIntervalSeconds: number;
 }
 
 /** Reads and validates the environment once at boot; a bad value stops the process with its name. */
@@ -108,5 +111,6 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     insecureSubgraphs: e.SHOPGRAPH_INSECURE_SUBGRAPHS,
     eventsRetentionHours: e.EVENTS_RETENTION_HOURS,
     eventsReplayMinutes: e.EVENTS_REPLAY_MINUTES,
+    recoRefreshIntervalSeconds: e.RECO_REFRESH_INTERVAL_SECONDS,
   };
 }

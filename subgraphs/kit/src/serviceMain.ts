@@ -72,6 +72,8 @@ export interface SubgraphDeps {
    * test harness); several instances may run, one publishes at a time.
    */
   relay: OutboxRelay;
+  /** Recommendation subgraph: seconds between background refreshes; absent or 0: no loop (tests run refreshes themselves). */
+  recoRefreshIntervalSeconds?: number;
 }
 
 export interface SubgraphDepsParts {
@@ -87,6 +89,7 @@ export interface SubgraphDepsParts {
   openSearchUrl?: string | undefined;
   /** How /graphql requests prove they come from the gateway (createInternalAuth; tests: createTestInternalAuth). */
   internalAuth: InternalAuth;
+  recoRefreshIntervalSeconds?: number | undefined;
 }
 
 export function createSubgraphDeps(
@@ -134,6 +137,7 @@ export function createSubgraphDeps(
     events,
     relay,
     readiness,
+    ...(parts.recoRefreshIntervalSeconds && { recoRefreshIntervalSeconds: parts.recoRefreshIntervalSeconds }),
     ...(redis && { redis }),
   };
 }
@@ -169,6 +173,7 @@ export async function startSubgraphProcess(
     internalAuth: createInternalAuth({ secret: config.internalSigningSecret, insecure: config.insecureSubgraphs }),
     eventsRetentionHours: config.eventsRetentionHours,
     eventsReplayMinutes: config.eventsReplayMinutes,
+    recoRefreshIntervalSeconds: config.recoRefreshIntervalSeconds,
   });
   const stopWarning = config.insecureSubgraphs ? warnWhileInsecure(logger) : undefined;
   if (!config.cacheEnabled) logger.warn('SHOPGRAPH_CACHE=off: every read goes to PostgreSQL');

@@ -1,17 +1,29 @@
 import type { CacheLayers } from '@shopgraph/kit';
-import type { TrendingProductModel } from './models.js';
+import type { FactsRow, PersonalRow, PurchasedRow, RuleRow, TrendingRow } from './models.js';
 
-/** Scores decay by the hour; a minute-old ranking is as good as a fresh one. */
-const TRENDING_TTL_SECONDS = 60;
+/**
+ * Everything is precomputed and every change evicts what it made wrong (by key, or the
+ * trending generation), so entries may live an hour in Redis; the TTL only frees memory
+ * and bounds what a lost eviction costs.
+ */
+const RECO_TTL_SECONDS = 3_600;
 
 /** The recommendation subgraph's caches, made once at boot. */
 export function createRecommendationCaches(caches: CacheLayers) {
-  const signals = caches.generation('trending');
+  const entity = <V>(type: string) => caches.entity<V>({ type, version: 1, l2TtlSeconds: RECO_TTL_SECONDS });
   return {
-    trending: caches.entity<TrendingProductModel[]>({ type: 'trending', version: 1, l2TtlSeconds: TRENDING_TTL_SECONDS }),
-    signals,
-    /** Signal writes that should show at once (a recompute) call this after commit. */
-    evictTrending: () => signals.bump(),
+    /** By product id: facts events evict their product. */
+    facts: entity<FactsRow>('reco-product-facts'),
+    /** By product id: the refresh job evicts the products it recomputed. */
+    alsoBought: entity<RuleRow[]>('reco-also-bought'),
+    boughtTogether: entity<RuleRow[]>('reco-bought-together'),
+    /** By customer id: the refresh job and the customer's purchases evict it. */
+    personal: entity<PersonalRow[]>('reco-personal'),
+    /** By customer id: what they bought that is not consumable (never shown to them); their orders evict it. */
+    purchased: entity<PurchasedRow[]>('reco-purchased'),
+    /** By category and size, under the trending generation: a recompute, or a product going in or out of stock, retires them all. */
+    trending: entity<TrendingRow[]>('reco-trending'),
+    trendingGeneration: caches.generation('reco-trending'),
   };
 }
 

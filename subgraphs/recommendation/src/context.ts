@@ -1,9 +1,13 @@
 import type { RequestContext } from '@shopgraph/kit';
 import type { RecommendationLoaders } from './loaders.js';
+import type { RecommendationService } from './services/recommendationService.js';
+import type { SignalService } from './services/signalService.js';
 import type { TrendingService } from './services/trendingService.js';
 
 export interface RecommendationServices {
   trending: TrendingService;
+  recommendations: RecommendationService;
+  signals: SignalService;
 }
 
 export interface RecommendationContext extends RequestContext {

@@ -1,44 +1,123 @@
-import { describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestSubgraph } from '@shopgraph/kit/testing';
-import { createRecommendationSubgraph } from '../src/server.js';
+import { trendingScore } from '../src/algorithms/trendingScore.js';
+import { createRecommendationParts, createRecommendationSubgraph } from '../src/server.js';
 
 const subgraph = useTestSubgraph(createRecommendationSubgraph);
 const { gql, sql } = subgraph;
+let parts: ReturnType<typeof createRecommendationParts>;
+
+const TRENDING = `query($first: Int, $category: ID) { trending(first: $first, category: $category) { score product { id } reason { kind category } } }`;
+const trending = async (variables: Record<string, unknown>) => {
+  const res = await gql(TRENDING, variables);
+  expect(res.errors).toBeUndefined();
+  return res.data!.trending as { score: number; product: { id: string }; reason: { kind: string; category: string | null } }[];
+};
+
+/** Scores recomputed here from the raw signals with the pure formula, for products that may be shown. */
+async function expectedRanking(): Promise<[string, number][]> {
+  const signals = await sql<{ product_id: string; age: number; views: number; cart_adds: number; purchases: number; rating: string; rating_count: number }>(
+    `SELECT s.product_id::text, (current_date - s.day) AS age, s.views, s.cart_adds, s.purchases, f.rating::text, f.rating_count
+     FROM reco.product_daily_signal s JOIN reco.product_facts f ON f.product_id = s.product_id
+     WHERE f.active AND f.in_stock AND s.day <= current_date`,
+  );
+  const byProduct = new Map<string, typeof signals>();
+  for (const s of signals) byProduct.set(s.product_id, [...(byProduct.get(s.product_id) ?? []), s]);
+  return [...byProduct]
+    .map(([id, days]): [string, number] => [
+      id,
+      trendingScore(
+        days.map((d) => ({ ageDays: d.age, views: d.views, cartAdds: d.cart_adds, purchases: d.purchases })),
+        Number(days[0]!.rating),
+        days[0]!.rating_count,
+      ),
+    ])
+    .filter(([, score]) => score > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+beforeAll(async () => {
+  parts = createRecommendationParts(subgraph.running.deps);
+  await parts.refresher.run();
+});
 
 describe('trending', () => {
-  it('ranks by time-decayed activity, recomputed here independently from the raw signals', async () => {
-    const signals = await sql<{ product_id: string; age: number; views: number; cart_adds: number; purchases: number }>(
-      `SELECT product_id::text, (current_date - day) AS age, views, cart_adds, purchases FROM reco.product_daily_signal WHERE day > current_date - 14`,
-    );
-    const scores = new Map<string, number>();
-    for (const s of signals) {
-      const score = (s.views + 3 * s.cart_adds + 10 * s.purchases) * 0.5 ** (s.age / 3);
-      scores.set(s.product_id, (scores.get(s.product_id) ?? 0) + score);
+  it('ranks active, in-stock products by time-decayed activity, recomputed here from the raw signals', async () => {
+    const expected = (await expectedRanking()).slice(0, 5);
+    const res = await trending({ first: 5 });
+    expect(res.map((t) => t.product.id)).toEqual(expected.map(([id]) => id));
+    for (const [i, t] of res.entries()) {
+      expect(t.score).toBeCloseTo(expected[i]![1], 6);
+      expect(t.reason).toEqual({ kind: 'TRENDING', category: null });
     }
-    const expected = [...scores.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
-    const res = await gql(`{ trending(first: 5) { score product { id } } }`);
-    expect(res.errors).toBeUndefined();
-    expect(res.data!.trending.map((t: any) => t.product.id)).toEqual(expected.map(([id]) => id));
-    for (const [i, t] of res.data!.trending.entries()) expect(t.score).toBeCloseTo(expected[i]![1], 6);
+  });
+
+  it('weighs ratings in: many 5-star reviews lift a product over a slightly busier unreviewed one', async () => {
+    const ranking = await trending({ first: 50 });
+    // Two neighbours in the ranking whose activity differs by less than the rating factor (1.49 for 400 5-star reviews).
+    const i = ranking.findIndex((t, k) => k + 1 < ranking.length && ranking[k + 1]!.score > 0 && t.score / ranking[k + 1]!.score < 1.4);
+    expect(i).toBeGreaterThanOrEqual(0);
+    const [busier, rated] = [ranking[i]!.product.id, ranking[i + 1]!.product.id];
+    await parts.services.signals.onRatingChanged({ id: randomUUID(), occurredAt: new Date().toISOString(), payload: { productId: rated, rating: '5.00', reviewCount: 400 } });
+    await parts.refresher.run({ trending: true });
+    const after = (await trending({ first: 50 })).map((t) => t.product.id);
+    expect(after.indexOf(rated)).toBeLessThan(after.indexOf(busier));
   });
 
   it('lets a burst of purchases today lift a quiet product to the top', async () => {
-    const [quiet] = await sql<{ id: string }>(`SELECT id::text FROM catalog.product WHERE status = 'ACTIVE' ORDER BY sku DESC LIMIT 1`);
-    await sql(
-      `INSERT INTO reco.product_daily_signal (product_id, day, views, cart_adds, purchases) VALUES ($1::uuid, current_date, 0, 0, 100000)
-       ON CONFLICT (product_id, day) DO UPDATE SET purchases = 100000`,
-      quiet!.id,
+    const [quiet] = await sql<{ id: string }>(
+      `SELECT product_id::text AS id FROM reco.product_facts WHERE active AND in_stock ORDER BY product_id DESC LIMIT 1`,
     );
-    // A raw SQL write bypasses the service that would retire the cached ranking; drop it as that would.
-    subgraph.running.deps.caches.clearLocal();
-    const res = await gql(`{ trending(first: 1) { product { id } } }`);
-    expect(res.data!.trending[0].product.id).toBe(quiet!.id);
+    await parts.services.signals.onOrderPlaced({
+      id: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      payload: { orderId: randomUUID(), customerId: randomUUID(), lines: [{ productId: quiet!.id, variantId: randomUUID(), quantity: 10_000, unitPrice: '1.00' }] },
+    });
+    await parts.refresher.run({ trending: true });
+    expect((await trending({ first: 1 }))[0]!.product.id).toBe(quiet!.id);
   });
 
-  it('refuses first outside 1-50', async () => {
+  it('drops a product the moment it goes out of stock, and takes it back when restocked', async () => {
+    const top = (await trending({ first: 3 })).map((t) => t.product.id);
+    await parts.services.signals.onStockChanged({ id: randomUUID(), occurredAt: new Date().toISOString(), payload: { productId: top[0]!, productAvailable: 0 } });
+    // No refresh: the ranking is filtered by availability when read, and the flip retired the cached answers.
+    expect((await trending({ first: 3 })).map((t) => t.product.id)).toEqual([top[1], top[2], expect.any(String)]);
+    await parts.services.signals.onStockChanged({ id: randomUUID(), occurredAt: new Date().toISOString(), payload: { productId: top[0]!, productAvailable: 7 } });
+    expect((await trending({ first: 3 })).map((t) => t.product.id)).toEqual(top);
+  });
+
+  it('narrows to a category and everything under it, naming that category in the reason', async () => {
+    const [root] = await sql<{ id: string; name: string }>(
+      `SELECT f.category_ids[cardinality(f.category_ids)]::text AS id, f.category_names[cardinality(f.category_names)] AS name
+       FROM reco.trending_score t JOIN reco.product_facts f USING (product_id) WHERE f.active AND f.in_stock
+       GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`,
+    );
+    const res = await trending({ first: 50, category: root!.id });
+    const inCategory = await sql<{ id: string }>(
+      `SELECT t.product_id::text AS id FROM reco.trending_score t JOIN reco.product_facts f USING (product_id)
+       WHERE f.active AND f.in_stock AND $1::uuid = ANY (f.category_ids) ORDER BY t.score DESC, t.product_id LIMIT 50`,
+      root!.id,
+    );
+    expect(res.map((t) => t.product.id)).toEqual(inCategory.map((r) => r.id));
+    expect(res.length).toBeGreaterThan(1);
+    for (const t of res) expect(t.reason).toEqual({ kind: 'TRENDING_IN_CATEGORY', category: root!.name });
+    expect(await trending({ first: 5, category: randomUUID() })).toEqual([]);
+  });
+
+  it('is served from the cache when warm: no SQL for a repeated ranking', async () => {
+    await trending({ first: 4 });
+    subgraph.database.queries.reset();
+    await trending({ first: 4 });
+    expect(subgraph.database.queries.count).toBe(0);
+  });
+
+  it('refuses first outside 1-50 and a category that is not an id', async () => {
     for (const first of [0, 51, -1]) {
-      const res = await gql(`query($first: Int) { trending(first: $first) { score } }`, { first });
+      const res = await gql(TRENDING, { first });
       expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
     }
+    const res = await gql(TRENDING, { first: 5, category: 'women' });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'category' });
   });
 });

@@ -35,6 +35,11 @@ export function createInternalAuth(options: InternalAuthOptions): InternalAuth {
   };
 }
 
+/** For command-line tools that build a subgraph's parts but never serve: every request would be refused. */
+export function refusingInternalAuth(): InternalAuth {
+  return { signer: undefined, insecure: false, authenticate: () => ({ ok: false, reason: 'missing' }) };
+}
+
 export const INSECURE_WARNING =
   'SHOPGRAPH_INSECURE_SUBGRAPHS is on: subgraphs serve requests without a valid gateway signature as anonymous. ' +
   'Anyone who reaches a subgraph port bypasses the gateway. For development only.';

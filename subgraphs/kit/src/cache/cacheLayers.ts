@@ -31,6 +31,7 @@ export class CacheLayers {
   private readonly l1: LRUCache<string, L1Entry>;
   private readonly bus: InvalidationBus;
   private readonly invalidations = new InvalidationLog();
+  private readonly generations = new Map<string, CacheGeneration>();
 
   constructor(private readonly options: CacheLayersOptions) {
     this.metrics = createCacheMetrics(options.registry);
@@ -48,9 +49,15 @@ export class CacheLayers {
     return new EntityCache<V>(this.deps, options);
   }
 
-  /** A generation counter for entries one write invalidates together (listings, trees). */
+  /**
+   * A generation counter for entries one write invalidates together (listings, trees). One
+   * counter per name: every part of the service asking for a name shares it (which matters
+   * without Redis, where the counter lives in this object).
+   */
   generation(name: string): CacheGeneration {
-    return new CacheGeneration(this.deps, name);
+    let generation = this.generations.get(name);
+    if (!generation) this.generations.set(name, (generation = new CacheGeneration(this.deps, name)));
+    return generation;
   }
 
   private get deps(): CacheLayersDeps {

@@ -51,6 +51,18 @@ describe('cache codec', () => {
   });
 });
 
+describe('cache generations', () => {
+  it('are one counter per name, so a bump by one part of a service retires what another part cached (no Redis)', async () => {
+    const { caches } = layers();
+    const reader = caches.generation('listing');
+    const writer = caches.generation('listing');
+    const before = await reader.current();
+    await writer.bump();
+    expect(await reader.current()).not.toBe(before);
+    expect(await caches.generation('other').current()).not.toBe(await reader.current());
+  });
+});
+
 describe('entity cache on real Redis', () => {
   it('loads cold once per batch, then answers from L1, then from one Redis MGET', async () => {
     const redis = await connectedRedis();

@@ -11,6 +11,10 @@ export const ResponseTag = {
   warehouse: (id: string) => `Warehouse:${id}`,
   /** Any listing of products: membership and order change with prices, status and stock flags. */
   productList: 'ProductList',
+  /** A product's precomputed recommendations (also bought, bought together): a refresh of them names it. */
+  recommendations: (productId: string) => `Recommendations:${productId}`,
+  /** The trending ranking as a whole: each recompute names it. */
+  trending: 'Trending',
   /** The category tree as a whole (roots, children, paths). */
   categoryTree: 'CategoryTree',
   brandList: 'BrandList',

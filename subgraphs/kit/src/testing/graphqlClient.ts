@@ -54,3 +54,4 @@ export async function postGraphQL<TData = Record<string, any>>(
 ): Promise<GraphQLResponse<TData>> {
   return (await sendGraphQL<TData>(url, { query, variables }, { ...options, headers })).body;
 }
+

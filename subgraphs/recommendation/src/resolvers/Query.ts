@@ -1,5 +1,6 @@
 import type { QueryResolvers } from '../generated/resolvers-types.js';
 
 export const Query: QueryResolvers = {
-  trending: (_, { first }, ctx) => ctx.services.trending.trending(ctx, first ?? 10),
+  trending: (_, { category, first }, ctx) => ctx.services.trending.trending(ctx, category, first ?? 10),
+  recommendedForMe: (_, { first }, ctx) => ctx.services.recommendations.recommendedForMe(ctx, first ?? 10),
 };
