@@ -14,6 +14,22 @@ const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string su
 const id = z.string().min(1);
 const quantity = z.number().int();
 
+const uuidLike = z.string().min(1);
+const moneyLine = { productId: id, variantId: id, sku: z.string().min(1), quantity: z.number().int().positive(), unitPrice: decimal };
+
+/** What a catalog write says of the product it changed (product.changed `product`). */
+const productSnapshot = z.object({
+  status: z.enum(['DRAFT', 'ACTIVE', 'ARCHIVED']),
+  /** Leaf category first, then its ancestors. */
+  categoryIds: z.array(id).min(1),
+  categoryNames: z.array(z.string()),
+  categoryPath: z.string().min(1),
+  brandId: id.nullable(),
+  minPrice: decimal.nullable(),
+  currency: z.string().length(3).nullable(),
+  attributes: z.record(z.string(), z.unknown()),
+});
+
 interface TopicDefinition<S extends EventSource, P extends z.ZodType> {
   source: S;
   /** Events of one aggregate are delivered in commit order (their rows are locked in order). */
@@ -52,6 +68,8 @@ export const EVENT_TOPICS = {
     payload: z.object({
       productId: id,
       change: z.enum(['created', 'edited', 'published', 'archived', 'deleted', 'availability']),
+      /** The product as it now is, for projections that keep their own copy (recommendations). */
+      product: productSnapshot.optional(),
     }),
   }),
   /**
@@ -76,6 +94,56 @@ export const EVENT_TOPICS = {
       skuAvailable: quantity,
       productAvailable: quantity,
       reason: z.string().min(1),
+    }),
+  }),
+  /** A customer's order was placed (checkout created it; it may still fail payment: see order.status_changed). */
+  'order.placed': topic({
+    source: 'ordering',
+    aggregateType: 'order',
+    aggregateIdOf: (p) => p.orderId,
+    payload: z.object({
+      orderId: id,
+      customerId: uuidLike,
+      placedAt: z.iso.datetime({ offset: true }),
+      currency: z.string().length(3),
+      grandTotal: decimal,
+      lines: z.array(z.object(moneyLine)).min(1),
+    }),
+  }),
+  /** An order moved through its lifecycle (CONFIRMED, FAILED, SHIPPED, DELIVERED, CANCELLED, REFUNDED, PARTIALLY_REFUNDED). */
+  'order.status_changed': topic({
+    source: 'ordering',
+    aggregateType: 'order',
+    aggregateIdOf: (p) => p.orderId,
+    payload: z.object({
+      orderId: id,
+      customerId: uuidLike,
+      status: z.string().min(1),
+      previousStatus: z.string().min(1).nullable(),
+    }),
+  }),
+  /** Anything a cart's holder would see change: items, quantities, coupon, merge, expiry, checkout. */
+  'cart.changed': topic({
+    source: 'cart',
+    aggregateType: 'cart',
+    aggregateIdOf: (p) => p.cartId,
+    payload: z.object({
+      cartId: id,
+      customerId: uuidLike.nullable(),
+      change: z.enum(['item_added', 'item_updated', 'item_removed', 'cleared', 'coupon', 'merged', 'expired', 'checked_out', 'price']),
+    }),
+  }),
+  /** A product went into a cart (a behaviour signal for recommendations). */
+  'cart.item_added': topic({
+    source: 'cart',
+    aggregateType: 'cart',
+    aggregateIdOf: (p) => p.cartId,
+    payload: z.object({
+      cartId: id,
+      customerId: uuidLike.nullable(),
+      productId: id,
+      variantId: id,
+      quantity: z.number().int().positive(),
     }),
   }),
 } as const;
