@@ -145,7 +145,12 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   });
   const admit = gatewayAdmission({
     verifier: options.auth.verifier,
-    rateLimiter: createCallerRateLimiter(limits.rateLimit, redis, logger),
+    // Gateways of one deployment share their budgets in Redis; other deployments (databases) on the same Redis do not.
+    rateLimiter: createCallerRateLimiter(
+      { ...limits.rateLimit, keyPrefix: options.cacheNamespace ? `${limits.rateLimit.keyPrefix}:${options.cacheNamespace}` : limits.rateLimit.keyPrefix },
+      redis,
+      logger,
+    ),
     safelist,
     trustProxyHops: limits.trustProxyHops,
   });

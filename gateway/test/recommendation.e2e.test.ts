@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponseTag } from '@shopgraph/kit';
+import { eventually } from '@shopgraph/kit/testing';
 import { createRecommendationParts } from '../../subgraphs/recommendation/src/server.js';
 import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
@@ -68,6 +69,16 @@ describe('recommendations through the gateway', () => {
     expect((await post(PAGE, { slug: anchor.slug })).headers.get('x-cache')).toBe('MISS');
     await stack.gateway.responseCache!.evict([ResponseTag.product(product.alsoBought[0].product.id)]);
     expect((await post(PAGE, { slug: anchor.slug })).headers.get('x-cache')).toBe('MISS');
+  });
+
+  it('evicts the cached page when a refresh recomputes its also-bought list, through the event bus', async () => {
+    await post(PAGE, { slug: anchor.slug });
+    expect((await post(PAGE, { slug: anchor.slug })).headers.get('x-cache')).toBe('HIT');
+    // What an order queues for the anchor; the refresh recomputes its rules and records recommendation.refreshed.
+    await stack.sql(`INSERT INTO reco.refresh_queue (kind, key) VALUES ('product', $1::uuid) ON CONFLICT (kind, key) DO NOTHING`, anchor.id);
+    const summary = await createRecommendationParts(stack.deps.recommendation).refresher.run();
+    expect(summary.products).toBe(1);
+    await eventually(async () => (await post(PAGE, { slug: anchor.slug })).headers.get('x-cache') === 'MISS', 'the product page to be evicted');
   });
 
   it('answers trending within a category with catalog fields, evicted as a listing', async () => {

@@ -9,6 +9,8 @@ const TAGS_OF: { [T in TopicName]?: (event: DomainEvent<T>) => string[] } = {
   'product.changed': (e) => [ResponseTag.product(e.payload.productId), ResponseTag.productList],
   // Stock shows only on its product; a flip of availability arrives as product.changed too.
   'inventory.stock_changed': (e) => [ResponseTag.product(e.payload.productId)],
+  // A refresh recomputed these products' also-bought and bought-together lists (and trending).
+  'recommendation.refreshed': (e) => [...e.payload.productIds.map(ResponseTag.recommendations), ...(e.payload.trending ? [ResponseTag.trending] : [])],
 };
 
 export const EVICTING_TOPICS = Object.keys(TAGS_OF) as TopicName[];

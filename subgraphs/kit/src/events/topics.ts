@@ -96,6 +96,16 @@ export const EVENT_TOPICS = {
       reason: z.string().min(1),
     }),
   }),
+  /**
+   * The recommendation refresh recomputed these products' rules (also bought, bought together),
+   * and the trending ranking when `trending`: what was cached of them is stale.
+   */
+  'recommendation.refreshed': topic({
+    source: 'reco',
+    aggregateType: 'recommendations',
+    aggregateIdOf: () => 'refresh',
+    payload: z.object({ productIds: z.array(id), trending: z.boolean() }),
+  }),
   /** A customer's order was placed (checkout created it; it may still fail payment: see order.status_changed). */
   'order.placed': topic({
     source: 'ordering',

@@ -14,7 +14,7 @@
 // markers (FOR UPDATE SKIP LOCKED), writes the results and deletes exactly the markers it
 // read; so instances never work at once, a crash loses at most the batch in flight (its
 // markers are still there), and a run resumes where the last one stopped.
-import type { Logger, PrismaClient } from '@shopgraph/kit';
+import { recordEvents, type Logger, type PrismaClient } from '@shopgraph/kit';
 import type { RuleOptions } from '../../algorithms/associationRules.js';
 import { DEFAULT_NEIGHBOUR_OPTIONS, type NeighbourOptions } from '../../algorithms/itemSimilarity.js';
 import { DEFAULT_PERSONAL_OPTIONS, type PersonalContext, type PersonalOptions } from '../../algorithms/personalised.js';
@@ -161,6 +161,8 @@ export class RecommendationRefresher {
       const scored = await this.locked(async (tx) => {
         const count = await recomputeTrending(tx, now.toISOString().slice(0, 10), now);
         await this.setState(tx, 'trending', { startedAt: now, completedAt: now });
+        // Gateways evict the trending answers they cached (the response cache outlives this process's generation).
+        await recordEvents(tx, 'reco', [{ topic: 'recommendation.refreshed', payload: { productIds: [], trending: true } }]);
         return count;
       });
       if (scored === LOCKED) return { ...summary, ran: false };
@@ -178,6 +180,7 @@ export class RecommendationRefresher {
         baskets ??= { customers: await countBaskets(tx, 'alsoBought', since), orders: await countBaskets(tx, 'boughtTogether', since) };
         await mineRules(tx, 'alsoBought', ids, since, baskets.customers, this.settings.rules);
         await mineRules(tx, 'boughtTogether', ids, since, baskets.orders, this.settings.rules);
+        await recordEvents(tx, 'reco', [{ topic: 'recommendation.refreshed', payload: { productIds: ids, trending: false } }]);
       },
       async (ids) => {
         await this.deps.caches.alsoBought.invalidate(ids);
