@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import {
   ANONYMOUS,
@@ -32,7 +33,8 @@ import { zipfSampler } from './zipf.js';
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const PORT_OFFSET = 700;
-const databaseUrl = process.env.BENCH_DATABASE_URL ?? withDatabase(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, 'shopgraph_bench');
+const databaseUrl =
+  process.env.BENCH_DATABASE_URL ?? withDatabase(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, 'shopgraph_bench');
 /** Gateway and subgraphs sign and verify as in production; direct subgraph scenarios sign each request. */
 const INTERNAL_SIGNING_SECRET = randomBytes(32).toString('base64url');
 const signer = new InternalSigner(INTERNAL_SIGNING_SECRET);
@@ -40,16 +42,33 @@ const signer = new InternalSigner(INTERNAL_SIGNING_SECRET);
 const UNREACHED_RATE_LIMIT = '1000000000';
 /** Signed-in scenarios carry tokens signed with this. */
 const JWT_SECRET = randomBytes(32).toString('base64url');
-const SECURITY_ENV = { INTERNAL_SIGNING_SECRET, JWT_SECRET, RATE_LIMIT_PER_IP: UNREACHED_RATE_LIMIT, RATE_LIMIT_PER_USER: UNREACHED_RATE_LIMIT };
+const SECURITY_ENV = {
+  INTERNAL_SIGNING_SECRET,
+  JWT_SECRET,
+  RATE_LIMIT_PER_IP: UNREACHED_RATE_LIMIT,
+  RATE_LIMIT_PER_USER: UNREACHED_RATE_LIMIT,
+};
 
 /** Each gateway scenario runs against the stack in every mode, so the cache's effect is measured, not assumed. */
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MODES = [
   { name: 'cache off', gateway: 'apollo', env: { SHOPGRAPH_CACHE: 'off', REDIS_URL: '' } },
-  { name: 'entity caches (L1 + Redis), no response cache', gateway: 'apollo', env: { SHOPGRAPH_CACHE: 'on', SHOPGRAPH_RESPONSE_CACHE: 'off', REDIS_URL: REDIS } },
-  { name: 'all caches (response cache + L1 + Redis)', gateway: 'apollo', env: { SHOPGRAPH_CACHE: 'on', SHOPGRAPH_RESPONSE_CACHE: 'on', REDIS_URL: REDIS } },
+  {
+    name: 'entity caches (L1 + Redis), no response cache',
+    gateway: 'apollo',
+    env: { SHOPGRAPH_CACHE: 'on', SHOPGRAPH_RESPONSE_CACHE: 'off', REDIS_URL: REDIS },
+  },
+  {
+    name: 'all caches (response cache + L1 + Redis)',
+    gateway: 'apollo',
+    env: { SHOPGRAPH_CACHE: 'on', SHOPGRAPH_RESPONSE_CACHE: 'on', REDIS_URL: REDIS },
+  },
   // The gateway a user might pick instead, on the same subgraphs and supergraph (it has no response cache here).
-  { name: 'entity caches, Hive Gateway instead of Apollo', gateway: 'hive', env: { SHOPGRAPH_CACHE: 'on', REDIS_URL: REDIS } },
+  {
+    name: 'entity caches, Hive Gateway instead of Apollo',
+    gateway: 'hive',
+    env: { SHOPGRAPH_CACHE: 'on', REDIS_URL: REDIS },
+  },
 ] as const;
 type GatewayImplementation = (typeof MODES)[number]['gateway'];
 
@@ -72,7 +91,9 @@ async function scenarioVariables(): Promise<{ slug: string; category: string; id
   await client.connect();
   try {
     catalogueSize = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM catalog.product')).rows[0]!.n);
-    const product = await client.query<{ slug: string; id: string }>(`SELECT slug, id::text FROM catalog.product WHERE status = 'ACTIVE' ORDER BY sku LIMIT 1`);
+    const product = await client.query<{ slug: string; id: string }>(
+      `SELECT slug, id::text FROM catalog.product WHERE status = 'ACTIVE' ORDER BY sku LIMIT 1`,
+    );
     const category = await client.query<{ id: string }>(
       `SELECT r.id::text FROM catalog.category r JOIN catalog.category c ON c.path LIKE r.path || '/%' JOIN catalog.product p ON p.category_id = c.id
        WHERE r.parent_id IS NULL GROUP BY r.id ORDER BY count(*) DESC LIMIT 1`,
@@ -86,11 +107,22 @@ async function scenarioVariables(): Promise<{ slug: string; category: string; id
 /** Headers of one request; a subgraph called directly needs a fresh gateway signature each time (it refuses a replay). */
 function headersFor(url: string, body: string | undefined, signed: boolean): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (signed) headers[IDENTITY_HEADER] = signer.sign(ANONYMOUS, { method: body ? 'POST' : 'GET', search: new URL(url).search, body: body ?? '' });
+  if (signed)
+    headers[IDENTITY_HEADER] = signer.sign(ANONYMOUS, {
+      method: body ? 'POST' : 'GET',
+      search: new URL(url).search,
+      body: body ?? '',
+    });
   return headers;
 }
 
-function load(url: string, body: string | undefined, connections = CONNECTIONS, duration = DURATION_S, signed = false): Promise<autocannon.Result> {
+function load(
+  url: string,
+  body: string | undefined,
+  connections = CONNECTIONS,
+  duration = DURATION_S,
+  signed = false,
+): Promise<autocannon.Result> {
   return autocannon({
     url,
     connections,
@@ -103,6 +135,31 @@ function load(url: string, body: string | undefined, connections = CONNECTIONS, 
 }
 
 async function main(): Promise<void> {
+  if (process.argv.slice(2).includes('zipf')) {
+    // `npm run bench -- zipf`: only the Zipf product-page workload (the cache hit rates).
+    const zipf = await zipfWorkload();
+    const dir = path.join(REPO_ROOT, 'bench', 'results');
+    const at = new Date().toISOString();
+    writeFileSync(
+      path.join(dir, 'zipf-product-pages.json'),
+      `${JSON.stringify({ at, loadAverage: os.loadavg(), connections: CONNECTIONS, ...zipf }, null, 2)}\n`,
+    );
+    writeFileSync(
+      path.join(dir, 'zipf-product-pages.md'),
+      [
+        `# Zipf workload ${at}`,
+        '',
+        `Load average at the end: ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(', ')} on ${os.cpus().length} cores.`,
+        '',
+        ...zipfSection(zipf),
+      ].join('\n'),
+    );
+    console.log('wrote bench/results/zipf-product-pages.md and .json');
+    return;
+  }
   if (process.argv.slice(2).includes('reco')) {
     // `npm run bench -- reco`: recommendations only, on their own database (seeded with the reco tables).
     await runRecoBench({
@@ -117,7 +174,9 @@ async function main(): Promise<void> {
     });
     return;
   }
-  console.log(`bench database ${databaseNameOf(databaseUrl)}; ${DURATION_S} s per scenario, ${CONNECTIONS} connections`);
+  console.log(
+    `bench database ${databaseNameOf(databaseUrl)}; ${DURATION_S} s per scenario, ${CONNECTIONS} connections`,
+  );
   await prepareDatabase(databaseUrl, Number(process.env.BENCH_PRODUCTS ?? 2000), (l) => console.log(l));
 
   const baseline = createServer((_req, res) => {
@@ -129,11 +188,23 @@ async function main(): Promise<void> {
 
   const known = await scenarioVariables();
   const results: Result[] = [];
-  const baselineResult = await measure('bare node:http', SCENARIOS.find((sc) => sc.target === 'baseline')!, baselineUrl, undefined);
+  const baselineResult = await measure(
+    'bare node:http',
+    SCENARIOS.find((sc) => sc.target === 'baseline')!,
+    baselineUrl,
+    undefined,
+  );
   results.push(baselineResult);
   for (const mode of MODES) {
     const stack = await startStack(
-      { ...process.env, ...SECURITY_ENV, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...mode.env },
+      {
+        ...process.env,
+        ...SECURITY_ENV,
+        DATABASE_URL: databaseUrl,
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+        ...mode.env,
+      },
       mode.gateway,
     );
     try {
@@ -146,7 +217,9 @@ async function main(): Promise<void> {
           ...(scenario.query?.includes('$id') && { id: known.id }),
         };
         const body = JSON.stringify({ query: scenario.query, variables });
-        results.push(await measure(mode.name, scenario, stack.endpoints[scenario.target as 'product' | 'gateway'], body));
+        results.push(
+          await measure(mode.name, scenario, stack.endpoints[scenario.target as 'product' | 'gateway'], body),
+        );
       }
     } finally {
       await stack.stop();
@@ -154,7 +227,9 @@ async function main(): Promise<void> {
   }
   baseline.close();
   const eviction = await measureEvictionLatency(REDIS);
-  console.log(`[eviction] publish to evict on another instance: p50 ${eviction.publishToEvictMs.p50} ms, p99 ${eviction.publishToEvictMs.p99} ms (Redis PING p50 ${eviction.redisPingMs.p50} ms)`);
+  console.log(
+    `[eviction] publish to evict on another instance: p50 ${eviction.publishToEvictMs.p50} ms, p99 ${eviction.publishToEvictMs.p99} ms (Redis PING p50 ${eviction.redisPingMs.p50} ms)`,
+  );
   const zipf = process.env.BENCH_ZIPF === 'off' ? undefined : await zipfWorkload();
   writeReport(results, zipf, eviction);
 }
@@ -200,6 +275,24 @@ async function scrape(url: string, names: string[]): Promise<Counters> {
   return out;
 }
 
+/** Each Zipf mode starts from an empty cache: the previous mode's Redis entries would otherwise serve it. */
+async function dropCachedEntries(namespace: string): Promise<void> {
+  const redis = new Redis(REDIS, { lazyConnect: true });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `sg:${namespace}:*`, 'COUNT', 1000);
+      // Cached entries only: the event streams stay.
+      const cached = keys.filter((k) => !k.startsWith(`sg:${namespace}:events`));
+      if (cached.length > 0) await redis.unlink(...cached);
+      cursor = nextCursor;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 function sum(after: Counters, before: Counters, match: (sample: string) => boolean): number {
   return Object.keys(after)
     .filter(match)
@@ -208,9 +301,11 @@ function sum(after: Counters, before: Counters, match: (sample: string) => boole
 
 /**
  * Product pages over a Zipf-distributed catalogue of 10,000 products (s = 1) through the
- * gateway: a warm-up pass, then a measured pass whose hit rates per layer are the
- * difference of the services' /metrics counters across it. Run with the response cache off
- * (entity caches only) and on.
+ * gateway, with the response cache off (entity caches only) and on, each from an empty cache:
+ * a timed warm-up then a measured pass (a shop just after a restart: the long tail still
+ * misses), then one request for every product and a second measured pass (a warm shop: every
+ * product was asked for within its TTL, as in a shop with more views per TTL than products).
+ * Hit rates per layer are the difference of the services' /metrics counters across a pass.
  */
 async function zipfWorkload(): Promise<ZipfResult> {
   const products = Number(process.env.BENCH_ZIPF_PRODUCTS ?? 10_000);
@@ -222,16 +317,31 @@ async function zipfWorkload(): Promise<ZipfResult> {
   const client = new pg.Client({ connectionString: zipfUrl });
   await client.connect();
   // Popularity rank is unrelated to id order: shuffle deterministically by md5.
-  const ids = (await client.query<{ id: string }>(`SELECT id::text FROM catalog.product WHERE status = 'ACTIVE' ORDER BY md5(id::text)`)).rows.map((r) => r.id);
+  const ids = (
+    await client.query<{ id: string }>(
+      `SELECT id::text FROM catalog.product WHERE status = 'ACTIVE' ORDER BY md5(id::text)`,
+    )
+  ).rows.map((r) => r.id);
   await client.end();
-  const query = 'query($id: ID) { product(id: $id) { name priceRange { min { amount } } variants { sku price { amount } } } }';
+  const query =
+    'query($id: ID) { product(id: $id) { name priceRange { min { amount } } variants { sku price { amount } } } }';
   const runs: ZipfRun[] = [];
   for (const [mode, responseCache] of [
     ['entity caches, no response cache', 'off'],
     ['all caches', 'on'],
   ] as const) {
+    await dropCachedEntries(databaseNameOf(zipfUrl));
     const stack = await startStack(
-      { ...process.env, ...SECURITY_ENV, DATABASE_URL: zipfUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production', SHOPGRAPH_CACHE: 'on', SHOPGRAPH_RESPONSE_CACHE: responseCache, REDIS_URL: REDIS },
+      {
+        ...process.env,
+        ...SECURITY_ENV,
+        DATABASE_URL: zipfUrl,
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+        SHOPGRAPH_CACHE: 'on',
+        SHOPGRAPH_RESPONSE_CACHE: responseCache,
+        REDIS_URL: REDIS,
+      },
       'apollo',
     );
     try {
@@ -243,35 +353,78 @@ async function zipfWorkload(): Promise<ZipfResult> {
           duration: seconds,
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ query, variables: { id: ids[sample()] } }) }) }],
+          requests: [
+            { setupRequest: (req) => ({ ...req, body: JSON.stringify({ query, variables: { id: ids[sample()] } }) }) },
+          ],
         });
       await pages(warmupSeconds);
-      const names = ['cache_lookups_total', 'response_cache_requests_total'];
-      const before = { product: await scrape(stack.endpoints.product, names), gateway: await scrape(stack.endpoints.gateway, names) };
-      const r = await pages(measuredSeconds);
-      const after = { product: await scrape(stack.endpoints.product, names), gateway: await scrape(stack.endpoints.gateway, names) };
-      const hitRate: Record<string, LayerHitRate> = {};
-      for (const type of ['product', 'product-variants']) {
-        const count = (layer: string, results: string[]) =>
-          sum(after.product, before.product, (k) => k.includes(`layer="${layer}"`) && k.includes(`type="${type}"`) && results.some((res) => k.includes(`result="${res}"`)));
-        const l1Hits = count('l1', ['hit', 'negative_hit']);
-        const l1Lookups = l1Hits + count('l1', ['miss']);
-        const l2Hits = count('l2', ['hit', 'negative_hit']);
-        const l2Lookups = l2Hits + count('l2', ['miss']);
-        hitRate[type] = { lookups: l1Lookups, l1: l1Lookups ? l1Hits / l1Lookups : 0, l2: l2Lookups ? l2Hits / l2Lookups : 0, overall: l1Lookups ? (l1Hits + l2Hits) / l1Lookups : 0 };
+      for (const phase of ['from cold', 'warm shop'] as const) {
+        if (phase === 'warm shop') {
+          let next = 0;
+          await autocannon({
+            url: stack.endpoints.gateway,
+            connections: CONNECTIONS,
+            amount: ids.length,
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            requests: [
+              {
+                setupRequest: (req) => ({
+                  ...req,
+                  body: JSON.stringify({ query, variables: { id: ids[next++ % ids.length] } }),
+                }),
+              },
+            ],
+          });
+        }
+        const names = ['cache_lookups_total', 'response_cache_requests_total'];
+        const before = {
+          product: await scrape(stack.endpoints.product, names),
+          gateway: await scrape(stack.endpoints.gateway, names),
+        };
+        const r = await pages(measuredSeconds);
+        const after = {
+          product: await scrape(stack.endpoints.product, names),
+          gateway: await scrape(stack.endpoints.gateway, names),
+        };
+        const hitRate: Record<string, LayerHitRate> = {};
+        for (const type of ['product', 'product-variants']) {
+          const count = (layer: string, results: string[]) =>
+            sum(
+              after.product,
+              before.product,
+              (k) =>
+                k.includes(`layer="${layer}"`) &&
+                k.includes(`type="${type}"`) &&
+                results.some((res) => k.includes(`result="${res}"`)),
+            );
+          const l1Hits = count('l1', ['hit', 'negative_hit']);
+          const l1Lookups = l1Hits + count('l1', ['miss']);
+          const l2Hits = count('l2', ['hit', 'negative_hit']);
+          const l2Lookups = l2Hits + count('l2', ['miss']);
+          hitRate[type] = {
+            lookups: l1Lookups,
+            l1: l1Lookups ? l1Hits / l1Lookups : 0,
+            l2: l2Lookups ? l2Hits / l2Lookups : 0,
+            overall: l1Lookups ? (l1Hits + l2Hits) / l1Lookups : 0,
+          };
+        }
+        const responses = (result: string) =>
+          sum(after.gateway, before.gateway, (k) => k.includes(`result="${result}"`));
+        const anonymous = responses('hit') + responses('miss') + responses('uncacheable');
+        const run: ZipfRun = {
+          mode: `${mode}, ${phase}`,
+          requestsPerSecond: Math.round(r.requests.average),
+          latencyMs: { p50: r.latency.p50, p99: r.latency.p99 },
+          errors: r.errors + r.non2xx,
+          ...(responseCache === 'on' && { responseCacheHitRate: anonymous ? responses('hit') / anonymous : 0 }),
+          hitRate,
+        };
+        console.log(
+          `[zipf ${run.mode}] ${run.requestsPerSecond} req/s, p50 ${run.latencyMs.p50} ms; ${JSON.stringify(run)}`,
+        );
+        runs.push(run);
       }
-      const responses = (result: string) => sum(after.gateway, before.gateway, (k) => k.includes(`result="${result}"`));
-      const anonymous = responses('hit') + responses('miss') + responses('uncacheable');
-      const run: ZipfRun = {
-        mode,
-        requestsPerSecond: Math.round(r.requests.average),
-        latencyMs: { p50: r.latency.p50, p99: r.latency.p99 },
-        errors: r.errors + r.non2xx,
-        ...(responseCache === 'on' && { responseCacheHitRate: anonymous ? responses('hit') / anonymous : 0 }),
-        hitRate,
-      };
-      console.log(`[zipf ${mode}] ${run.requestsPerSecond} req/s, p50 ${run.latencyMs.p50} ms; ${JSON.stringify(run)}`);
-      runs.push(run);
     } finally {
       await stack.stop();
     }
@@ -290,9 +443,15 @@ async function startStack(env: NodeJS.ProcessEnv, gatewayImplementation: Gateway
   };
   try {
     await Promise.all(services.map((s) => waitUntilHealthy(s)));
-    const urls = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [subgraphUrlVariable(n), `http://127.0.0.1:${SERVICE_PORTS[n] + PORT_OFFSET}/graphql`]));
+    const urls = Object.fromEntries(
+      SUBGRAPH_NAMES.map((n) => [subgraphUrlVariable(n), `http://127.0.0.1:${SERVICE_PORTS[n] + PORT_OFFSET}/graphql`]),
+    );
     if (gatewayImplementation === 'apollo') {
-      const gateway = spawnService('gateway', { ...env, ...urls, PORT: String(SERVICE_PORTS.gateway + PORT_OFFSET) }, () => undefined);
+      const gateway = spawnService(
+        'gateway',
+        { ...env, ...urls, PORT: String(SERVICE_PORTS.gateway + PORT_OFFSET) },
+        () => undefined,
+      );
       services.push(gateway);
       await waitUntilHealthy(gateway);
     } else {
@@ -317,12 +476,19 @@ async function startStack(env: NodeJS.ProcessEnv, gatewayImplementation: Gateway
 function startHiveGateway(port: number): ServiceProcess {
   let supergraph = readFileSync(path.join(REPO_ROOT, 'schema', 'supergraph.graphql'), 'utf8');
   for (const name of SUBGRAPH_NAMES) {
-    supergraph = supergraph.replaceAll(`http://localhost:${SERVICE_PORTS[name]}/graphql`, `http://127.0.0.1:${SERVICE_PORTS[name] + PORT_OFFSET}/graphql`);
+    supergraph = supergraph.replaceAll(
+      `http://localhost:${SERVICE_PORTS[name]}/graphql`,
+      `http://127.0.0.1:${SERVICE_PORTS[name] + PORT_OFFSET}/graphql`,
+    );
   }
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'shopgraph-bench-')), 'supergraph.graphql');
   writeFileSync(file, supergraph);
   const bin = path.join(REPO_ROOT, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js');
-  const child = spawn(process.execPath, [bin, 'supergraph', file, '--port', String(port)], { cwd: REPO_ROOT, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
+  const child = spawn(process.execPath, [bin, 'supergraph', file, '--port', String(port)], {
+    cwd: REPO_ROOT,
+    stdio: 'ignore',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return {
     name: 'gateway',
@@ -339,11 +505,17 @@ function startHiveGateway(port: number): ServiceProcess {
 }
 
 /** A scenario that answers with GraphQL errors (a refused signature, a limit) would measure the error path: stop. */
-async function assertAnswers(scenario: Scenario, url: string, body: string | undefined, signed: boolean): Promise<void> {
+async function assertAnswers(
+  scenario: Scenario,
+  url: string,
+  body: string | undefined,
+  signed: boolean,
+): Promise<void> {
   if (!body) return;
   const res = await fetch(url, { method: 'POST', headers: headersFor(url, body, signed), body });
   const answer = (await res.json()) as { errors?: unknown[] };
-  if (!res.ok || answer.errors) throw new Error(`${scenario.name} answered ${res.status}: ${JSON.stringify(answer).slice(0, 500)}`);
+  if (!res.ok || answer.errors)
+    throw new Error(`${scenario.name} answered ${res.status}: ${JSON.stringify(answer).slice(0, 500)}`);
 }
 
 async function measure(mode: string, scenario: Scenario, url: string, body: string | undefined): Promise<Result> {
@@ -383,10 +555,14 @@ async function sequentialLatency(url: string, body: string | undefined, seconds:
     while (performance.now() < until) {
       const started = performance.now();
       const status = await new Promise<number>((resolve, reject) => {
-        const req = httpRequest(url, { method: body ? 'POST' : 'GET', agent, headers: headersFor(url, body, signed) }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        });
+        const req = httpRequest(
+          url,
+          { method: body ? 'POST' : 'GET', agent, headers: headersFor(url, body, signed) },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
         req.on('error', reject);
         req.end(body);
       }).catch(() => -1);
@@ -398,7 +574,8 @@ async function sequentialLatency(url: string, body: string | undefined, seconds:
     agent.destroy();
   }
   samples.sort((a, b) => a - b);
-  const at = (q: number) => Number((samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)] ?? 0).toFixed(2));
+  const at = (q: number) =>
+    Number((samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)] ?? 0).toFixed(2));
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), errors, non2xx };
 }
 
@@ -408,16 +585,47 @@ function writeReport(results: Result[], zipf: ZipfResult | undefined, eviction: 
   const dir = path.join(REPO_ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const at = new Date().toISOString();
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-  const run = { at, durationSeconds: DURATION_S, connections: CONNECTIONS, products: catalogueSize, machine, results, zipf, eviction };
-  writeFileSync(path.join(dir, 'cross-instance-eviction.json'), `${JSON.stringify({ at, machine, ...eviction }, null, 2)}\n`);
-  if (zipf) writeFileSync(path.join(dir, 'zipf-product-pages.json'), `${JSON.stringify({ at, machine, connections: CONNECTIONS, ...zipf }, null, 2)}\n`);
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  const run = {
+    at,
+    durationSeconds: DURATION_S,
+    connections: CONNECTIONS,
+    products: catalogueSize,
+    machine,
+    results,
+    zipf,
+    eviction,
+  };
+  writeFileSync(
+    path.join(dir, 'cross-instance-eviction.json'),
+    `${JSON.stringify({ at, machine, ...eviction }, null, 2)}\n`,
+  );
+  if (zipf)
+    writeFileSync(
+      path.join(dir, 'zipf-product-pages.json'),
+      `${JSON.stringify({ at, machine, connections: CONNECTIONS, ...zipf }, null, 2)}\n`,
+    );
   writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(run, null, 2)}\n`);
   // One file per scenario, every mode and the baseline beside it, for comparing runs over time.
   for (const name of new Set(results.map((r) => r.scenario))) {
-    const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+    const slug = name
+      .replace(/[^a-z0-9]+/gi, '-')
+      .replace(/^-|-$/g, '')
+      .toLowerCase();
     const baseline = results.find((r) => r.target === 'baseline');
-    const perScenario = { at, machine, connections: CONNECTIONS, durationSeconds: DURATION_S, baseline, results: results.filter((r) => r.scenario === name) };
+    const perScenario = {
+      at,
+      machine,
+      connections: CONNECTIONS,
+      durationSeconds: DURATION_S,
+      baseline,
+      results: results.filter((r) => r.scenario === name),
+    };
     writeFileSync(path.join(dir, `${slug}.json`), `${JSON.stringify(perScenario, null, 2)}\n`);
   }
   const base = results.find((r) => r.target === 'baseline')!;
@@ -425,7 +633,7 @@ function writeReport(results: Result[], zipf: ZipfResult | undefined, eviction: 
     `# Benchmark ${at}`,
     '',
     `${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}; load generator on the same machine; ${CONNECTIONS} connections, ${DURATION_S} s per scenario.`,
-    'Subgraphs and gateway each run as their own process (as `npm start` runs them). Each scenario runs in every mode in the same run: no cache; the subgraphs\' entity caches (every read: L1 in-process, then Redis) with the gateway\'s response cache off; every cache; and Hive Gateway over the same subgraphs with their entity caches.',
+    "Subgraphs and gateway each run as their own process (as `npm start` runs them). Each scenario runs in every mode in the same run: no cache; the subgraphs' entity caches (every read: L1 in-process, then Redis) with the gateway's response cache off; every cache; and Hive Gateway over the same subgraphs with their entity caches.",
     'A scenario repeats one query, so with the response cache on it measures hits: the figure for a popular page or listing that no write has touched since it was stored.',
     'Search and suggest answers are cached by normalised request and index generation; with the cache off every search runs its SQL (cold).',
     `Catalogue: ${catalogueSize.toLocaleString('en-US')} products. Search runs on PostgreSQL (no OPENSEARCH_URL).`,
@@ -441,26 +649,29 @@ function writeReport(results: Result[], zipf: ZipfResult | undefined, eviction: 
     '',
     `A write on one instance to the eviction of its entry on another (Redis pub/sub, ${eviction.messages} writes): p50 ${eviction.publishToEvictMs.p50} ms, p99 ${eviction.publishToEvictMs.p99} ms, max ${eviction.publishToEvictMs.max} ms; baseline of the same run, one Redis PING: p50 ${eviction.redisPingMs.p50} ms, p99 ${eviction.redisPingMs.p99} ms.`,
     '',
-    ...(zipf
-      ? [
-          `## Zipf workload: product pages over ${zipf.products.toLocaleString('en-US')} products (s = ${zipf.exponent}) through the gateway`,
-          '',
-          `Each run: ${zipf.warmupSeconds} s of warm-up, then ${zipf.measuredSeconds} s measured; hit rates are counted over the measured part only.`,
-          '',
-          '| mode | req/s | p50 ms | p99 ms | errors | response cache hit rate | entity | lookups at L1 | L1 hit rate | L2 hit rate (of L1 misses) | entity overall hit rate |',
-          '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |',
-          ...zipf.runs.flatMap((run) =>
-            Object.entries(run.hitRate).map(
-              ([type, h]) =>
-                `| ${run.mode} | ${run.requestsPerSecond} | ${run.latencyMs.p50} | ${run.latencyMs.p99} | ${run.errors} | ${run.responseCacheHitRate === undefined ? 'off' : `${(100 * run.responseCacheHitRate).toFixed(1)} %`} | ${type} | ${h.lookups} | ${(100 * h.l1).toFixed(1)} % | ${(100 * h.l2).toFixed(1)} % | ${(100 * h.overall).toFixed(1)} % |`,
-            ),
-          ),
-          '',
-        ]
-      : []),
+    ...(zipf ? zipfSection(zipf) : []),
   ];
   writeFileSync(path.join(dir, 'latest.md'), lines.join('\n'));
   console.log(`\nwrote bench/results/latest.md and latest.json`);
+}
+
+/** The Zipf workload's part of a report. */
+function zipfSection(zipf: ZipfResult): string[] {
+  return [
+    `## Zipf workload: product pages over ${zipf.products.toLocaleString('en-US')} products (s = ${zipf.exponent}) through the gateway`,
+    '',
+    `Each mode starts from an empty cache. "From cold": ${zipf.warmupSeconds} s of warm-up, then ${zipf.measuredSeconds} s measured (a shop just after a restart, its long tail still missing). "Warm shop": then one request for every product, and ${zipf.measuredSeconds} s measured again (every product asked for within its TTL). Hit rates are counted over the measured parts only.`,
+    '',
+    '| mode | req/s | p50 ms | p99 ms | errors | response cache hit rate | entity | lookups at L1 | L1 hit rate | L2 hit rate (of L1 misses) | entity overall hit rate |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |',
+    ...zipf.runs.flatMap((run) =>
+      Object.entries(run.hitRate).map(
+        ([type, h]) =>
+          `| ${run.mode} | ${run.requestsPerSecond} | ${run.latencyMs.p50} | ${run.latencyMs.p99} | ${run.errors} | ${run.responseCacheHitRate === undefined ? 'off' : `${(100 * run.responseCacheHitRate).toFixed(1)} %`} | ${type} | ${h.lookups} | ${h.lookups ? `${(100 * h.l1).toFixed(1)} %` : '-'} | ${h.lookups ? `${(100 * h.l2).toFixed(1)} %` : '-'} | ${h.lookups ? `${(100 * h.overall).toFixed(1)} %` : '-'} |`,
+      ),
+    ),
+    '',
+  ];
 }
 
 main().catch((err: unknown) => {
