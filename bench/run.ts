@@ -188,6 +188,8 @@ async function main(): Promise<void> {
 
   const known = await scenarioVariables();
   const results: Result[] = [];
+  /** Each gateway scenario's request and answer, for the bare server that returns the same JSON. */
+  const sameJson = new Map<string, { body: string; answer: string }>();
   const baselineResult = await measure(
     'bare node:http',
     SCENARIOS.find((sc) => sc.target === 'baseline')!,
@@ -217,8 +219,18 @@ async function main(): Promise<void> {
           ...(scenario.query?.includes('$id') && { id: known.id }),
         };
         const body = JSON.stringify({ query: scenario.query, variables });
+        const keepAnswer = (text: string) => {
+          if (scenario.target === 'gateway' && !sameJson.has(scenario.name))
+            sameJson.set(scenario.name, { body, answer: text });
+        };
         results.push(
-          await measure(mode.name, scenario, stack.endpoints[scenario.target as 'product' | 'gateway'], body),
+          await measure(
+            mode.name,
+            scenario,
+            stack.endpoints[scenario.target as 'product' | 'gateway'],
+            body,
+            keepAnswer,
+          ),
         );
       }
     } finally {
@@ -226,6 +238,22 @@ async function main(): Promise<void> {
     }
   }
   baseline.close();
+  // The machine's limit for each scenario: a bare node:http server answering the very bytes the gateway answered.
+  const answers = [...sameJson.values()];
+  const sameJsonServer = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(answers[Number(req.url?.slice(1))]?.answer ?? '{}');
+    });
+  });
+  await new Promise<void>((r) => sameJsonServer.listen(0, '127.0.0.1', r));
+  const sameJsonPort = (sameJsonServer.address() as AddressInfo).port;
+  for (const [i, [name, { body }]] of [...sameJson.entries()].entries()) {
+    const scenario = SCENARIOS.find((sc) => sc.name === name)!;
+    results.push(await measure('bare node:http, same JSON', scenario, `http://127.0.0.1:${sameJsonPort}/${i}`, body));
+  }
+  sameJsonServer.close();
   const eviction = await measureEvictionLatency(REDIS);
   console.log(
     `[eviction] publish to evict on another instance: p50 ${eviction.publishToEvictMs.p50} ms, p99 ${eviction.publishToEvictMs.p99} ms (Redis PING p50 ${eviction.redisPingMs.p50} ms)`,
@@ -510,17 +538,25 @@ async function assertAnswers(
   url: string,
   body: string | undefined,
   signed: boolean,
-): Promise<void> {
-  if (!body) return;
+): Promise<string | undefined> {
+  if (!body) return undefined;
   const res = await fetch(url, { method: 'POST', headers: headersFor(url, body, signed), body });
-  const answer = (await res.json()) as { errors?: unknown[] };
-  if (!res.ok || answer.errors)
-    throw new Error(`${scenario.name} answered ${res.status}: ${JSON.stringify(answer).slice(0, 500)}`);
+  const text = await res.text();
+  const answer = JSON.parse(text) as { errors?: unknown[] };
+  if (!res.ok || answer.errors) throw new Error(`${scenario.name} answered ${res.status}: ${text.slice(0, 500)}`);
+  return text;
 }
 
-async function measure(mode: string, scenario: Scenario, url: string, body: string | undefined): Promise<Result> {
+async function measure(
+  mode: string,
+  scenario: Scenario,
+  url: string,
+  body: string | undefined,
+  onAnswer?: (text: string) => void,
+): Promise<Result> {
   const signed = scenario.target === 'product';
-  await assertAnswers(scenario, url, body, signed);
+  const answer = await assertAnswers(scenario, url, body, signed);
+  if (answer !== undefined) onAnswer?.(answer);
   // A short warm-up so the figures do not include JIT, pool start-up or a cold cache.
   await load(url, body, 4, 2, signed);
   const r = await load(url, body, CONNECTIONS, DURATION_S, signed);
