@@ -12,7 +12,7 @@ import { startSupergraph, testToken, type RunningSupergraph } from './supergraph
  */
 let stack: RunningSupergraph;
 const auth = async (subject: string) => ({ authorization: `Bearer ${await testToken('CUSTOMER', { subject })}` });
-const admin = async () => ({ authorization: `Bearer ${await testToken('ADMIN', { subject: 'admin-9', scopes: ['orders', 'catalog'] })}` });
+const admin = async () => ({ authorization: `Bearer ${await testToken('ADMIN', { subject: 'admin-9', scopes: ['catalog'] })}` });
 
 interface Variant {
   id: string;
