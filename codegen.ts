@@ -50,10 +50,18 @@ const config: CodegenConfig = {
       WarehouseStock: '../models.js#WarehouseStockModel',
       Warehouse: '../models.js#WarehouseModel',
       LowStockLevel: '../models.js#StockLevelRow',
+      StockLevel: '../models.js#AdminStockLevel',
+      StockMovement: '../models.js#StockMovementRow',
+      StockMovementConnection: '../models.js#StockMovementConnectionModel',
+      StockHold: '../models.js#StockHoldModel',
     }),
     ...subgraph('cart', 'CartContext', {
       Cart: '../models.js#CartModel',
       CartItem: '../models.js#CartItemModel',
+      CartTotals: '../models.js#CartTotalsModel',
+      Coupon: '../models.js#CouponModel',
+      CreateCartPayload: '../models.js#CreateCartPayloadModel',
+      CheckoutCart: '../models.js#CheckoutCartModel',
     }),
     ...subgraph('order', 'OrderContext', {
       Product: '../models.js#ProductRefModel',
