@@ -1,5 +1,5 @@
 import { money } from '@shopgraph/kit';
-import type { ProductVariantResolvers, ScheduledPriceResolvers } from '../generated/resolvers-types.js';
+import type { PriceChangeResolvers, ProductVariantResolvers, ScheduledPriceResolvers } from '../generated/resolvers-types.js';
 import { cacheUntil } from './cacheUntil.js';
 import { jsonPairs } from './jsonPairs.js';
 
@@ -18,4 +18,10 @@ export const ProductVariant: ProductVariantResolvers = {
 
 export const ScheduledPrice: ScheduledPriceResolvers = {
   price: (w) => money(w.price, w.currency),
+};
+
+/** Amounts with the currency's decimals, as Money shows them ("24.00", not "24"). */
+export const PriceChange: PriceChangeResolvers = {
+  oldPrice: (c) => (c.oldPrice ? money(c.oldPrice, c.currency).amount : null),
+  newPrice: (c) => money(c.newPrice, c.currency).amount,
 };

@@ -3,7 +3,7 @@ import type { Resolvers } from '../generated/resolvers-types.js';
 import { Category } from './Category.js';
 import { Product } from './Product.js';
 import { Mutation } from './Mutation.js';
-import { ProductVariant, ScheduledPrice } from './ProductVariant.js';
+import { PriceChange, ProductVariant, ScheduledPrice } from './ProductVariant.js';
 import { Query } from './Query.js';
 import { BrandFacet, CategoryFacet, SearchEdge, SearchResult, SearchSuggestion } from './SearchResult.js';
 
@@ -15,6 +15,7 @@ export const resolvers: Resolvers = {
   Product,
   ProductVariant,
   ScheduledPrice,
+  PriceChange,
   Category,
   SearchResult,
   SearchEdge,

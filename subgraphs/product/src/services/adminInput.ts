@@ -97,8 +97,10 @@ export const updateVariantInput = z.object({
 const MAX_WINDOW_MS = 366 * 86_400_000;
 const MAX_LEAD_MS = 5 * 366 * 86_400_000;
 
+/** A start in the past means now: a window never rewrites what was already charged. */
 export const schedulePriceInput = z
   .object({ variantId: uuid, price, startsAt: z.date(), endsAt: z.date(), reason })
+  .transform((v) => ({ ...v, startsAt: new Date(Math.max(v.startsAt.getTime(), Date.now())) }))
   .superRefine((v, issue) => {
     if (v.endsAt.getTime() <= v.startsAt.getTime()) issue.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be after startsAt' });
     else if (v.endsAt.getTime() - v.startsAt.getTime() > MAX_WINDOW_MS) issue.addIssue({ code: 'custom', path: ['endsAt'], message: 'must be at most 366 days after startsAt' });

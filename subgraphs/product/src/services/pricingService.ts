@@ -98,7 +98,7 @@ export class PricingService {
    */
   async schedulePrice(actor: ChangeActor, raw: unknown): Promise<ScheduledPriceModel> {
     const input = parseInput(schedulePriceInput, raw, 'input');
-    const startsAt = new Date(Math.max(input.startsAt.getTime(), Date.now()));
+    const { startsAt } = input;
     const scheduled = await this.prisma.$transaction(async (tx) => {
       const [locked] = await tx.$queryRaw<Array<{ product_id: string; currency: string }>>`
         SELECT product_id::text, currency FROM catalog.product_variant WHERE id = ${input.variantId}::uuid FOR UPDATE`;
