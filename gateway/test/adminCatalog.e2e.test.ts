@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, sendGraphQL } from '@shopgraph/kit/testing';
+import { IDENTITY_HEADER, identityFor, InternalSigner, SIGNATURE_MAX_AGE_MS, type Identity } from '@shopgraph/kit';
+import { eventually, sendGraphQL, TEST_INTERNAL_SIGNING_SECRET } from '@shopgraph/kit/testing';
 import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
 /**
@@ -112,5 +113,48 @@ describe('admin catalog mutations, through the gateway', () => {
     // Without the window the page may be shared for 30 s; with it, at most until it ends (20 s).
     const maxAge = Number(/max-age=(\d+)/.exec(res.headers.get('cache-control') ?? '')?.[1]);
     expect(maxAge).toBeLessThanOrEqual(20);
+  });
+});
+
+describe('admin mutations at the limits and around the gateway', () => {
+  const brandCount = async () => (await stack.sql<{ n: number }>(`SELECT count(*)::int AS n FROM catalog.brand`))[0]!.n;
+
+  it('refuses an admin mutation with 500 aliases, or selecting 30 levels deep, before any subgraph runs it', async () => {
+    const admin = bearer(await testToken('ADMIN', { scopes: ['catalog'] }));
+    const before = await brandCount();
+    const aliases = `mutation { ${Array.from({ length: 500 }, (_, i) => `b${i}: createBrand(input: { name: "Flood ${i}", slug: "flood-${i}" }) { id }`).join(' ')} }`;
+    stack.resetCounters();
+    const flood = await sendGraphQL(stack.gatewayUrl, { query: aliases }, admin);
+    expect(flood.status).toBe(400);
+    expect(codesOf(flood.body)).toEqual(['TOO_MANY_ALIASES']);
+    const deep = `mutation { createCategory(input: { name: "Deep", slug: "deep" }) { ${'parent { '.repeat(29)}id${' }'.repeat(29)} } }`;
+    const tooDeep = await sendGraphQL(stack.gatewayUrl, { query: deep }, admin);
+    expect(tooDeep.status).toBe(400);
+    expect(codesOf(tooDeep.body)).toEqual(['QUERY_TOO_DEEP']);
+    expect(stack.subgraphRequests).toEqual({});
+    expect(await brandCount()).toBe(before);
+    expect(await stack.sql(`SELECT 1 FROM catalog.category WHERE slug = 'deep'`)).toEqual([]);
+  });
+
+  it('at the product subgraph port, an admin mutation with a forged, expired or customer signature writes nothing', async () => {
+    const body = JSON.stringify({ query: 'mutation { createBrand(input: { name: "Direct", slug: "direct" }) { id } }' });
+    const post = (headers: Record<string, string>) =>
+      fetch(stack.subgraphUrls.product, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const sign = (identity: Identity, signer: InternalSigner) => ({ [IDENTITY_HEADER]: signer.sign(identity, { method: 'POST', search: '', body }) });
+    const admin = identityFor('admin-1', 'ADMIN');
+    const before = await brandCount();
+
+    expect((await post({})).status).toBe(401);
+    expect((await post(sign(admin, new InternalSigner(`${TEST_INTERNAL_SIGNING_SECRET}-forged`)))).status).toBe(401);
+    const stale = new InternalSigner(TEST_INTERNAL_SIGNING_SECRET, { now: () => Date.now() - SIGNATURE_MAX_AGE_MS - 1_000 });
+    expect((await post(sign(admin, stale))).status).toBe(401);
+    const customer = await post(sign(identityFor('customer-1', 'CUSTOMER'), new InternalSigner(TEST_INTERNAL_SIGNING_SECRET)));
+    expect(((await customer.json()) as { errors: [{ extensions: { code: string } }] }).errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(await brandCount()).toBe(before);
+
+    // The same request, signed as an admin by the gateway's key, is the one that writes.
+    const signed = await post(sign(admin, new InternalSigner(TEST_INTERNAL_SIGNING_SECRET)));
+    expect(((await signed.json()) as { data: { createBrand: { id: string } } }).data.createBrand.id).toEqual(expect.any(String));
+    expect(await brandCount()).toBe(before + 1);
   });
 });
