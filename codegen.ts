@@ -36,6 +36,8 @@ const config: CodegenConfig = {
       Category: '../models.js#CategoryModel',
       Brand: '../models.js#BrandModel',
       ProductImage: '../models.js#ImageModel',
+      PriceChange: '../models.js#PriceChangeModel',
+      ScheduledPrice: '../models.js#ScheduledPriceModel',
       ProductConnection: '../models.js#ProductConnectionModel',
       SearchResult: '../models.js#SearchResultModel',
       SearchEdge: '../models.js#SearchEdgeModel',

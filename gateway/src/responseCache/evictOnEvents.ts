@@ -7,6 +7,9 @@ const TAGS_OF: { [T in TopicName]?: (event: DomainEvent<T>) => string[] } = {
   'product.price_changed': (e) => [ResponseTag.product(e.payload.productId), ResponseTag.productList],
   // Edits, publishing, archiving and availability flips change what listings and searches hold.
   'product.changed': (e) => [ResponseTag.product(e.payload.productId), ResponseTag.productList],
+  // The tree shows in navigation, breadcrumbs and category pages; listings filter by subtree.
+  'category.changed': (e) => [ResponseTag.category(e.payload.categoryId), ResponseTag.categoryTree, ResponseTag.productList],
+  'brand.changed': (e) => [ResponseTag.brand(e.payload.brandId), ResponseTag.brandList],
   // Stock shows only on its product; a flip of availability arrives as product.changed too.
   'inventory.stock_changed': (e) => [ResponseTag.product(e.payload.productId)],
   // A refresh recomputed these products' also-bought and bought-together lists (and trending).

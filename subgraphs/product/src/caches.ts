@@ -1,6 +1,6 @@
 import type { CacheGeneration, CacheLayers, EntityCache } from '@shopgraph/kit';
 import type { EngineResult, Suggestion } from './services/search/searchTypes.js';
-import type { BrandModel, CategoryModel, ImageModel, ProductModel, VariantModel } from './models.js';
+import type { BrandModel, CategoryModel, ImageModel, PriceChangeModel, ProductModel, ScheduledPriceModel, VariantModel } from './models.js';
 
 /** Catalog rows change rarely and every write evicts them, so they live long in Redis. */
 const CATALOG_TTL_SECONDS = 600;
@@ -23,6 +23,9 @@ export function createCatalogCaches(caches: CacheLayers) {
     variant: entity<VariantModel>('variant'),
     variantsOfProduct: entity<VariantModel[]>('product-variants'),
     imagesOfProduct: entity<ImageModel[]>('product-images'),
+    /** Price history and scheduled windows of a product's variants: setPrice and schedulePrice evict them. */
+    priceChangesOfProduct: entity<PriceChangeModel[]>('product-price-changes'),
+    scheduledPricesOfProduct: entity<ScheduledPriceModel[]>('product-scheduled-prices'),
     category: entity<CategoryModel>('category'),
     brand: entity<BrandModel>('brand'),
     /** Under the tree generation: a category move or rename retires them together. */

@@ -76,6 +76,20 @@ export function createCatalogLoaders(prisma: PrismaClient, caches: CatalogCaches
       (i) => i.productId,
       { ...byUuid, tags: ofProduct },
     ),
+    /** A product's base price changes, oldest first (the price timeline and priceHistory read them). */
+    priceChangesByProductId: cachedChildrenLoader(
+      caches.priceChangesOfProduct,
+      (ids) => prisma.priceChange.findMany({ where: { productId: { in: ids } }, orderBy: [{ productId: 'asc' }, { effectiveAt: 'asc' }, { id: 'asc' }] }),
+      (c) => c.productId,
+      { ...byUuid, tags: ofProduct },
+    ),
+    /** A product's scheduled prices, past ones included (lowestPrice looks back), by start. */
+    scheduledPricesByProductId: cachedChildrenLoader(
+      caches.scheduledPricesOfProduct,
+      (ids) => prisma.scheduledPrice.findMany({ where: { productId: { in: ids } }, orderBy: [{ productId: 'asc' }, { startsAt: 'asc' }] }),
+      (w) => w.productId,
+      { ...byUuid, tags: ofProduct },
+    ),
     categoryById,
     categoryByPath: {
       async load(path: string): Promise<CategoryModel | null> {

@@ -6,6 +6,8 @@ export type ProductModel = Prisma.ProductGetPayload<object>;
 export type VariantModel = Prisma.ProductVariantGetPayload<object>;
 export type CategoryModel = Prisma.CategoryGetPayload<object>;
 export type BrandModel = Prisma.BrandGetPayload<object>;
+export type PriceChangeModel = Prisma.PriceChangeGetPayload<object>;
+export type ScheduledPriceModel = Prisma.ScheduledPriceGetPayload<object>;
 export type ImageModel = Prisma.ProductImageGetPayload<object>;
 export type ProductConnectionModel = Connection<ProductModel>;
 export type { SearchResultModel, SearchEdgeModel, CategoryFacetModel } from './services/searchService.js';

@@ -4,7 +4,9 @@ import type { ProductContext } from './context.js';
 import { consumeSearchProjectionEvents } from './events/searchProjectionConsumer.js';
 import { createCatalogLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
+import { CatalogAdminService } from './services/catalogAdminService.js';
 import { CatalogService } from './services/catalogService.js';
+import { PriceReads } from './services/priceReads.js';
 import { PricingService } from './services/pricingService.js';
 import { createSearch, type SearchOptions } from './services/search/createSearch.js';
 import type { SearchIndexer } from './services/searchIndexer.js';
@@ -19,7 +21,13 @@ export function createProductSubgraph(deps: SubgraphDeps, options: { search?: Se
   const { database, logger, readiness, metrics, caches, internalAuth } = deps;
   const catalogCaches = createCatalogCaches(caches);
   const search = createSearch(deps, catalogCaches, options.search);
-  const services = { catalog: new CatalogService(), pricing: new PricingService(database.prisma, catalogCaches), search: search.service };
+  const services = {
+    catalog: new CatalogService(),
+    admin: new CatalogAdminService(database.prisma, catalogCaches),
+    pricing: new PricingService(database.prisma, catalogCaches),
+    prices: new PriceReads(),
+    search: search.service,
+  };
   const projection = consumeSearchProjectionEvents(deps.events, search.indexer);
   const server = createSubgraphServer<ProductContext>({
     name: 'product',

@@ -73,6 +73,28 @@ export const EVENT_TOPICS = {
     }),
   }),
   /**
+   * The category tree changed (admin). Products whose category path changed with it
+   * (renamed, moved) get their own product.changed events in the same transaction.
+   */
+  'category.changed': topic({
+    source: 'catalog',
+    aggregateType: 'category',
+    aggregateIdOf: (p) => p.categoryId,
+    payload: z.object({
+      categoryId: id,
+      change: z.enum(['created', 'renamed', 'moved', 'deleted']),
+      /** Slug path after the change (before it, for deleted). */
+      path: z.string().min(1),
+    }),
+  }),
+  /** A brand was created or changed (admin). */
+  'brand.changed': topic({
+    source: 'catalog',
+    aggregateType: 'brand',
+    aggregateIdOf: (p) => p.brandId,
+    payload: z.object({ brandId: id, change: z.enum(['created']) }),
+  }),
+  /**
    * Stock of one SKU in one warehouse changed. `productAvailable` is the sum over all the
    * product's SKUs and warehouses after the change, so consumers need no extra read; the
    * producer serialises changes per product (locks the product's stock rows) so that sum

@@ -1,6 +1,5 @@
-import { money } from '@shopgraph/kit';
 import type { ProductResolvers } from '../generated/resolvers-types.js';
-import type { ProductModel } from '../models.js';
+import { cacheUntil } from './cacheUntil.js';
 import { jsonPairs } from './jsonPairs.js';
 
 export const Product: ProductResolvers = {
@@ -10,5 +9,7 @@ export const Product: ProductResolvers = {
   attributes: (p) => jsonPairs(p.attributes).map(([name, value]) => ({ name, value })),
   variants: (p, _, ctx) => ctx.loaders.variantsByProductId.load(p.id),
   images: (p, _, ctx) => ctx.loaders.imagesByProductId.load(p.id),
-  priceRange: (p: ProductModel) => ({ min: money(p.minPrice, p.currency), max: money(p.maxPrice, p.currency) }),
+  priceRange: async (p, _, ctx, info) => cacheUntil(info, await ctx.services.prices.priceRange(ctx, p)),
+  priceHistory: (p, { first }, ctx) => ctx.services.prices.priceHistory(ctx, p, first ?? 50),
+  lowestPrice: async (p, { days }, ctx, info) => cacheUntil(info, await ctx.services.prices.productLowestPrice(ctx, p, days ?? 30)),
 };

@@ -2,7 +2,8 @@ import { scalarResolvers } from '@shopgraph/kit';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { Category } from './Category.js';
 import { Product } from './Product.js';
-import { ProductVariant } from './ProductVariant.js';
+import { Mutation } from './Mutation.js';
+import { PriceChange, ProductVariant, ScheduledPrice } from './ProductVariant.js';
 import { Query } from './Query.js';
 import { BrandFacet, CategoryFacet, SearchEdge, SearchResult, SearchSuggestion } from './SearchResult.js';
 
@@ -10,8 +11,11 @@ export const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
   Decimal: scalarResolvers.Decimal,
   Query,
+  Mutation,
   Product,
   ProductVariant,
+  ScheduledPrice,
+  PriceChange,
   Category,
   SearchResult,
   SearchEdge,

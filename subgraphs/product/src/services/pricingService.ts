@@ -1,15 +1,19 @@
-import { InputError, NotFoundError, Prisma, isUuid, recordEvents, type FieldError, type PrismaClient } from '@shopgraph/kit';
+import { DomainError, ErrorCode, InputError, NotFoundError, Prisma, isUuid, recordEvents, type FieldError, type PrismaClient } from '@shopgraph/kit';
 import type { CatalogCaches } from '../caches.js';
-import type { VariantModel } from '../models.js';
+import type { ScheduledPriceModel, VariantModel } from '../models.js';
+import { productChangedEvents } from './productSnapshot.js';
+import { PRICE_PATTERN as PRICE, parseId, parseInput, reason as reasonRule, schedulePriceInput } from './adminInput.js';
 
-/** Up to 10 whole digits and 2 decimals: what numeric(12,2) holds. */
-const PRICE = /^\d{1,10}(\.\d{1,2})?$/;
 const MAX_REASON = 500;
 
 export interface SetPriceInput {
   variantId: string;
   price: string;
   reason?: string | null;
+}
+
+function eventMeta(actor: ChangeActor) {
+  return { actor: actor.subject, ...(actor.requestId && { requestId: actor.requestId }) };
 }
 
 /** Who makes a change: the identity's subject (kept with the history and the event) and the request. */
@@ -35,6 +39,7 @@ export class PricingService {
     if (!isUuid(input.variantId)) errors.push({ field: 'variantId', message: 'is not a variant id' });
     if (!PRICE.test(input.price)) errors.push({ field: 'price', message: 'must be a non-negative amount with at most 10 digits and 2 decimals' });
     if (input.reason != null && input.reason.length > MAX_REASON) errors.push({ field: 'reason', message: `must be at most ${MAX_REASON} characters` });
+    else if (!reasonRule.safeParse(input.reason).success) errors.push({ field: 'reason', message: 'must not contain control characters' });
     if (errors.length > 0) throw new InputError(errors);
 
     const variant = await this.prisma.$transaction(async (tx) => {
@@ -53,7 +58,7 @@ export class PricingService {
           oldPrice: locked.price.toFixed(2),
           newPrice: newPrice.toFixed(2),
         };
-        await recordEvents(tx, 'catalog', [{ topic: 'product.price_changed', payload }], { actor: actor.subject, ...(actor.requestId && { requestId: actor.requestId }) });
+        await recordEvents(tx, 'catalog', [{ topic: 'product.price_changed', payload }], eventMeta(actor));
         await tx.priceChange.create({
           data: {
             variantId: input.variantId,
@@ -77,8 +82,91 @@ export class PricingService {
       this.caches.variant.invalidate([variant.id]),
       this.caches.variantsOfProduct.invalidate([variant.productId]),
       this.caches.product.invalidate([variant.productId]),
+      this.caches.priceChangesOfProduct.invalidate([variant.productId]),
       this.caches.generations.listing.bump(),
     ]);
     return variant;
   }
+
+  /**
+   * A price for a window of time. Nothing runs at the boundaries: readers compute the price
+   * in effect from the windows (PriceTimeline), so a sale starts and ends on time on every
+   * instance, and responses showing it are cached no longer than until the next boundary.
+   * Windows of one variant may not overlap (checked under the variant's row lock). A window
+   * given a start in the past starts now: history is never rewritten. The product.changed
+   * event (edited, with its snapshot) retires cached responses that showed the old price.
+   */
+  async schedulePrice(actor: ChangeActor, raw: unknown): Promise<ScheduledPriceModel> {
+    const input = parseInput(schedulePriceInput, raw, 'input');
+    const { startsAt } = input;
+    const scheduled = await this.prisma.$transaction(async (tx) => {
+      const [locked] = await tx.$queryRaw<Array<{ product_id: string; currency: string }>>`
+        SELECT product_id::text, currency FROM catalog.product_variant WHERE id = ${input.variantId}::uuid FOR UPDATE`;
+      if (!locked) throw new NotFoundError('ProductVariant', 'input.variantId', input.variantId);
+      const overlapping = await tx.scheduledPrice.findFirst({
+        where: { variantId: input.variantId, startsAt: { lt: input.endsAt }, endsAt: { gt: startsAt } },
+        select: { startsAt: true, endsAt: true },
+      });
+      if (overlapping) {
+        throw InputError.of('input.startsAt', `overlaps the scheduled price from ${overlapping.startsAt.toISOString()} to ${overlapping.endsAt.toISOString()}`);
+      }
+      const created = await tx.scheduledPrice.create({
+        data: {
+          variantId: input.variantId,
+          productId: locked.product_id,
+          price: new Prisma.Decimal(input.price),
+          currency: locked.currency,
+          startsAt,
+          endsAt: input.endsAt,
+          reason: input.reason ?? null,
+          createdBy: actor.subject,
+        },
+      });
+      await markScheduledUntil(tx, input.variantId, locked.product_id);
+      await recordEvents(tx, 'catalog', await productChangedEvents(tx, [locked.product_id], 'edited'), eventMeta(actor));
+      return created;
+    });
+    await this.evictSchedules(scheduled.productId, scheduled.variantId);
+    return scheduled;
+  }
+
+  /**
+   * Removes a window that has not started, or ends one that has now (what already ran is
+   * history that lowestPrice reads). An ended window cannot be cancelled (CONFLICT).
+   */
+  async cancelScheduledPrice(actor: ChangeActor, rawId: string): Promise<string> {
+    const id = parseId('id', rawId);
+    const { productId, variantId } = await this.prisma.$transaction(async (tx) => {
+      const [row] = await tx.$queryRaw<Array<{ product_id: string; variant_id: string; started: boolean; ended: boolean }>>`
+        SELECT product_id::text, variant_id::text, starts_at <= now() AS started, ends_at <= now() AS ended FROM catalog.scheduled_price WHERE id = ${id}::uuid FOR UPDATE`;
+      if (!row) throw new NotFoundError('ScheduledPrice', 'id', id);
+      if (row.ended) throw new DomainError(ErrorCode.CONFLICT, 'This scheduled price has ended; it stays in the price history', { field: 'id' });
+      if (row.started) await tx.$executeRaw`UPDATE catalog.scheduled_price SET ends_at = now() WHERE id = ${id}::uuid`;
+      else await tx.scheduledPrice.delete({ where: { id } });
+      await markScheduledUntil(tx, row.variant_id, row.product_id);
+      await recordEvents(tx, 'catalog', await productChangedEvents(tx, [row.product_id], 'edited'), eventMeta(actor));
+      return { productId: row.product_id, variantId: row.variant_id };
+    });
+    await this.evictSchedules(productId, variantId);
+    return id;
+  }
+
+  private async evictSchedules(productId: string, variantId: string): Promise<void> {
+    await Promise.all([
+      this.caches.scheduledPricesOfProduct.invalidate([productId]),
+      this.caches.product.invalidate([productId]),
+      this.caches.variant.invalidate([variantId]),
+      this.caches.variantsOfProduct.invalidate([productId]),
+    ]);
+  }
+}
+
+/** Keeps scheduled_until (the latest end of a window) on the variant and its product. */
+async function markScheduledUntil(tx: Prisma.TransactionClient, variantId: string, productId: string): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE catalog.product_variant SET scheduled_until = (SELECT max(ends_at) FROM catalog.scheduled_price WHERE variant_id = ${variantId}::uuid)
+    WHERE id = ${variantId}::uuid`;
+  await tx.$executeRaw`
+    UPDATE catalog.product SET scheduled_until = (SELECT max(ends_at) FROM catalog.scheduled_price WHERE product_id = ${productId}::uuid)
+    WHERE id = ${productId}::uuid`;
 }

@@ -1,0 +1,59 @@
+import type { EventPayload, Prisma } from '@shopgraph/kit';
+
+type Snapshot = NonNullable<EventPayload<'product.changed'>['product']>;
+
+interface SnapshotRow {
+  product_id: string;
+  status: Snapshot['status'];
+  brand_id: string;
+  min_price: string;
+  currency: string;
+  attributes: Record<string, unknown> | null;
+  path: string;
+  category_ids: string[];
+  category_names: string[];
+}
+
+/**
+ * What `product.changed` says of each product as it is inside the writing transaction:
+ * status, category leaf first then its ancestors (ids, names), the category's slug path,
+ * brand, lowest base price, currency and attributes. One query for any number of products.
+ */
+export async function productSnapshots(tx: Prisma.TransactionClient, productIds: readonly string[]): Promise<Map<string, Snapshot>> {
+  if (productIds.length === 0) return new Map();
+  const rows = await tx.$queryRawUnsafe<SnapshotRow[]>(
+    `SELECT p.id::text AS product_id, p.status::text AS status, p.brand_id::text AS brand_id, p.min_price::text AS min_price,
+            p.currency, p.attributes, c.path,
+            ARRAY(SELECT a.id::text FROM catalog.category a WHERE c.path = a.path OR starts_with(c.path, a.path || '/') ORDER BY a.depth DESC) AS category_ids,
+            ARRAY(SELECT a.name FROM catalog.category a WHERE c.path = a.path OR starts_with(c.path, a.path || '/') ORDER BY a.depth DESC) AS category_names
+       FROM catalog.product p JOIN catalog.category c ON c.id = p.category_id
+      WHERE p.id = ANY ($1::uuid[])`,
+    [...productIds],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.product_id,
+      {
+        status: r.status,
+        categoryIds: r.category_ids,
+        categoryNames: r.category_names,
+        categoryPath: r.path,
+        brandId: r.brand_id,
+        minPrice: r.min_price,
+        currency: r.currency.trim(),
+        attributes: r.attributes && typeof r.attributes === 'object' && !Array.isArray(r.attributes) ? r.attributes : {},
+      },
+    ]),
+  );
+}
+
+export type ProductChangeKind = EventPayload<'product.changed'>['change'];
+
+/** product.changed events with snapshots, for products that still exist. */
+export async function productChangedEvents(tx: Prisma.TransactionClient, productIds: readonly string[], change: ProductChangeKind) {
+  const snapshots = await productSnapshots(tx, productIds);
+  return productIds.map((productId) => ({
+    topic: 'product.changed' as const,
+    payload: { productId, change, ...(snapshots.has(productId) && { product: snapshots.get(productId)! }) },
+  }));
+}
