@@ -36,6 +36,7 @@ const config: CodegenConfig = {
       Category: '../models.js#CategoryModel',
       Brand: '../models.js#BrandModel',
       ProductImage: '../models.js#ImageModel',
+      ImageRendition: '../models.js#RenditionModel',
       ProductConnection: '../models.js#ProductConnectionModel',
       SearchResult: '../models.js#SearchResultModel',
       SearchEdge: '../models.js#SearchEdgeModel',

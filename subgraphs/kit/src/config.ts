@@ -60,6 +60,14 @@ const environmentSchema = z.object({
   EVENTS_REPLAY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
   /** Recommendation subgraph: seconds between background refreshes of the precomputed recommendations; 0 turns the loop off. */
   RECO_REFRESH_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Product images: where uploads and renditions are stored (the gateway and the product subgraph must share it). */
+  MEDIA_DIR: z.string().trim().min(1).optional(),
+  /** Prefix of public image URLs: "/media" on the gateway's origin, or a CDN in front of it. */
+  MEDIA_PUBLIC_URL: z.string().trim().min(1).optional(),
+  /** Largest image upload in bytes (default 20 MiB). */
+  MEDIA_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1_000).max(1_000_000_000).optional(),
+  /** Largest width x height an image upload may declare (default 50 megapixels). */
+  MEDIA_MAX_PIXELS: z.coerce.number().int().min(1).max(1_000_000_000).optional(),
 });
 
 /** Every environment variable a service reads (docker-compose is checked against this). */
@@ -83,6 +91,7 @@ export interface ServiceConfig {
   eventsRetentionHours: number;
   eventsReplayMinutes: number;
   recoRefreshIntervalSeconds: number;
+  media: { dir: string | undefined; publicUrl: string | undefined; maxUploadBytes: number | undefined; maxPixels: number | undefined };
 }
 
 /** Reads and validates the environment once at boot; a bad value stops the process with its name. */
@@ -112,5 +121,6 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     eventsRetentionHours: e.EVENTS_RETENTION_HOURS,
     eventsReplayMinutes: e.EVENTS_REPLAY_MINUTES,
     recoRefreshIntervalSeconds: e.RECO_REFRESH_INTERVAL_SECONDS,
+    media: { dir: e.MEDIA_DIR, publicUrl: e.MEDIA_PUBLIC_URL, maxUploadBytes: e.MEDIA_MAX_UPLOAD_BYTES, maxPixels: e.MEDIA_MAX_PIXELS },
   };
 }

@@ -14,6 +14,7 @@ import type { EventBus } from './events/eventBus.js';
 import { eventMetrics } from './events/eventMetrics.js';
 import { OutboxRelay } from './events/outboxRelay.js';
 import type { EventSource } from './events/topics.js';
+import { createMediaSettings, type MediaSettings } from './media/mediaConfig.js';
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -74,6 +75,8 @@ export interface SubgraphDeps {
   relay: OutboxRelay;
   /** Recommendation subgraph: seconds between background refreshes; absent or 0: no loop (tests run refreshes themselves). */
   recoRefreshIntervalSeconds?: number;
+  /** Product images: storage, limits and upload tokens (shared with the gateway). */
+  media: MediaSettings;
 }
 
 export interface SubgraphDepsParts {
@@ -90,6 +93,8 @@ export interface SubgraphDepsParts {
   /** How /graphql requests prove they come from the gateway (createInternalAuth; tests: createTestInternalAuth). */
   internalAuth: InternalAuth;
   recoRefreshIntervalSeconds?: number | undefined;
+  /** By default: local disk under .data/media, no upload tokens (uploads refused). */
+  media?: MediaSettings;
 }
 
 export function createSubgraphDeps(
@@ -134,6 +139,7 @@ export function createSubgraphDeps(
     namespace: parts.cacheNamespace,
     ...(parts.openSearchUrl && { openSearchUrl: parts.openSearchUrl }),
     internalAuth: parts.internalAuth,
+    media: parts.media ?? createMediaSettings({ secret: undefined }),
     events,
     relay,
     readiness,
@@ -174,6 +180,7 @@ export async function startSubgraphProcess(
     eventsRetentionHours: config.eventsRetentionHours,
     eventsReplayMinutes: config.eventsReplayMinutes,
     recoRefreshIntervalSeconds: config.recoRefreshIntervalSeconds,
+    media: createMediaSettings({ ...config.media, secret: config.internalSigningSecret }),
   });
   const stopWarning = config.insecureSubgraphs ? warnWhileInsecure(logger) : undefined;
   if (!config.cacheEnabled) logger.warn('SHOPGRAPH_CACHE=off: every read goes to PostgreSQL');

@@ -1,6 +1,7 @@
 import type { RequestContext } from '@shopgraph/kit';
 import type { CatalogLoaders } from './loaders.js';
 import type { CatalogService } from './services/catalogService.js';
+import type { ImageService } from './services/images/imageService.js';
 import type { PricingService } from './services/pricingService.js';
 import type { SearchService } from './services/searchService.js';
 
@@ -8,6 +9,7 @@ export interface ProductServices {
   catalog: CatalogService;
   pricing: PricingService;
   search: SearchService;
+  images: ImageService;
 }
 
 /** Per request: fresh loaders (batching never leaks between callers) and the boot-time services. */

@@ -6,7 +6,9 @@ export type ProductModel = Prisma.ProductGetPayload<object>;
 export type VariantModel = Prisma.ProductVariantGetPayload<object>;
 export type CategoryModel = Prisma.CategoryGetPayload<object>;
 export type BrandModel = Prisma.BrandGetPayload<object>;
-export type ImageModel = Prisma.ProductImageGetPayload<object>;
+/** An image with its renditions (cached together, per product). */
+export type ImageModel = Prisma.ProductImageGetPayload<{ include: { renditions: true } }>;
+export type RenditionModel = Prisma.ImageRenditionGetPayload<object>;
 export type ProductConnectionModel = Connection<ProductModel>;
 export type { SearchResultModel, SearchEdgeModel, CategoryFacetModel } from './services/searchService.js';
 export type BrandFacetModel = { brandId: string; count: number };

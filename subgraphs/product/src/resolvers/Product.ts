@@ -1,4 +1,4 @@
-import { money } from '@shopgraph/kit';
+import { hasScope, money } from '@shopgraph/kit';
 import type { ProductResolvers } from '../generated/resolvers-types.js';
 import type { ProductModel } from '../models.js';
 import { jsonPairs } from './jsonPairs.js';
@@ -9,6 +9,10 @@ export const Product: ProductResolvers = {
   category: async (p, _, ctx) => (await ctx.loaders.categoryById.load(p.categoryId))!,
   attributes: (p) => jsonPairs(p.attributes).map(([name, value]) => ({ name, value })),
   variants: (p, _, ctx) => ctx.loaders.variantsByProductId.load(p.id),
-  images: (p, _, ctx) => ctx.loaders.imagesByProductId.load(p.id),
+  // Shoppers see finished images; catalog admins follow every upload.
+  images: async (p, _, ctx) => {
+    const images = await ctx.loaders.imagesByProductId.load(p.id);
+    return hasScope(ctx.identity, 'catalog') ? images : images.filter((i) => i.status === 'READY');
+  },
   priceRange: (p: ProductModel) => ({ min: money(p.minPrice, p.currency), max: money(p.maxPrice, p.currency) }),
 };

@@ -3,6 +3,8 @@ import type { Resolvers } from '../generated/resolvers-types.js';
 import { Category } from './Category.js';
 import { Product } from './Product.js';
 import { ProductVariant } from './ProductVariant.js';
+import { Mutation } from './Mutation.js';
+import { ImageRendition, ProductImage } from './ProductImage.js';
 import { Query } from './Query.js';
 import { BrandFacet, CategoryFacet, SearchEdge, SearchResult, SearchSuggestion } from './SearchResult.js';
 
@@ -10,6 +12,9 @@ export const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
   Decimal: scalarResolvers.Decimal,
   Query,
+  Mutation,
+  ProductImage,
+  ImageRendition,
   Product,
   ProductVariant,
   Category,
