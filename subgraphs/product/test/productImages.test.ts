@@ -1,11 +1,10 @@
-import { IDENTITY_HEADER, type SubgraphDeps } from '@shopgraph/kit';
+import { IDENTITY_HEADER, stagingKeyFor, type SubgraphDeps } from '@shopgraph/kit';
 import { eventually, testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ACCEPT_UPLOAD_PATH } from '../src/media/acceptUploadRoute.js';
 import { createProductSubgraph, type ProductSubgraph } from '../src/server.js';
 import { SharpImageProcessor, type ImageProcessor, type Rendition } from '../src/services/images/imageProcessor.js';
-import { stagingKeyFor } from '../src/services/images/imageService.js';
 import { photoJpeg, pngHeader } from './imageFixtures.js';
 
 /** The real sharp processor behind a failure counter: the next `failures` renders throw a transient error. */

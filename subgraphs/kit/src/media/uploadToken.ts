@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -54,4 +54,12 @@ export class UploadTokens {
   private mac(payload: string): Buffer {
     return createHmac('sha256', this.key).update(payload).digest();
   }
+}
+
+/** Where the gateway hands a staged upload to the product subgraph (POST { token, stagedKey }, signed). */
+export const MEDIA_ACCEPT_PATH = '/internal/media/accept';
+
+/** The staging key of one upload request (a random suffix, so racing PUTs of one token never mix bytes). */
+export function stagingKeyFor(uploadId: string): string {
+  return `uploads/${uploadId}-${randomBytes(8).toString('hex')}`;
 }

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DomainError, ErrorCode, IDENTITY_HEADER, type InternalAuth, type Logger, type RouteHandler } from '@shopgraph/kit';
+import { DomainError, ErrorCode, IDENTITY_HEADER, MEDIA_ACCEPT_PATH, type InternalAuth, type Logger, type RouteHandler } from '@shopgraph/kit';
 import { z } from 'zod';
 import type { ImageService } from '../services/images/imageService.js';
 
 /** Where the gateway hands over an upload it staged (POST, signed like every gateway call). */
-export const ACCEPT_UPLOAD_PATH = '/internal/media/accept';
+export const ACCEPT_UPLOAD_PATH = MEDIA_ACCEPT_PATH;
 const MAX_BODY = 4096;
 
 const bodySchema = z.object({ token: z.string().min(1).max(1024), stagedKey: z.string().min(1).max(300) }).strict();

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   DomainError,
   ErrorCode,
@@ -40,11 +40,6 @@ export interface AcceptedUpload {
   imageId: string;
   productId: string;
   status: string;
-}
-
-/** The staging key the gateway writes an upload's bytes to (one per request, so racing PUTs never mix). */
-export function stagingKeyFor(uploadId: string): string {
-  return `uploads/${uploadId}-${randomBytes(8).toString('hex')}`;
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
