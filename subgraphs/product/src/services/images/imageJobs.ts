@@ -10,7 +10,7 @@ export const JOBS_SCHEMA = 'catalog_jobs';
 export interface ImageJobOptions {
   /** Retries after the first attempt (default 4: five attempts in all). */
   retryLimit?: number;
-  /** Seconds before the first retry; each next one waits twice as long (default 5: 10, 20, 40, 80 s). */
+  /** Base of the backoff: retry n waits between d*2^(n-1) and d*2^n seconds (default 5: 5-10, 10-20, 20-40, 40-80 s). */
   retryDelaySeconds?: number;
   /** How often an idle worker looks for work (default 2 s; a send in this process wakes it at once). */
   pollingIntervalSeconds?: number;
