@@ -8,7 +8,7 @@ import { resolvers } from './resolvers/index.js';
 import { CatalogService } from './services/catalogService.js';
 import { ImageJobs, type ImageJobOptions } from './services/images/imageJobs.js';
 import { SharpImageProcessor, type ImageProcessor } from './services/images/imageProcessor.js';
-import { ImageService } from './services/images/imageService.js';
+import { imageMetrics, ImageService } from './services/images/imageService.js';
 import { PricingService } from './services/pricingService.js';
 import { createSearch, type SearchOptions } from './services/search/createSearch.js';
 import type { SearchIndexer } from './services/searchIndexer.js';
@@ -36,7 +36,7 @@ export function createProductSubgraph(deps: SubgraphDeps, options: ProductSubgra
   const catalogCaches = createCatalogCaches(caches);
   const search = createSearch(deps, catalogCaches, options.search);
   const imageJobs = new ImageJobs(database.url, logger.child({ component: 'image-jobs' }), options.images?.jobs);
-  const images = new ImageService(database.prisma, catalogCaches, deps.media, imageJobs, options.images?.processor ?? new SharpImageProcessor(), logger.child({ component: 'images' }));
+  const images = new ImageService(database.prisma, catalogCaches, deps.media, imageJobs, options.images?.processor ?? new SharpImageProcessor(), logger.child({ component: 'images' }), imageMetrics(metrics.registry));
   // The worker runs in this process; pg-boss installs its schema on first start.
   const jobsStarted = imageJobs.start((job, attempt) => images.renderImage(job.imageId, attempt));
   jobsStarted.catch((err: unknown) => logger.error({ err }, 'image job queue failed to start'));

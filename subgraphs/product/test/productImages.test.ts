@@ -201,6 +201,12 @@ describe('product image uploads', () => {
     await eventually(async () => (await statusOf(imageId)) === 'READY', 'the retried image to be rendered', 30_000);
     const again = await gqlAs(admin, `mutation ($id: ID!) { retryProductImage(id: $id) { id } }`, { id: imageId });
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+
+    // Two failures before (the previous test), three retries and one final failure here.
+    const metrics = await (await fetch(subgraph.running.url.replace('/graphql', '/metrics'))).text();
+    const count = (outcome: string) => Number(new RegExp(`^product_image_renders_total\\{outcome="${outcome}"[^}]*\\} (\\d+)`, 'm').exec(metrics)?.[1]);
+    expect([count('retry'), count('failed')]).toEqual([5, 1]);
+    expect(count('ready')).toBeGreaterThanOrEqual(4);
   });
 
   it('deletes an image: product.changed, and the cached list forgets it', async () => {

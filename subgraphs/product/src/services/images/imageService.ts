@@ -12,6 +12,7 @@ import {
   type MediaSettings,
   type PrismaClient,
 } from '@shopgraph/kit';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import type { CatalogCaches } from '../../caches.js';
 import type { ImageModel } from '../../models.js';
 import type { ChangeActor } from '../pricingService.js';
@@ -22,6 +23,32 @@ import { CONTENT_TYPES, ImageRejectedError, inspectImage, type ImageProcessor, t
 export const UPLOAD_TTL_MS = 15 * 60 * 1000;
 const MAX_ALT = 300;
 const MAX_POSITION = 1000;
+/** Upload rows (spent, refused or never used) are kept this long after they expire, then purged. */
+const UPLOAD_KEEP_DAYS = 7;
+
+/** What the image pipeline reports on /metrics. */
+export function imageMetrics(registry: Registry) {
+  return {
+    uploads: new Counter({
+      name: 'product_image_uploads_total',
+      help: 'Uploads handed over by the gateway, by outcome (accepted, refused)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    renders: new Counter({
+      name: 'product_image_renders_total',
+      help: 'Render attempts by outcome: ready, retry (failed, will retry), failed (last attempt failed), rejected (the file can never render)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    renderSeconds: new Histogram({
+      name: 'product_image_render_seconds',
+      help: 'Time to make and store the eight renditions of one image',
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+  };
+}
 
 export interface CreateUploadInput {
   productId: string;
@@ -57,6 +84,7 @@ export class ImageService {
     private readonly jobs: ImageJobs,
     private readonly processor: ImageProcessor,
     private readonly logger: Logger,
+    private readonly metrics: ReturnType<typeof imageMetrics>,
   ) {}
 
   /** The public URL of a stored rendition. */
@@ -78,6 +106,7 @@ export class ImageService {
     if (!product) throw new NotFoundError('Product', 'productId', input.productId);
     const last = await this.prisma.productImage.aggregate({ where: { productId: product.id }, _max: { position: true } });
     const expiresAt = new Date(Date.now() + UPLOAD_TTL_MS);
+    await this.prisma.$executeRaw`DELETE FROM catalog.image_upload WHERE expires_at < now() - make_interval(days => ${UPLOAD_KEEP_DAYS})`;
     const upload = await this.prisma.imageUpload.create({
       data: {
         productId: product.id,
@@ -121,6 +150,7 @@ export class ImageService {
       } catch (err) {
         if (!(err instanceof ImageRejectedError)) throw err;
         await this.prisma.imageUpload.update({ where: { id: uploadId }, data: { refusal: err.message } });
+        this.metrics.uploads.inc({ outcome: 'refused' });
         throw new DomainError(ErrorCode.BAD_USER_INPUT, `Invalid file: ${err.message}`, { field: 'file', reason: err.reason });
       }
       const originalKey = `originals/${sha256(bytes)}.${header.format}`;
@@ -139,6 +169,7 @@ export class ImageService {
       });
       await this.evict(image.productId);
       this.jobs.nudge();
+      this.metrics.uploads.inc({ outcome: 'accepted' });
       return { imageId: image.id, productId: image.productId, status: image.status };
     } finally {
       await this.media.storage.delete(stagedKey);
@@ -156,6 +187,7 @@ export class ImageService {
     if (!image || image.status === 'READY' || !image.originalKey) return;
     await this.prisma.productImage.update({ where: { id: imageId }, data: { status: 'PROCESSING', attempts: { increment: 1 } } });
     await this.evict(image.productId);
+    const timer = this.metrics.renderSeconds.startTimer();
     try {
       const original = await this.media.storage.get(image.originalKey);
       if (!original) throw new Error(`original ${image.originalKey} is missing from storage`);
@@ -175,6 +207,8 @@ export class ImageService {
         await recordEvents(tx, 'catalog', [{ topic: 'product.changed', payload: { productId: image.productId, change: 'edited' } }]);
       });
       await this.evict(image.productId);
+      timer();
+      this.metrics.renders.inc({ outcome: 'ready' });
       this.logger.info({ imageId, attempt: attempt.attempt }, 'image rendered');
     } catch (err) {
       const rejected = err instanceof ImageRejectedError;
@@ -185,6 +219,7 @@ export class ImageService {
         data: { status: failed ? 'FAILED' : 'PENDING', error: rejected ? message : `attempt ${attempt.attempt} failed: ${message}` },
       });
       await this.evict(image.productId);
+      this.metrics.renders.inc({ outcome: rejected ? 'rejected' : failed ? 'failed' : 'retry' });
       this.logger.warn({ imageId, attempt: attempt.attempt, failed, err: message }, 'image rendering failed');
       if (!rejected) throw err;
     }
