@@ -25,6 +25,7 @@ import { prepareDatabase } from '../gateway/src/launch/prepareDatabase.js';
 import { issueToken } from '../gateway/src/auth/issueToken.js';
 import { spawnService, waitUntilHealthy, type ServiceProcess } from '../gateway/src/launch/serviceProcess.js';
 import { measureEvictionLatency, type EvictionLatency } from './evictionLatency.js';
+import { runImagesBench } from './images/imagesBench.js';
 import { runRecoBench } from './reco/recoBench.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { zipfSampler } from './zipf.js';
@@ -103,6 +104,11 @@ function load(url: string, body: string | undefined, connections = CONNECTIONS, 
 }
 
 async function main(): Promise<void> {
+  if (process.argv.slice(2).includes('images')) {
+    // `npm run bench -- images`: rendering and serving product images (no database).
+    await runImagesBench({ durationSeconds: DURATION_S, connections: CONNECTIONS });
+    return;
+  }
   if (process.argv.slice(2).includes('reco')) {
     // `npm run bench -- reco`: recommendations only, on their own database (seeded with the reco tables).
     await runRecoBench({

@@ -120,6 +120,10 @@ describe('product images through the gateway', () => {
     expect(late.status).toBe(401);
     expect(late.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'expired' });
 
+    for (const junk of ['%E0%A4%A', 'not-a-token', `${uploadToken}.extra`]) {
+      const res = await put(`/media/uploads/${junk}`, Buffer.from('x'));
+      expect([res.status, res.body.errors?.[0]?.extensions?.reason], junk).toEqual([401, 'malformed']);
+    }
     const forged = new UploadTokens('another-secret-of-at-least-32-characters!!').sign({ uploadId: claims.u, productId: claims.p, expiresAt: Date.now() + 60_000 });
     expect((await put(`/media/uploads/${forged}`, await photoJpeg(300, 200))).body.errors?.[0]?.extensions).toMatchObject({ reason: 'forged' });
   });

@@ -66,7 +66,7 @@ export function createMediaRoutes(options: MediaRoutesOptions): Record<string, R
     res.end(JSON.stringify({ errors: [{ message, extensions: { code, ...extra } }] }));
   };
 
-  async function upload(req: IncomingMessage, res: ServerResponse, token: string): Promise<void> {
+  async function upload(req: IncomingMessage, res: ServerResponse, encodedToken: string): Promise<void> {
     // A refusal sent before the body is read closes the connection: the rest of the body is not waited for.
     const refuseEarly = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) => {
       res.setHeader('connection', 'close');
@@ -78,7 +78,13 @@ export function createMediaRoutes(options: MediaRoutesOptions): Record<string, R
       return refuseEarly(405, RefusalCode.BAD_REQUEST, 'Send the image with PUT');
     }
     if (!media.tokens) return refuseEarly(503, RefusalCode.SERVICE_UNAVAILABLE, 'Image uploads need INTERNAL_SIGNING_SECRET');
-    const check = media.tokens.verify(decodeURIComponent(token));
+    let token: string;
+    try {
+      token = decodeURIComponent(encodedToken);
+    } catch {
+      return refuseEarly(401, ErrorCode.UNAUTHENTICATED, 'Upload token malformed', { reason: 'malformed' });
+    }
+    const check = media.tokens.verify(token);
     if (!check.ok) return refuseEarly(401, ErrorCode.UNAUTHENTICATED, `Upload token ${check.reason}`, { reason: check.reason });
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > media.maxUploadBytes) {
@@ -110,7 +116,7 @@ export function createMediaRoutes(options: MediaRoutesOptions): Record<string, R
       throw err;
     }
 
-    const handOver = JSON.stringify({ token: decodeURIComponent(token), stagedKey });
+    const handOver = JSON.stringify({ token, stagedKey });
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (options.signer) headers[IDENTITY_HEADER] = options.signer.sign(ANONYMOUS, { method: 'POST', search: '', body: handOver });
     const requestId = req.headers['x-request-id'];
