@@ -17,6 +17,8 @@ RUN npm ci --include=dev --no-audit --no-fund
 COPY . .
 # Bundle the playground while node_modules is still writable (the service runs as `node`).
 RUN node --import tsx gateway/src/playground/prebuildPlayground.ts
+# Product images (MEDIA_DIR): a named volume mounted here starts out owned by the service user.
+RUN mkdir -p /var/lib/shopgraph/media && chown node:node /var/lib/shopgraph/media
 USER node
 EXPOSE 4000 4001 4002 4003 4004 4005
 CMD ["node", "--import", "tsx", "gateway/src/index.ts"]

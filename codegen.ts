@@ -38,6 +38,8 @@ const config: CodegenConfig = {
       ProductImage: '../models.js#ImageModel',
       PriceChange: '../models.js#PriceChangeModel',
       ScheduledPrice: '../models.js#ScheduledPriceModel',
+
+      ImageRendition: '../models.js#RenditionModel',
       ProductConnection: '../models.js#ProductConnectionModel',
       SearchResult: '../models.js#SearchResultModel',
       SearchEdge: '../models.js#SearchEdgeModel',

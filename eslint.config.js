@@ -37,7 +37,8 @@ export default tseslint.config(
   },
   {
     // The recommendation bench runs the subgraph's own algorithms offline and its refresh job, as its tests do.
-    files: ['bench/reco/**/*.ts'],
+    // The images bench times the product subgraph's own sharp processor, as its tests do.
+    files: ['bench/reco/**/*.ts', 'bench/images/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

@@ -26,6 +26,7 @@ import { prepareDatabase } from '../gateway/src/launch/prepareDatabase.js';
 import { issueToken } from '../gateway/src/auth/issueToken.js';
 import { spawnService, waitUntilHealthy, type ServiceProcess } from '../gateway/src/launch/serviceProcess.js';
 import { measureEvictionLatency, type EvictionLatency } from './evictionLatency.js';
+import { runImagesBench } from './images/imagesBench.js';
 import { runRecoBench } from './reco/recoBench.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { zipfSampler } from './zipf.js';
@@ -158,6 +159,11 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
     console.log('wrote bench/results/zipf-product-pages.md and .json');
+    return;
+  }
+  if (process.argv.slice(2).includes('images')) {
+    // `npm run bench -- images`: rendering and serving product images (no database).
+    await runImagesBench({ durationSeconds: DURATION_S, connections: CONNECTIONS });
     return;
   }
   if (process.argv.slice(2).includes('reco')) {

@@ -1,4 +1,4 @@
-import { createEventBus, createInternalAuth, createLogger, createRedis, createServiceMetrics, databaseNameOf, stopOnSignals, warnWhileInsecure } from '@shopgraph/kit';
+import { createEventBus, createInternalAuth, createLogger, createMediaSettings, createRedis, createServiceMetrics, databaseNameOf, stopOnSignals, warnWhileInsecure } from '@shopgraph/kit';
 import { createJwtVerifier } from './auth/jwtVerifier.js';
 import { loadGatewayConfig } from './gatewayConfig.js';
 import { loadSafelist } from './limits/safelist.js';
@@ -31,6 +31,7 @@ const server = createGatewayServer({
   cacheEnabled: config.responseCacheEnabled,
   events,
   metrics,
+  media: createMediaSettings({ ...config.media, secret: config.internalSigningSecret }),
 });
 await server.listen(config.port, config.host);
 stopOnSignals(

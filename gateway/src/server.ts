@@ -14,6 +14,7 @@ import {
   type EventBus,
   type InternalSigner,
   type Logger,
+  type MediaSettings,
   type Redis,
   type RouteHandler,
   type ServiceHttpServer,
@@ -24,6 +25,7 @@ import { RedisPersistedQueryCache } from './apq/redisPersistedQueryCache.js';
 import type { JwtVerifier } from './auth/jwtVerifier.js';
 import { SignedSubgraphDataSource } from './auth/signedSubgraphDataSource.js';
 import { gatewayAdmission } from './gatewayAdmission.js';
+import { createMediaRoutes } from './media/mediaRoutes.js';
 import { createCallerRateLimiter } from './limits/callerRateLimiter.js';
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits/gatewayLimits.js';
 import { operationLimitsPlugin } from './limits/operationLimitsPlugin.js';
@@ -72,6 +74,8 @@ export interface GatewayServerOptions {
   events?: EventBus;
   /** The service's registry, when the caller registered metrics of its own there (the event bus's). */
   metrics?: ServiceMetrics;
+  /** Product images: PUT /media/uploads/<token> and GET /media/images/<hash>.<ext> (storage shared with the product subgraph). */
+  media?: MediaSettings;
 }
 
 export interface GatewayServer {
@@ -174,6 +178,8 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
         },
         sharedMaxAgeSeconds: options.sharedMaxAgeSeconds ?? 30,
       }),
+      ...(options.media &&
+        createMediaRoutes({ media: options.media, productSubgraphUrl: subgraphUrls.product, signer: options.auth.signer, logger, registry: metrics.registry })),
       ...options.routes,
     },
   });

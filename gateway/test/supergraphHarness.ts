@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import {
   closeSubgraphDeps,
   createDatabase,
@@ -23,6 +24,8 @@ import {
   postGraphQL,
   TEST_INTERNAL_SIGNING_SECRET,
   TEST_JWT_SECRET,
+  testMediaDir,
+  testMediaSettings,
   type TestDatabase,
   type TestInternalAuthOptions,
 } from '@shopgraph/kit/testing';
@@ -123,6 +126,8 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
       cacheNamespace: testDatabase.name,
       internalAuth: createTestInternalAuth(options.subgraphAuth),
       ...(options.commerce && { commerce: options.commerce }),
+
+      media: testMediaSettings(testDatabase.name),
       ...(options.redis && { redis: await redis() }),
     });
     const server = SUBGRAPH_FACTORIES[name](deps[name]);
@@ -144,6 +149,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
       auth: testGatewayAuth(),
       cacheNamespace: testDatabase.name,
       cacheEnabled: options.responseCache ?? true,
+      media: testMediaSettings(testDatabase.name),
       ...(options.redis && { redis: await redis() }),
       ...extra,
     });
@@ -181,6 +187,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
       for (const server of Object.values(subgraphs)) await server.stop();
       for (const d of Object.values(deps)) await closeSubgraphDeps(d);
       for (const client of redisClients) client.disconnect();
+      await rm(testMediaDir(testDatabase.name), { recursive: true, force: true });
       await testDatabase.drop();
     },
   };

@@ -106,6 +106,8 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: settings.logLevel,
     INTERNAL_SIGNING_SECRET: secrets.internalSigningSecret,
+    // Product images: the gateway and the product subgraph share one directory.
+    MEDIA_DIR: process.env.MEDIA_DIR?.trim() || path.join(settings.dataDir, 'media'),
   };
   const subgraphs = plan.subgraphs.map((s) => stack.spawn(s.name, { ...baseEnv, ...s.env }, console.log));
   await Promise.all(subgraphs.map((s) => waitUntilHealthy(s, settings.healthTimeoutMs)));

@@ -130,6 +130,15 @@ const environmentSchema = z.object({
   SHIPPING_FLAT_RATE: decimalText.default('4.99'),
   /** Cart: subtotal (after discount) from which shipping is free. */
   FREE_SHIPPING_THRESHOLD: decimalText.default('50.00'),
+
+  /** Product images: where uploads and renditions are stored (the gateway and the product subgraph must share it). */
+  MEDIA_DIR: z.string().trim().min(1).optional(),
+  /** Prefix of public image URLs: "/media" on the gateway's origin, or a CDN in front of it. */
+  MEDIA_PUBLIC_URL: z.string().trim().min(1).optional(),
+  /** Largest image upload in bytes (default 20 MiB). */
+  MEDIA_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1_000).max(1_000_000_000).optional(),
+  /** Largest width x height an image upload may declare (default 50 megapixels). */
+  MEDIA_MAX_PIXELS: z.coerce.number().int().min(1).max(1_000_000_000).optional(),
 });
 
 /** Every environment variable a service reads (docker-compose is checked against this). */
@@ -157,6 +166,8 @@ export interface ServiceConfig {
   /** Every subgraph's URL for internal calls: `<NAME>_SUBGRAPH_URL`, else localhost on its contract port. */
   subgraphUrls: Record<SubgraphName, string>;
   commerce: CommerceSettings;
+
+  media: { dir: string | undefined; publicUrl: string | undefined; maxUploadBytes: number | undefined; maxPixels: number | undefined };
 }
 
 /** Reads and validates the environment once at boot; a bad value stops the process with its name. */
@@ -200,5 +211,7 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
       shippingFlatRate: e.SHIPPING_FLAT_RATE,
       freeShippingThreshold: e.FREE_SHIPPING_THRESHOLD,
     },
+
+    media: { dir: e.MEDIA_DIR, publicUrl: e.MEDIA_PUBLIC_URL, maxUploadBytes: e.MEDIA_MAX_UPLOAD_BYTES, maxPixels: e.MEDIA_MAX_PIXELS },
   };
 }

@@ -25,3 +25,5 @@ export * from './cache/index.js';
 export * from './http/apolloLifecycle.js';
 export * from './events/index.js';
 export * from './internal/internalClient.js';
+
+export * from './media/index.js';

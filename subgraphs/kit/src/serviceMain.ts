@@ -16,6 +16,8 @@ import { OutboxRelay } from './events/outboxRelay.js';
 import type { EventSource } from './events/topics.js';
 import { createInternalClient, type InternalClient } from './internal/internalClient.js';
 
+import { createMediaSettings, type MediaSettings } from './media/mediaConfig.js';
+
 export interface Stoppable {
   stop(): Promise<void>;
 }
@@ -79,6 +81,9 @@ export interface SubgraphDeps {
   internal: InternalClient;
   /** Settings of the stock and cart subgraphs (config.ts), defaults when absent. */
   commerce: CommerceSettings;
+
+  /** Product images: storage, limits and upload tokens (shared with the gateway). */
+  media: MediaSettings;
 }
 
 export interface SubgraphDepsParts {
@@ -101,6 +106,9 @@ export interface SubgraphDepsParts {
   subgraphUrls?: Partial<Record<SubgraphName, string>>;
   internalTimeoutMs?: number;
   commerce?: Partial<CommerceSettings>;
+
+  /** By default: local disk under .data/media, no upload tokens (uploads refused). */
+  media?: MediaSettings;
 }
 
 export function createSubgraphDeps(
@@ -154,6 +162,8 @@ export function createSubgraphDeps(
     internalAuth: parts.internalAuth,
     internal,
     commerce: { ...DEFAULT_COMMERCE_SETTINGS, ...parts.commerce },
+
+    media: parts.media ?? createMediaSettings({ secret: undefined }),
     events,
     relay,
     readiness,
@@ -197,6 +207,8 @@ export async function startSubgraphProcess(
     subgraphUrls: config.subgraphUrls,
     internalTimeoutMs: config.internalTimeoutMs,
     commerce: config.commerce,
+
+    media: createMediaSettings({ ...config.media, secret: config.internalSigningSecret }),
   });
   const stopWarning = config.insecureSubgraphs ? warnWhileInsecure(logger) : undefined;
   if (!config.cacheEnabled) logger.warn('SHOPGRAPH_CACHE=off: every read goes to PostgreSQL');

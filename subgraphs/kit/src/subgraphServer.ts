@@ -17,7 +17,7 @@ import type { Database } from './database.js';
 import { ErrorCode, formatGraphQLError } from './errors.js';
 import { apolloHandler, GraphQLHttpRefusal } from './http/apolloHandler.js';
 import { apolloLifecycle } from './http/apolloLifecycle.js';
-import { createServiceHttpServer, type ServiceHttpServer } from './http/serviceHttpServer.js';
+import { createServiceHttpServer, type RouteHandler, type ServiceHttpServer } from './http/serviceHttpServer.js';
 import type { Logger } from './logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
 import { metricsPlugin } from './metricsPlugin.js';
@@ -46,6 +46,8 @@ export interface SubgraphServerOptions<TContext extends RequestContext> {
   metrics?: ServiceMetrics;
   /** Called after the HTTP server closed, to release pools and clients. */
   onStop?: () => Promise<void>;
+  /** Routes beside /graphql (internal calls from the gateway check its signature themselves). */
+  routes?: Record<string, RouteHandler>;
 }
 
 export interface SubgraphServer {
@@ -103,6 +105,7 @@ export function createSubgraphServer<TContext extends RequestContext>(options: S
           return { ...base, ...options.perRequest(call.req, base) } as TContext;
         },
       }),
+      ...options.routes,
     },
   });
   const lifecycle = apolloLifecycle(apollo, http, logger, `${name} subgraph ready`);

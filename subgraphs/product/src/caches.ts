@@ -22,7 +22,8 @@ export function createCatalogCaches(caches: CacheLayers) {
     productIdBySlug: entity<{ id: string; slug: string }>('product-id-by-slug'),
     variant: entity<VariantModel>('variant'),
     variantsOfProduct: entity<VariantModel[]>('product-variants'),
-    imagesOfProduct: entity<ImageModel[]>('product-images'),
+    /** Version 2: images carry status and renditions. */
+    imagesOfProduct: caches.entity<ImageModel[]>({ type: 'product-images', version: 2, l2TtlSeconds: CATALOG_TTL_SECONDS }),
     /** Price history and scheduled windows of a product's variants: setPrice and schedulePrice evict them. */
     priceChangesOfProduct: entity<PriceChangeModel[]>('product-price-changes'),
     scheduledPricesOfProduct: entity<ScheduledPriceModel[]>('product-scheduled-prices'),

@@ -3,6 +3,7 @@ import type { CatalogLoaders } from './loaders.js';
 import type { CatalogAdminService } from './services/catalogAdminService.js';
 import type { CatalogService } from './services/catalogService.js';
 import type { PriceReads } from './services/priceReads.js';
+import type { ImageService } from './services/images/imageService.js';
 import type { PricingService } from './services/pricingService.js';
 import type { SearchService } from './services/searchService.js';
 
@@ -12,6 +13,7 @@ export interface ProductServices {
   prices: PriceReads;
   pricing: PricingService;
   search: SearchService;
+  images: ImageService;
 }
 
 /** Per request: fresh loaders (batching never leaks between callers) and the boot-time services. */

@@ -72,7 +72,12 @@ export function createCatalogLoaders(prisma: PrismaClient, caches: CatalogCaches
     ),
     imagesByProductId: cachedChildrenLoader(
       caches.imagesOfProduct,
-      (ids) => prisma.productImage.findMany({ where: { productId: { in: ids } }, orderBy: [{ productId: 'asc' }, { position: 'asc' }] }),
+      (ids) =>
+        prisma.productImage.findMany({
+          where: { productId: { in: ids } },
+          include: { renditions: true },
+          orderBy: [{ productId: 'asc' }, { position: 'asc' }, { id: 'asc' }],
+        }),
       (i) => i.productId,
       { ...byUuid, tags: ofProduct },
     ),

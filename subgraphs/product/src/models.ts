@@ -8,7 +8,9 @@ export type CategoryModel = Prisma.CategoryGetPayload<object>;
 export type BrandModel = Prisma.BrandGetPayload<object>;
 export type PriceChangeModel = Prisma.PriceChangeGetPayload<object>;
 export type ScheduledPriceModel = Prisma.ScheduledPriceGetPayload<object>;
-export type ImageModel = Prisma.ProductImageGetPayload<object>;
+/** An image with its renditions (cached together, per product). */
+export type ImageModel = Prisma.ProductImageGetPayload<{ include: { renditions: true } }>;
+export type RenditionModel = Prisma.ImageRenditionGetPayload<object>;
 export type ProductConnectionModel = Connection<ProductModel>;
 export type { SearchResultModel, SearchEdgeModel, CategoryFacetModel } from './services/searchService.js';
 export type BrandFacetModel = { brandId: string; count: number };

@@ -3,10 +3,14 @@ import { createCatalogCaches } from './caches.js';
 import type { ProductContext } from './context.js';
 import { consumeSearchProjectionEvents } from './events/searchProjectionConsumer.js';
 import { createCatalogLoaders } from './loaders.js';
+import { ACCEPT_UPLOAD_PATH, acceptUploadRoute } from './media/acceptUploadRoute.js';
 import { resolvers } from './resolvers/index.js';
 import { CatalogAdminService } from './services/catalogAdminService.js';
 import { CatalogService } from './services/catalogService.js';
 import { PriceReads } from './services/priceReads.js';
+import { ImageJobs, type ImageJobOptions } from './services/images/imageJobs.js';
+import { SharpImageProcessor, type ImageProcessor } from './services/images/imageProcessor.js';
+import { imageMetrics, ImageService } from './services/images/imageService.js';
 import { PricingService } from './services/pricingService.js';
 import { createSearch, type SearchOptions } from './services/search/createSearch.js';
 import type { SearchIndexer } from './services/searchIndexer.js';
@@ -14,19 +18,37 @@ import type { SearchIndexer } from './services/searchIndexer.js';
 export interface ProductSubgraph extends SubgraphServer {
   /** Event consumers call these to keep search fresh (wired to the event bus by the events work). */
   searchIndexer: SearchIndexer;
+  /** Uploads and the rendering worker (tests drive and inspect them). */
+  images: ImageService;
+  imageJobs: ImageJobs;
 }
 
-/** Builds the product subgraph (catalog, search); index.ts decides where it listens. */
-export function createProductSubgraph(deps: SubgraphDeps, options: { search?: SearchOptions } = {}): ProductSubgraph {
+export interface ProductSubgraphOptions {
+  search?: SearchOptions;
+  images?: {
+    /** Makes the renditions (sharp by default; tests put a failing one in). */
+    processor?: ImageProcessor;
+    jobs?: ImageJobOptions;
+  };
+}
+
+/** Builds the product subgraph (catalog, search, images); index.ts decides where it listens. */
+export function createProductSubgraph(deps: SubgraphDeps, options: ProductSubgraphOptions = {}): ProductSubgraph {
   const { database, logger, readiness, metrics, caches, internalAuth } = deps;
   const catalogCaches = createCatalogCaches(caches);
   const search = createSearch(deps, catalogCaches, options.search);
+  const imageJobs = new ImageJobs(database.url, logger.child({ component: 'image-jobs' }), options.images?.jobs);
+  const images = new ImageService(database.prisma, catalogCaches, deps.media, imageJobs, options.images?.processor ?? new SharpImageProcessor(), logger.child({ component: 'images' }), imageMetrics(metrics.registry));
+  // The worker runs in this process; pg-boss installs its schema on first start.
+  const jobsStarted = imageJobs.start((job, attempt) => images.renderImage(job.imageId, attempt));
+  jobsStarted.catch((err: unknown) => logger.error({ err }, 'image job queue failed to start'));
   const services = {
     catalog: new CatalogService(),
     admin: new CatalogAdminService(database.prisma, catalogCaches),
     pricing: new PricingService(database.prisma, catalogCaches),
     prices: new PriceReads(),
     search: search.service,
+    images,
   };
   const projection = consumeSearchProjectionEvents(deps.events, search.indexer);
   const server = createSubgraphServer<ProductContext>({
@@ -34,14 +56,16 @@ export function createProductSubgraph(deps: SubgraphDeps, options: { search?: Se
     resolvers,
     database,
     logger,
-    readiness,
+    readiness: [...(readiness ?? []), { name: 'image-jobs', check: () => jobsStarted }],
     metrics,
     internalAuth,
     perRequest: (_req, { responseTags }) => ({ loaders: createCatalogLoaders(database.prisma, catalogCaches, responseTags), services }),
+    routes: { [ACCEPT_UPLOAD_PATH]: acceptUploadRoute(images, internalAuth, logger) },
     onStop: async () => {
+      await imageJobs.stop();
       await projection.close();
       await search.client?.close();
     },
   });
-  return Object.assign(server, { searchIndexer: search.indexer });
+  return Object.assign(server, { searchIndexer: search.indexer, images, imageJobs });
 }

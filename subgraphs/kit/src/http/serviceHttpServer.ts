@@ -13,7 +13,10 @@ export interface ServiceHttpServerOptions {
   logger: Logger;
   metrics: ServiceMetrics;
   readiness: readonly ReadinessCheck[];
-  /** Path -> handler; `/graphql` at least. /health, /ready and /metrics are added here. */
+  /**
+   * Path -> handler; `/graphql` at least. /health, /ready and /metrics are added here. A
+   * path ending in `/*` (e.g. "/media/*") takes every path under it.
+   */
   routes: Record<string, RouteHandler>;
 }
 
@@ -39,9 +42,13 @@ export function createServiceHttpServer(options: ServiceHttpServerOptions): Serv
     ...options.routes,
   };
 
+  const prefixRoutes = Object.entries(routes)
+    .filter(([key]) => key.endsWith('/*'))
+    .map(([key, handler]) => [key.slice(0, -1), handler] as const);
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = routes[url.pathname];
+    const route = routes[url.pathname] ?? prefixRoutes.find(([prefix]) => url.pathname.startsWith(prefix))?.[1];
     if (!route) {
       json(res, 404, { error: `No route ${url.pathname}` });
       return;

@@ -1,4 +1,8 @@
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { createMediaSettings, type MediaSettings } from '../media/mediaConfig.js';
 import type { Identity } from '../auth/identity.js';
 import type { InternalSigner } from '../auth/internalSignature.js';
 import { createDatabase, type Database } from '../database.js';
@@ -10,7 +14,7 @@ import type { EventSource } from '../events/topics.js';
 import { closeSubgraphDeps, createSubgraphDeps, type SubgraphDeps } from '../serviceMain.js';
 import type { SubgraphServer } from '../subgraphServer.js';
 import { postGraphQL, type GraphQLResponse } from './graphqlClient.js';
-import { createTestInternalAuth, testIdentities, type TestInternalAuthOptions } from './testAuth.js';
+import { createTestInternalAuth, TEST_INTERNAL_SIGNING_SECRET, testIdentities, type TestInternalAuthOptions } from './testAuth.js';
 import { createTestDatabase, type TestDatabase } from './testDatabase.js';
 
 export interface RunningSubgraph {
@@ -40,6 +44,18 @@ export interface TestSubgraphOptions {
   subgraphUrls?: Partial<Record<SubgraphName, string>>;
   /** Settings of the stock and cart subgraphs (defaults: DEFAULT_COMMERCE_SETTINGS). */
   commerce?: Partial<CommerceSettings>;
+  /** Media settings; by default a fresh directory under the OS's temp dir (removed on stop) and the test secret. */
+  media?: MediaSettings;
+}
+
+/** A media directory of its own for a test database, removed with it. */
+export function testMediaDir(databaseName: string): string {
+  return path.join(tmpdir(), 'shopgraph-test-media', databaseName);
+}
+
+/** Media settings over testMediaDir, signing upload tokens with the test secret. */
+export function testMediaSettings(databaseName: string, overrides: Partial<MediaSettings> = {}): MediaSettings {
+  return { ...createMediaSettings({ dir: testMediaDir(databaseName), secret: TEST_INTERNAL_SIGNING_SECRET }), ...overrides };
 }
 
 /** `createInventorySubgraph` builds the inventory subgraph, whose events come from the inventory schema. */
@@ -65,6 +81,7 @@ export async function startTestSubgraph(
   const redis = options.redis ? await connectTestRedis(logger) : undefined;
   const eventSource = options.eventSource ?? eventSourceOf(factory);
   const internalAuth = createTestInternalAuth(options.auth);
+  const media = options.media ?? testMediaSettings(db.name);
   const service = subgraphOf(factory);
   const deps = createSubgraphDeps('test', {
     database,
@@ -76,6 +93,7 @@ export async function startTestSubgraph(
     ...(service && { service }),
     ...(options.subgraphUrls && { subgraphUrls: options.subgraphUrls }),
     ...(options.commerce && { commerce: options.commerce }),
+    media,
   });
   const server = factory(deps);
   const { url } = await server.listen(0, '127.0.0.1');
@@ -92,6 +110,7 @@ export async function startTestSubgraph(
     async stop() {
       await server.stop();
       await closeSubgraphDeps(deps);
+      if (!options.media) await rm(testMediaDir(db.name), { recursive: true, force: true });
       if (!testDatabase) await db.drop();
     },
   };

@@ -23,4 +23,7 @@ export const Mutation: MutationResolvers = {
   moveCategory: (_, { id, parentId }, ctx) => ctx.services.admin.moveCategory(actorOf(ctx), id, parentId),
   deleteCategory: (_, { id }, ctx) => ctx.services.admin.deleteCategory(actorOf(ctx), id),
   createBrand: (_, { input }, ctx) => ctx.services.admin.createBrand(actorOf(ctx), input),
+  createProductImageUpload: (_, args, ctx) => ctx.services.images.createUpload(actorOf(ctx), args),
+  deleteProductImage: (_, { id }, ctx) => ctx.services.images.deleteImage(actorOf(ctx), id),
+  retryProductImage: (_, { id }, ctx) => ctx.services.images.retryImage(actorOf(ctx), id),
 };

@@ -13,6 +13,7 @@ export const Query: QueryResolvers = {
     ctx.responseTags.add(ResponseTag.productList);
     return ctx.services.search.search(ctx, args, selectsField(info, 'facets'));
   },
+  failedProductImages: (_, { first }, ctx) => ctx.services.images.failedImages(first),
   suggest: (_, { prefix, first }, ctx) => {
     ctx.responseTags.add(ResponseTag.productList);
     return ctx.services.search.suggest(prefix, first);

@@ -4,6 +4,7 @@ import { Category } from './Category.js';
 import { Product } from './Product.js';
 import { Mutation } from './Mutation.js';
 import { PriceChange, ProductVariant, ScheduledPrice } from './ProductVariant.js';
+import { ImageRendition, ProductImage } from './ProductImage.js';
 import { Query } from './Query.js';
 import { BrandFacet, CategoryFacet, SearchEdge, SearchResult, SearchSuggestion } from './SearchResult.js';
 
@@ -12,6 +13,8 @@ export const resolvers: Resolvers = {
   Decimal: scalarResolvers.Decimal,
   Query,
   Mutation,
+  ProductImage,
+  ImageRendition,
   Product,
   ProductVariant,
   ScheduledPrice,
