@@ -7,8 +7,8 @@ export interface UnitsSoldKey {
   productId: string;
 }
 
-/** Statuses whose units never left (or came back to) the shop. */
-const NOT_SOLD = ['CANCELLED', 'REFUNDED'] as const;
+/** Statuses whose units never left (or came back to) the shop: a PENDING checkout has not sold yet, a FAILED one never did. */
+const NOT_SOLD = ['PENDING', 'FAILED', 'CANCELLED', 'REFUNDED'] as const;
 
 export function createOrderLoaders(prisma: PrismaClient, caches: OrderCaches, now: () => Date) {
   return {
