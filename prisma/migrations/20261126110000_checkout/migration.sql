@@ -115,3 +115,6 @@ ALTER TABLE "ordering"."order" ADD CONSTRAINT "order_idempotency_key_nonempty" C
 
 -- The recovery job's scan: checkouts still under way whose lease lapsed (seeded history has no checkout_step).
 CREATE INDEX "order_checkout_lease_idx" ON "ordering"."order" ("lease_until") WHERE "status" = 'PENDING' AND "checkout_step" IS NOT NULL;
+
+-- Order numbers of checkout: SG-10000001 onwards (the seeded history uses SG-100001 upwards).
+CREATE SEQUENCE "ordering"."order_number_seq" START 10000001;
