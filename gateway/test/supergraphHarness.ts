@@ -8,6 +8,7 @@ import {
   createSubgraphDeps,
   InternalSigner,
   SUBGRAPH_NAMES,
+  type CommerceSettings,
   type Database,
   type EventBus,
   type Redis,
@@ -68,6 +69,8 @@ export interface SupergraphOptions {
   responseCache?: boolean;
   /** How the subgraphs check the gateway's signature (a moved clock, the insecure flag). */
   subgraphAuth?: TestInternalAuthOptions;
+  /** Settings of the stock and cart subgraphs (tax rates, hold TTL ...). */
+  commerce?: Partial<CommerceSettings>;
 }
 
 /**
@@ -119,6 +122,7 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
       logger,
       cacheNamespace: testDatabase.name,
       internalAuth: createTestInternalAuth(options.subgraphAuth),
+      ...(options.commerce && { commerce: options.commerce }),
       ...(options.redis && { redis: await redis() }),
     });
     const server = SUBGRAPH_FACTORIES[name](deps[name]);
@@ -129,6 +133,8 @@ export async function startSupergraph(options: SupergraphOptions = {}): Promise<
     deps[name].relay.start();
     subgraphs[name] = server;
   }
+  // Service-to-service calls (cart -> inventory, order -> cart and inventory) reach these ports.
+  for (const name of SUBGRAPH_NAMES) for (const [callee, url] of Object.entries(urls)) deps[name].internal.setUrl(callee as SubgraphName, url);
   const gateways: GatewayServer[] = [];
   const startGateway = async (extra: Partial<GatewayServerOptions> = {}) => {
     const gateway = createGatewayServer({

@@ -33,6 +33,47 @@ export const envFlag = z
   .optional()
   .transform((v) => v === '1' || v === 'true' || v === 'yes' || v === 'on');
 
+const decimalText = z.string().trim().regex(/^\d{1,8}(\.\d{1,2})?$/, 'must be an amount such as 4.99');
+
+/** The demo store's regions: a region missing here is refused at checkout (BAD_USER_INPUT). */
+export const DEFAULT_TAX_RATES = 'US=0,US-CA=0.0725,US-NY=0.08875,DE=0.19,FR=0.2,GB=0.2,NL=0.21';
+
+/** "US=0,DE=0.19" -> { US: "0", DE: "0.19" }, or what is wrong with it. */
+export function parseTaxRates(text: string): Record<string, string> | string {
+  const rates: Record<string, string> = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([A-Z]{2}(?:-[A-Z0-9]{1,3})?)=(0(?:\.\d{1,6})?|1(?:\.0{1,6})?)$/.exec(part);
+    if (!match) return `"${part}" is not REGION=RATE with a rate from 0 to 1 (e.g. DE=0.19)`;
+    rates[match[1]!] = match[2]!;
+  }
+  return rates;
+}
+
+/** What the inventory and cart subgraphs are tuned by (README "Stock and carts"). */
+export interface CommerceSettings {
+  stockHoldTtlSeconds: number;
+  stockExpiryIntervalSeconds: number;
+  cartGuestTtlDays: number;
+  cartCustomerTtlDays: number;
+  cartSweepIntervalSeconds: number;
+  /** Region code -> rate as a decimal string. */
+  taxRates: Record<string, string>;
+  shippingFlatRate: string;
+  freeShippingThreshold: string;
+}
+
+export const DEFAULT_COMMERCE_SETTINGS: CommerceSettings = {
+  stockHoldTtlSeconds: 30 * 60,
+  // Tests run the jobs themselves; processes get the configured intervals.
+  stockExpiryIntervalSeconds: 0,
+  cartGuestTtlDays: 7,
+  cartCustomerTtlDays: 30,
+  cartSweepIntervalSeconds: 0,
+  taxRates: parseTaxRates(DEFAULT_TAX_RATES) as Record<string, string>,
+  shippingFlatRate: '4.99',
+  freeShippingThreshold: '50.00',
+};
+
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HOST: z.string().default('0.0.0.0'),
@@ -60,6 +101,35 @@ const environmentSchema = z.object({
   EVENTS_REPLAY_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
   /** Recommendation subgraph: seconds between background refreshes of the precomputed recommendations; 0 turns the loop off. */
   RECO_REFRESH_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Per attempt of a service-to-service call (InternalClient). */
+  INTERNAL_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  /** Inventory: how long a stock hold lasts unless renewed (a cart change renews its holds). */
+  STOCK_HOLD_TTL_SECONDS: z.coerce.number().int().min(10).max(7 * 86_400).default(30 * 60),
+  /** Inventory: seconds between runs of the expiry job (every instance runs it); 0 turns it off. */
+  STOCK_EXPIRY_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
+  /** Cart: days an untouched guest cart lives. */
+  CART_GUEST_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  /** Cart: days an untouched signed-in cart lives. */
+  CART_CUSTOMER_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Cart: seconds between sweeps of expired carts (releasing their holds); 0 turns it off. */
+  CART_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** Cart: tax rate per destination region, e.g. "US=0,DE=0.19,FR=0.2" (rates as decimals). */
+  TAX_RATES: z
+    .string()
+    .trim()
+    .default(DEFAULT_TAX_RATES)
+    .transform((v, ctx) => {
+      const rates = parseTaxRates(v);
+      if (typeof rates === 'string') {
+        ctx.addIssue({ code: 'custom', message: rates });
+        return z.NEVER;
+      }
+      return rates;
+    }),
+  /** Cart: flat shipping per order, in the cart's currency. */
+  SHIPPING_FLAT_RATE: decimalText.default('4.99'),
+  /** Cart: subtotal (after discount) from which shipping is free. */
+  FREE_SHIPPING_THRESHOLD: decimalText.default('50.00'),
 });
 
 /** Every environment variable a service reads (docker-compose is checked against this). */
@@ -83,6 +153,10 @@ export interface ServiceConfig {
   eventsRetentionHours: number;
   eventsReplayMinutes: number;
   recoRefreshIntervalSeconds: number;
+  internalTimeoutMs: number;
+  /** Every subgraph's URL for internal calls: `<NAME>_SUBGRAPH_URL`, else localhost on its contract port. */
+  subgraphUrls: Record<SubgraphName, string>;
+  commerce: CommerceSettings;
 }
 
 /** Reads and validates the environment once at boot; a bad value stops the process with its name. */
@@ -112,5 +186,19 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     eventsRetentionHours: e.EVENTS_RETENTION_HOURS,
     eventsReplayMinutes: e.EVENTS_REPLAY_MINUTES,
     recoRefreshIntervalSeconds: e.RECO_REFRESH_INTERVAL_SECONDS,
+    internalTimeoutMs: e.INTERNAL_CALL_TIMEOUT_MS,
+    subgraphUrls: Object.fromEntries(
+      SUBGRAPH_NAMES.map((name) => [name, env[`${name.toUpperCase()}_SUBGRAPH_URL`]?.trim() || `http://localhost:${SERVICE_PORTS[name]}/graphql`]),
+    ) as Record<SubgraphName, string>,
+    commerce: {
+      stockHoldTtlSeconds: e.STOCK_HOLD_TTL_SECONDS,
+      stockExpiryIntervalSeconds: e.STOCK_EXPIRY_INTERVAL_SECONDS,
+      cartGuestTtlDays: e.CART_GUEST_TTL_DAYS,
+      cartCustomerTtlDays: e.CART_CUSTOMER_TTL_DAYS,
+      cartSweepIntervalSeconds: e.CART_SWEEP_INTERVAL_SECONDS,
+      taxRates: e.TAX_RATES,
+      shippingFlatRate: e.SHIPPING_FLAT_RATE,
+      freeShippingThreshold: e.FREE_SHIPPING_THRESHOLD,
+    },
   };
 }

@@ -25,7 +25,8 @@ export function requestIdOf(req: IncomingMessage): string {
 
 export function createRequestContext(req: IncomingMessage, logger: Logger, identity: Identity = ANONYMOUS): RequestContext {
   const requestId = requestIdOf(req);
-  const bindings = identity.kind === 'user' ? { requestId, subject: identity.subject } : { requestId };
+  const bindings =
+    identity.kind === 'user' ? { requestId, subject: identity.subject } : identity.kind === 'service' ? { requestId, service: identity.service } : { requestId };
   return { requestId, logger: logger.child(bindings), identity, responseTags: new ResponseTags() };
 }
 

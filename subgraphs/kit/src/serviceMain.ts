@@ -1,5 +1,5 @@
 import { createInternalAuth, warnWhileInsecure, type InternalAuth } from './auth/internalAuth.js';
-import { loadServiceConfig, type SubgraphName } from './config.js';
+import { DEFAULT_COMMERCE_SETTINGS, loadServiceConfig, type CommerceSettings, type SubgraphName } from './config.js';
 import { createDatabase, type Database } from './database.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ReadinessCheck } from './readiness.js';
@@ -14,6 +14,7 @@ import type { EventBus } from './events/eventBus.js';
 import { eventMetrics } from './events/eventMetrics.js';
 import { OutboxRelay } from './events/outboxRelay.js';
 import type { EventSource } from './events/topics.js';
+import { createInternalClient, type InternalClient } from './internal/internalClient.js';
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -74,6 +75,10 @@ export interface SubgraphDeps {
   relay: OutboxRelay;
   /** Recommendation subgraph: seconds between background refreshes; absent or 0: no loop (tests run refreshes themselves). */
   recoRefreshIntervalSeconds?: number;
+  /** Calls to other subgraphs' service-only fields, signed as this service (internal/internalClient.ts). */
+  internal: InternalClient;
+  /** Settings of the stock and cart subgraphs (config.ts), defaults when absent. */
+  commerce: CommerceSettings;
 }
 
 export interface SubgraphDepsParts {
@@ -90,6 +95,12 @@ export interface SubgraphDepsParts {
   /** How /graphql requests prove they come from the gateway (createInternalAuth; tests: createTestInternalAuth). */
   internalAuth: InternalAuth;
   recoRefreshIntervalSeconds?: number | undefined;
+  /** The subgraph this process serves, as it signs its internal calls; by default `name`. */
+  service?: SubgraphName;
+  /** Where other subgraphs answer (default: `<NAME>_SUBGRAPH_URL` or localhost:400N); harnesses set their ports. */
+  subgraphUrls?: Partial<Record<SubgraphName, string>>;
+  internalTimeoutMs?: number;
+  commerce?: Partial<CommerceSettings>;
 }
 
 export function createSubgraphDeps(
@@ -125,6 +136,13 @@ export function createSubgraphDeps(
     ...(parts.eventsRetentionHours !== undefined && { retentionHours: parts.eventsRetentionHours }),
     ...(parts.eventsReplayMinutes !== undefined && { replayMinutes: parts.eventsReplayMinutes }),
   });
+  const internal = createInternalClient({
+    service: parts.service ?? name,
+    signer: parts.internalAuth.signer,
+    ...(parts.subgraphUrls && { urls: parts.subgraphUrls }),
+    ...(parts.internalTimeoutMs !== undefined && { timeoutMs: parts.internalTimeoutMs }),
+    logger: parts.logger.child({ component: 'internal-client' }),
+  });
   const readiness: ReadinessCheck[] = [...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []), events.readiness];
   return {
     database: parts.database,
@@ -134,6 +152,8 @@ export function createSubgraphDeps(
     namespace: parts.cacheNamespace,
     ...(parts.openSearchUrl && { openSearchUrl: parts.openSearchUrl }),
     internalAuth: parts.internalAuth,
+    internal,
+    commerce: { ...DEFAULT_COMMERCE_SETTINGS, ...parts.commerce },
     events,
     relay,
     readiness,
@@ -174,6 +194,9 @@ export async function startSubgraphProcess(
     eventsRetentionHours: config.eventsRetentionHours,
     eventsReplayMinutes: config.eventsReplayMinutes,
     recoRefreshIntervalSeconds: config.recoRefreshIntervalSeconds,
+    subgraphUrls: config.subgraphUrls,
+    internalTimeoutMs: config.internalTimeoutMs,
+    commerce: config.commerce,
   });
   const stopWarning = config.insecureSubgraphs ? warnWhileInsecure(logger) : undefined;
   if (!config.cacheEnabled) logger.warn('SHOPGRAPH_CACHE=off: every read goes to PostgreSQL');

@@ -44,10 +44,54 @@ export type CartItem = {
   variant: ProductVariant;
 };
 
+/** A cart priced for checkout. */
+export type CheckoutCart = {
+  __typename?: 'CheckoutCart';
+  couponCode?: Maybe<Scalars['String']['output']>;
+  currency: Scalars['String']['output'];
+  customerId?: Maybe<Scalars['ID']['output']>;
+  discount: Scalars['Decimal']['output'];
+  grandTotal: Scalars['Decimal']['output'];
+  id: Scalars['ID']['output'];
+  lines: Array<CheckoutCartLine>;
+  shipping: Scalars['Decimal']['output'];
+  /** The owner key the cart's stock is held under (cart:<id>). */
+  stockOwner: Scalars['ID']['output'];
+  subtotal: Scalars['Decimal']['output'];
+  tax: Scalars['Decimal']['output'];
+  /** Bumps on every change of the cart. */
+  version: Scalars['Int']['output'];
+};
+
+export type CheckoutCartLine = {
+  __typename?: 'CheckoutCartLine';
+  productId: Scalars['ID']['output'];
+  quantity: Scalars['Int']['output'];
+  sku: Scalars['String']['output'];
+  unitPrice: Scalars['Decimal']['output'];
+  variantId: Scalars['ID']['output'];
+};
+
 export type Money = {
   __typename?: 'Money';
   amount: Scalars['Decimal']['output'];
   currency: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Closes the cart for `orderId` (idempotent per orderId) and redeems its coupon (usage limits
+   * checked here: CONFLICT when used up). The stock hold now belongs to the order: closing the
+   * cart does NOT release it.
+   */
+  completeCheckout: Scalars['Boolean']['output'];
+};
+
+
+export type MutationCompleteCheckoutArgs = {
+  cartId: Scalars['ID']['input'];
+  orderId: Scalars['ID']['input'];
 };
 
 export type ProductVariant = {
@@ -59,11 +103,25 @@ export type Query = {
   __typename?: 'Query';
   /** A cart by the opaque token its holder was given. The token is the credential. */
   cart?: Maybe<Cart>;
+  /**
+   * The cart priced now for `region` (tax) with its coupon applied. The caller says who is
+   * checking out: a signed-in customer must own the cart; a guest must present the cart token.
+   * NOT_FOUND / FORBIDDEN / BAD_USER_INPUT (empty cart, unknown region).
+   */
+  checkoutCart: CheckoutCart;
 };
 
 
 export type QueryCartArgs = {
   token: Scalars['ID']['input'];
+};
+
+
+export type QueryCheckoutCartArgs = {
+  cartId: Scalars['ID']['input'];
+  cartToken?: InputMaybe<Scalars['String']['input']>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+  region: Scalars['String']['input'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -145,9 +203,12 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   CartItem: ResolverTypeWrapper<CartItemModel>;
+  CheckoutCart: ResolverTypeWrapper<CheckoutCart>;
+  CheckoutCartLine: ResolverTypeWrapper<CheckoutCartLine>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Money: ResolverTypeWrapper<Money>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ProductVariant: ResolverTypeWrapper<ProductVariant>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -160,9 +221,12 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   CartItem: CartItemModel;
+  CheckoutCart: CheckoutCart;
+  CheckoutCartLine: CheckoutCartLine;
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
   Money: Money;
+  Mutation: Record<PropertyKey, never>;
   ProductVariant: ProductVariant;
   Query: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
@@ -195,6 +259,29 @@ export type CartItemResolvers<ContextType = CartContext, ParentType extends Reso
   variant?: Resolver<ResolversTypes['ProductVariant'], ParentType, ContextType>;
 }>;
 
+export type CheckoutCartResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CheckoutCart'] = ResolversParentTypes['CheckoutCart']> = ResolversObject<{
+  couponCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  discount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  grandTotal?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['CheckoutCartLine']>, ParentType, ContextType>;
+  shipping?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  stockOwner?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  subtotal?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  tax?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CheckoutCartLineResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CheckoutCartLine'] = ResolversParentTypes['CheckoutCartLine']> = ResolversObject<{
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unitPrice?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  variantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -208,20 +295,28 @@ export type MoneyResolvers<ContextType = CartContext, ParentType extends Resolve
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  completeCheckout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationCompleteCheckoutArgs, 'cartId' | 'orderId'>>;
+}>;
+
 export type ProductVariantResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['ProductVariant'] = ResolversParentTypes['ProductVariant']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType, RequireFields<QueryCartArgs, 'token'>>;
+  checkoutCart?: Resolver<ResolversTypes['CheckoutCart'], ParentType, ContextType, RequireFields<QueryCheckoutCartArgs, 'cartId' | 'region'>>;
 }>;
 
 export type Resolvers<ContextType = CartContext> = ResolversObject<{
   Cart?: CartResolvers<ContextType>;
   CartItem?: CartItemResolvers<ContextType>;
+  CheckoutCart?: CheckoutCartResolvers<ContextType>;
+  CheckoutCartLine?: CheckoutCartLineResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   ProductVariant?: ProductVariantResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
 }>;

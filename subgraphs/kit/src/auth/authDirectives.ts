@@ -65,6 +65,11 @@ function guardOf(type: GraphQLNamedType, field: GraphQLField<unknown, unknown>):
 
 /** Throws UNAUTHENTICATED or FORBIDDEN when `identity` does not pass `guard`. */
 export function checkGuard(identity: Identity, guard: FieldGuard, coordinate: string): void {
+  if (identity.kind === 'service') {
+    // A service passes only guards that name its scopes (service-only fields); it is nobody to own a customer's thing.
+    if (guard.scopes.length > 0 && guard.scopes.every((anyOf) => satisfiesScopes(identity, anyOf))) return;
+    throw new DomainError(ErrorCode.FORBIDDEN, `${coordinate} is not for service calls`);
+  }
   if (identity.kind !== 'user') {
     throw new DomainError(ErrorCode.UNAUTHENTICATED, `Sign in to read ${coordinate}`);
   }

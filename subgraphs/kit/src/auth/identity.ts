@@ -35,7 +35,31 @@ export interface AuthenticatedIdentity {
   readonly scopes: readonly string[];
 }
 
-export type Identity = AnonymousIdentity | AuthenticatedIdentity;
+/** The scope only a service identity carries: `@requiresScopes(scopes: [["service"]])` marks service-only fields. */
+export const SERVICE_SCOPE = 'service';
+
+/**
+ * Another subgraph calling (InternalClient). Carried ONLY by the internal signature, made by
+ * a service with the shared secret: the gateway never turns a JWT into one (a token's role is
+ * CUSTOMER or ADMIN, and no role can be granted the "service" scope).
+ */
+export interface ServiceIdentity {
+  readonly kind: 'service';
+  /** The calling subgraph's name ("order", "cart"). */
+  readonly service: string;
+  readonly scopes: readonly string[];
+}
+
+export type Identity = AnonymousIdentity | AuthenticatedIdentity | ServiceIdentity;
+
+/** The identity a subgraph signs its own internal calls with. */
+export function serviceIdentity(service: string): ServiceIdentity {
+  return Object.freeze({ kind: 'service', service, scopes: Object.freeze([SERVICE_SCOPE]) });
+}
+
+export function isService(identity: Identity): identity is ServiceIdentity {
+  return identity.kind === 'service';
+}
 
 export const ANONYMOUS: AnonymousIdentity = Object.freeze({ kind: 'anonymous' });
 
@@ -48,7 +72,7 @@ export function isAuthenticated(identity: Identity): identity is AuthenticatedId
 }
 
 export function hasScope(identity: Identity, scope: string): boolean {
-  return identity.kind === 'user' && identity.scopes.includes(scope);
+  return identity.kind !== 'anonymous' && identity.scopes.includes(scope);
 }
 
 /**
@@ -63,5 +87,6 @@ export function identityFor(subject: string, role: Role, requested?: readonly st
 
 /** A short, log-safe description ("anonymous", "ADMIN admin-1"). */
 export function describeIdentity(identity: Identity): string {
+  if (identity.kind === 'service') return `service ${identity.service}`;
   return identity.kind === 'user' ? `${identity.role} ${identity.subject}` : 'anonymous';
 }

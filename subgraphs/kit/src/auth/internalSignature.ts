@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import { ANONYMOUS, ROLES, type Identity } from './identity.js';
+import { ANONYMOUS, ROLES, serviceIdentity, type Identity } from './identity.js';
 
 /**
  * The gateway's word to a subgraph about who is calling. One header,
@@ -35,6 +35,8 @@ const payloadSchema = z
     sub: z.string().min(1).max(256).optional(),
     role: z.enum(ROLES).optional(),
     scp: z.array(z.string().min(1).max(64)).max(32).optional(),
+    /** A service identity: the calling subgraph (never together with sub/role). */
+    svc: z.string().min(1).max(64).optional(),
   })
   .strict();
 
@@ -64,6 +66,7 @@ export class InternalSigner {
   sign(identity: Identity, request: SignedRequest): string {
     const payload: z.infer<typeof payloadSchema> = { iat: this.now(), jti: randomBytes(16).toString('base64url') };
     if (identity.kind === 'user') Object.assign(payload, { sub: identity.subject, role: identity.role, scp: [...identity.scopes] });
+    if (identity.kind === 'service') Object.assign(payload, { svc: identity.service });
     const encoded = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
     return `${VERSION}.${encoded}.${this.mac(encoded, request).toString('base64url')}`;
   }
@@ -86,6 +89,10 @@ export class InternalSigner {
     if (age > this.maxAgeMs || age < -FUTURE_SKEW_MS) return { ok: false, reason: 'expired' };
     if (this.seen.has(payload.jti)) return { ok: false, reason: 'replayed' };
     this.seen.set(payload.jti, true);
+    if (payload.svc !== undefined) {
+      if (payload.sub !== undefined || payload.role !== undefined) return { ok: false, reason: 'malformed' };
+      return { ok: true, identity: serviceIdentity(payload.svc) };
+    }
     if (payload.sub === undefined || payload.role === undefined) return { ok: true, identity: ANONYMOUS };
     return {
       ok: true,

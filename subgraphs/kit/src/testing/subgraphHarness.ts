@@ -4,7 +4,7 @@ import type { InternalSigner } from '../auth/internalSignature.js';
 import { createDatabase, type Database } from '../database.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createRedis, type Redis } from '../redis.js';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../config.js';
+import { SUBGRAPH_NAMES, type CommerceSettings, type SubgraphName } from '../config.js';
 import { EVENT_SOURCE_OF_SUBGRAPH } from '../events/domainEvent.js';
 import type { EventSource } from '../events/topics.js';
 import { closeSubgraphDeps, createSubgraphDeps, type SubgraphDeps } from '../serviceMain.js';
@@ -36,15 +36,22 @@ export interface TestSubgraphOptions {
   auth?: TestInternalAuthOptions;
   /** Whose outbox the relay publishes; by default read from the factory's name (createProductSubgraph -> catalog). */
   eventSource?: EventSource;
+  /** Where the subgraph's internal calls go (another test subgraph's url), by subgraph name. */
+  subgraphUrls?: Partial<Record<SubgraphName, string>>;
+  /** Settings of the stock and cart subgraphs (defaults: DEFAULT_COMMERCE_SETTINGS). */
+  commerce?: Partial<CommerceSettings>;
 }
 
 /** `createInventorySubgraph` builds the inventory subgraph, whose events come from the inventory schema. */
-function eventSourceOf(factory: { name: string }): EventSource {
+function subgraphOf(factory: { name: string }): SubgraphName | undefined {
   const name = /^create(\w+)Subgraph$/.exec(factory.name)?.[1]?.toLowerCase();
-  if (!name || !SUBGRAPH_NAMES.includes(name as SubgraphName)) {
-    throw new Error(`cannot tell which subgraph ${factory.name || 'this factory'} builds: pass eventSource`);
-  }
-  return EVENT_SOURCE_OF_SUBGRAPH[name as SubgraphName];
+  return name && SUBGRAPH_NAMES.includes(name as SubgraphName) ? (name as SubgraphName) : undefined;
+}
+
+function eventSourceOf(factory: { name: string }): EventSource {
+  const name = subgraphOf(factory);
+  if (!name) throw new Error(`cannot tell which subgraph ${factory.name || 'this factory'} builds: pass eventSource`);
+  return EVENT_SOURCE_OF_SUBGRAPH[name];
 }
 
 export async function startTestSubgraph(
@@ -58,7 +65,18 @@ export async function startTestSubgraph(
   const redis = options.redis ? await connectTestRedis(logger) : undefined;
   const eventSource = options.eventSource ?? eventSourceOf(factory);
   const internalAuth = createTestInternalAuth(options.auth);
-  const deps = createSubgraphDeps('test', { database, logger, redis, cacheNamespace: db.name, eventSource, internalAuth });
+  const service = subgraphOf(factory);
+  const deps = createSubgraphDeps('test', {
+    database,
+    logger,
+    redis,
+    cacheNamespace: db.name,
+    eventSource,
+    internalAuth,
+    ...(service && { service }),
+    ...(options.subgraphUrls && { subgraphUrls: options.subgraphUrls }),
+    ...(options.commerce && { commerce: options.commerce }),
+  });
   const server = factory(deps);
   const { url } = await server.listen(0, '127.0.0.1');
   deps.relay.start();
