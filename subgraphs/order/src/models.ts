@@ -7,7 +7,8 @@ export interface ProductRefModel {
 
 /** Rows of the ordering schema, as the resolvers receive them (codegen mappers). */
 export type OrderRow = Prisma.OrderGetPayload<object>;
-export type OrderLineRow = Prisma.OrderLineGetPayload<object>;
+/** A line with its order's currency (lines do not store it). */
+export type OrderLineRow = Prisma.OrderLineGetPayload<object> & { currency: string };
 export type OrderTimelineRow = Prisma.OrderTimelineGetPayload<object>;
 export type PaymentRow = Prisma.PaymentGetPayload<object>;
 export type RefundRow = Prisma.RefundGetPayload<object>;

@@ -132,8 +132,8 @@ export class CheckoutSaga {
     return order;
   }
 
-  /** Authorises the payment (PENDING -> AUTHORIZED or DECLINED); a timeout is reported as such. */
-  private async authorize(order: OrderRow): Promise<'AUTHORIZED' | string> {
+  /** Authorises the payment (PENDING -> AUTHORIZED or DECLINED): "AUTHORIZED", or the failure reason (PAYMENT_DECLINED, PAYMENT_TIMEOUT). */
+  private async authorize(order: OrderRow): Promise<string> {
     const payment = await this.prisma.payment.findUniqueOrThrow({ where: { orderId: order.id } });
     if (payment.status === 'AUTHORIZED' || payment.status === 'CAPTURED') return 'AUTHORIZED';
     if (payment.status === 'DECLINED') return payment.declineReason === FAILURE_REASONS.timeout ? FAILURE_REASONS.timeout : FAILURE_REASONS.declined;

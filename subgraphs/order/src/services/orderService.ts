@@ -154,7 +154,7 @@ export class OrderService {
         if (args.amount != null && !existing.amount.eq(args.amount)) throw InputError.of('idempotencyKey', 'was already used for a refund of another amount');
         return { refund: existing, created: false, payment: null };
       }
-      const status = order.status as OrderStatus;
+      const status = order.status;
       if (!isRefundable(status)) throw new DomainError(ErrorCode.CONFLICT, `An order that is ${status} cannot be refunded`, { status });
       const p = await tx.payment.findUnique({ where: { orderId: order.id } });
       const remaining = p ? p.capturedAmount.minus(p.refundedAmount) : new Prisma.Decimal(0);

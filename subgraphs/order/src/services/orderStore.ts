@@ -1,4 +1,4 @@
-import { Prisma, recordEvents, type PrismaClient } from '@shopgraph/kit';
+import { type Prisma, recordEvents, type PrismaClient } from '@shopgraph/kit';
 import type { OrderRow } from '../models.js';
 import { assertTransition, type OrderStatus } from './orderLifecycle.js';
 
@@ -38,7 +38,7 @@ export async function transition(
   actor: Actor,
   change: { note?: string | null; data?: Prisma.OrderUpdateInput } = {},
 ): Promise<OrderRow> {
-  const from = order.status as OrderStatus;
+  const from = order.status;
   assertTransition(from, to);
   const updated = await tx.order.update({ where: { id: order.id }, data: { ...change.data, status: to, updatedAt: new Date() } });
   await tx.orderTimeline.create({ data: { orderId: order.id, status: to, previousStatus: from, note: change.note ?? null, actor: actor.subject } });
