@@ -50,6 +50,10 @@ const config: CodegenConfig = {
       WarehouseStock: '../models.js#WarehouseStockModel',
       Warehouse: '../models.js#WarehouseModel',
       LowStockLevel: '../models.js#StockLevelRow',
+      StockLevel: '../models.js#AdminStockLevel',
+      StockMovement: '../models.js#StockMovementRow',
+      StockMovementConnection: '../models.js#StockMovementConnectionModel',
+      StockHold: '../models.js#StockHoldModel',
     }),
     ...subgraph('cart', 'CartContext', {
       Cart: '../models.js#CartModel',

@@ -18,8 +18,8 @@ export function createCartCaches(caches: CacheLayers) {
     cartByToken,
     itemsOfCart,
     /** Every cart write calls this after commit. */
-    async evictCart(cart: Pick<CartModel, 'id' | 'token'>): Promise<void> {
-      await Promise.all([cartByToken.invalidate([tokenKey(cart.token)]), itemsOfCart.invalidate([cart.id])]);
+    async evictCart(cart: Pick<CartModel, 'id' | 'tokenHash'>): Promise<void> {
+      await Promise.all([...(cart.tokenHash ? [cartByToken.invalidate([cart.tokenHash])] : []), itemsOfCart.invalidate([cart.id])]);
     },
   };
 }

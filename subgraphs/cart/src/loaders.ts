@@ -11,8 +11,8 @@ export function createCartLoaders(prisma: PrismaClient, caches: CartCaches) {
       const tokenOf = new Map(tokens.map((token) => [tokenKey(token), token]));
       const hashes = [...tokenOf.keys()];
       const carts = await caches.cartByToken.getMany(hashes, async (missing) => {
-        const rows = await prisma.cart.findMany({ where: { token: { in: missing.map((hash) => tokenOf.get(hash)!) } } });
-        return new Map(rows.map((row) => [tokenKey(row.token), row]));
+        const rows = await prisma.cart.findMany({ where: { tokenHash: { in: [...missing] } } });
+        return new Map(rows.map((row) => [row.tokenHash!, row]));
       });
       const byHash = new Map(hashes.map((hash, i) => [hash, carts[i] ?? null]));
       return tokens.map((token) => byHash.get(tokenKey(token)) ?? null);

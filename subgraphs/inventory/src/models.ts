@@ -1,4 +1,5 @@
-import type { Prisma } from '@shopgraph/kit';
+import type { Connection, Prisma } from '@shopgraph/kit';
+import type { StockMovementRow } from './services/adjustmentService.js';
 
 /** An entity reference from another subgraph; stock loads lazily from its id. */
 export interface ProductRefModel {
@@ -37,3 +38,7 @@ export interface StockModel {
   inStock: boolean;
   warehouses: WarehouseStockModel[];
 }
+
+export type { AdminStockLevel, StockMovementRow } from './services/adjustmentService.js';
+export type { StockHoldModel } from './services/holdService.js';
+export type StockMovementConnectionModel = Connection<StockMovementRow>;

@@ -3,12 +3,18 @@ import { createInventoryCaches } from './caches.js';
 import type { InventoryContext } from './context.js';
 import { createInventoryLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
+import { AdjustmentService } from './services/adjustmentService.js';
+import { HoldService } from './services/holdService.js';
+import { StockExpiryJob } from './services/stockExpiryJob.js';
 import { StockService } from './services/stockService.js';
 
-/** Builds the inventory subgraph (stock per SKU per warehouse); index.ts decides where it listens. */
-export function createInventorySubgraph({ database, logger, readiness, metrics, caches, internalAuth }: SubgraphDeps): SubgraphServer {
-  const services = { stock: new StockService(database.prisma) };
+/** Builds the inventory subgraph (stock per SKU per warehouse, holds, movements); index.ts decides where it listens. */
+export function createInventorySubgraph({ database, logger, readiness, metrics, caches, internalAuth, commerce }: SubgraphDeps): SubgraphServer {
   const inventoryCaches = createInventoryCaches(caches);
+  const holds = new HoldService(database.prisma, inventoryCaches, { holdTtlSeconds: commerce.stockHoldTtlSeconds });
+  const services = { stock: new StockService(database.prisma), holds, adjustments: new AdjustmentService(database.prisma, inventoryCaches) };
+  const expiry = new StockExpiryJob(holds, logger.child({ component: 'stock-expiry' }));
+  expiry.start(commerce.stockExpiryIntervalSeconds);
   return createSubgraphServer<InventoryContext>({
     name: 'inventory',
     resolvers,
@@ -18,5 +24,6 @@ export function createInventorySubgraph({ database, logger, readiness, metrics, 
     metrics,
     internalAuth,
     perRequest: (_req, { responseTags }) => ({ loaders: createInventoryLoaders(database.prisma, inventoryCaches, responseTags), services }),
+    onStop: () => expiry.stop(),
   });
 }

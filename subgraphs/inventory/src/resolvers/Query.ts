@@ -3,4 +3,6 @@ import type { QueryResolvers } from '../generated/resolvers-types.js';
 export const Query: QueryResolvers = {
   warehouses: (_, __, ctx) => ctx.services.stock.warehouses(ctx),
   lowStock: (_, args, ctx) => ctx.services.stock.lowStock(ctx, args),
+  stockLevels: (_, { sku }, ctx) => ctx.services.adjustments.levels(sku),
+  stockMovements: (_, { sku, first, after }, ctx) => ctx.services.adjustments.movements(sku, { first, after }),
 };
