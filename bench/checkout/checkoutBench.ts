@@ -2,7 +2,7 @@
 // contention (every checkout buys a different SKU) and with contention (every checkout buys
 // the same SKU), beside the baseline of a plain cart read measured in the same run with the
 // same concurrency. Writes bench/results/checkout.{md,json}.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,9 +113,10 @@ async function prepareCarts(client: pg.Client, count: number, skuOf: (i: number)
     const sku = skuOf(i);
     const customerId = randomUUID();
     const cartToken = `bench-${randomUUID()}`;
+    // Only the token's hash is stored (the cart subgraph's tokenKey); the baseline reads the cart by its token.
     const { rows } = await client.query<{ id: string }>(
-      `INSERT INTO cart.cart (token, customer_id, currency, expires_at) VALUES ($1, $2::uuid, 'USD', now() + interval '30 days') RETURNING id::text`,
-      [cartToken, customerId],
+      `INSERT INTO cart.cart (token_hash, customer_id, currency, expires_at) VALUES ($1, $2, 'USD', now() + interval '30 days') RETURNING id::text`,
+      [createHash('sha256').update(cartToken).digest('base64url'), customerId],
     );
     await client.query(
       `INSERT INTO cart.cart_item (cart_id, product_id, variant_id, sku, quantity, unit_price_at_add) VALUES ($1::uuid, $2::uuid, $3::uuid, $4, 1, $5::numeric)`,

@@ -59,9 +59,10 @@ async function skuWithStock(onHand: number, skip = 0): Promise<Sku> {
  * lost in checkout itself.
  */
 async function cartFor(customerId: string, sku: Sku, quantity = 1): Promise<string> {
+  // A customer has one open cart: an earlier one of the same customer is closed as an order would have closed it.
+  await sg.sql(`UPDATE cart.cart SET status = 'CHECKED_OUT' WHERE customer_id = $1 AND status = 'OPEN'`, customerId);
   const [cart] = await sg.sql<{ id: string }>(
-    `INSERT INTO cart.cart (token, customer_id, currency, expires_at) VALUES ($1, $2::uuid, 'USD', now() + interval '30 days') RETURNING id::text`,
-    `tok-${randomUUID()}`,
+    `INSERT INTO cart.cart (customer_id, currency, expires_at) VALUES ($1, 'USD', now() + interval '30 days') RETURNING id::text`,
     customerId,
   );
   await sg.sql(
