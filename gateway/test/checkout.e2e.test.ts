@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityFor, REPO_ROOT } from '@shopgraph/kit';
 import { postGraphQL, TEST_INTERNAL_SIGNING_SECRET } from '@shopgraph/kit/testing';
 import { InternalSigner } from '@shopgraph/kit';
-import { orderRuntimes } from '../../subgraphs/order/src/server.js';
+import { createOrderRuntime, orderRuntimes } from '../../subgraphs/order/src/server.js';
 import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
 // The checkout saga's settings for this file: payments time out fast, recovery runs only when a test says so.
@@ -275,5 +275,39 @@ describe('a crash between steps, repaired by the recovery job', () => {
     expect(await stockOf(sku.sku)).toEqual({ onHand: 6, reserved: 0 });
     const [order] = await sg.sql<{ failure_reason: string }>(`SELECT failure_reason FROM ordering."order" WHERE id = $1::uuid`, left!.id);
     expect(order!.failure_reason).toBe('CHECKOUT_INTERRUPTED');
+  }, 60_000);
+});
+
+describe('the recovery job in several instances', () => {
+  it('two instances recovering 30 stuck checkouts at once take each exactly once', async () => {
+    // Checkouts whose instance died right after creating them (lease lapsed, stock not yet held, payment not started).
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const [row] = await sg.sql<{ id: string }>(
+        `INSERT INTO ordering."order" (number, customer_id, status, currency, subtotal, tax, shipping, total, placed_at, idempotency_key, cart_id, stock_owner,
+           checkout_step, lease_owner, lease_until)
+         VALUES ('SG-R' || $1, gen_random_uuid(), 'PENDING', 'USD', 10, 0, 0, 10, now(), 'k', gen_random_uuid(), 'cart:' || gen_random_uuid(), 'CREATED', 'dead-instance', now() - interval '1 minute')
+         RETURNING id::text`,
+        `${i}-${randomUUID().slice(0, 8)}`,
+      );
+      await sg.sql(`INSERT INTO ordering.payment (order_id, provider, token, status, currency, amount) VALUES ($1::uuid, 'test', 'tok_approve', 'PENDING', 'USD', 10)`, row!.id);
+      ids.push(row!.id);
+    }
+    const a = orderRuntimes.get(sg.subgraphs.order)!;
+    const b = createOrderRuntime(sg.deps.order, { settings: { recoveryIntervalSeconds: 0 } });
+    expect(b.instanceId).not.toBe(a.instanceId);
+    const taken = await Promise.all([a.recovery.runOnce(), b.recovery.runOnce(), a.recovery.runOnce(), b.recovery.runOnce()]);
+    expect(taken.reduce((x, y) => x + y, 0)).toBe(30);
+    const rows = await sg.sql<{ status: string; reason: string; failed: number; events: number }>(
+      `SELECT o.status::text, o.failure_reason AS reason,
+         (SELECT count(*)::int FROM ordering.order_timeline t WHERE t.order_id = o.id AND t.status = 'FAILED') AS failed,
+         (SELECT count(*)::int FROM ordering.outbox_event e WHERE e.aggregate_id = o.id::text AND e.topic = 'order.status_changed') AS events
+       FROM ordering."order" o WHERE o.id = ANY($1::uuid[])`,
+      ids,
+    );
+    expect(rows).toHaveLength(30);
+    for (const row of rows) expect(row).toEqual({ status: 'FAILED', reason: 'CHECKOUT_INTERRUPTED', failed: 1, events: 1 });
+    // Nothing left for a later pass.
+    expect(await a.recovery.runOnce()).toBe(0);
   }, 60_000);
 });
