@@ -105,10 +105,26 @@ export class CheckoutSaga {
           order = await this.advance(order, 'AUTHORIZED');
           break;
         }
-        case 'AUTHORIZED':
-          await this.ports.commitStock(owner, orderId);
+        case 'AUTHORIZED': {
+          try {
+            await this.ports.commitStock(owner, orderId);
+          } catch (err) {
+            // CONFLICT: the hold lapsed before it was sold (a long crash) and nothing was committed: hold again, then sell.
+            if (!(err instanceof DomainError && err.code === ErrorCode.CONFLICT)) throw err;
+            try {
+              await this.ports.holdStock(owner, lines);
+            } catch (holdErr) {
+              if (holdErr instanceof DomainError && holdErr.code === ErrorCode.OUT_OF_STOCK) {
+                failure.error = holdErr;
+                return this.fail(order, FAILURE_REASONS.outOfStock, { voidPayment: true, stockCommitted: false });
+              }
+              throw holdErr;
+            }
+            await this.ports.commitStock(owner, orderId);
+          }
           order = await this.advance(order, 'STOCK_COMMITTED');
           break;
+        }
         case 'STOCK_COMMITTED': {
           try {
             await this.ports.completeCheckout(order.cartId!, orderId);
@@ -182,7 +198,7 @@ export class CheckoutSaga {
    */
   private async fail(order: OrderRow, reason: string, undo: { voidPayment: boolean; stockCommitted: boolean }): Promise<OrderRow> {
     if (undo.stockCommitted) {
-      await this.ports.returnStock(`${order.id}:failed`, await this.stockLines(order.id), `checkout failed: ${reason}`);
+      await this.ports.returnStock(order.id, await this.stockLines(order.id), `checkout failed: ${reason}`);
     } else {
       await this.ports.releaseStock(order.stockOwner!, `checkout failed: ${reason}`);
     }

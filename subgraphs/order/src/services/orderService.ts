@@ -110,7 +110,8 @@ export class OrderService {
   private async afterCancel(actor: Actor, order: OrderRow): Promise<void> {
     const lines = await this.prisma.orderLine.findMany({ where: { orderId: order.id }, select: { sku: true, quantity: true } });
     if (order.checkoutStep !== null) {
-      await this.ports.returnStock(`${order.id}:cancel`, lines, 'order cancelled');
+      // The reference is the order id, as its SELL movements carry it: the units go back to the warehouses they left.
+      await this.ports.returnStock(order.id, lines, 'order cancelled');
     }
     const payment = await this.prisma.payment.findUnique({ where: { orderId: order.id } });
     if (!payment) return;
