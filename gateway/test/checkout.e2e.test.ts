@@ -160,6 +160,25 @@ describe('checkout through the gateway', () => {
     expect(await stockOf(sku.sku)).toEqual({ onHand: 9, reserved: 0 });
   }, 120_000);
 
+  it('cancelling a confirmed order gives its units back and refunds the capture', async () => {
+    const sku = await skuWithStock(5, 7);
+    const customerId = randomUUID();
+    const placed = await checkoutAs(customerId, await cartFor(customerId, sku, 2), 'k-cancel');
+    expect(placed.errors).toBeUndefined();
+    expect(await stockOf(sku.sku)).toEqual({ onHand: 3, reserved: 0 });
+    const adminToken = await testToken('ADMIN', { scopes: ['orders'] });
+    const cancel = `mutation($id: ID!) { updateOrderStatus(orderId: $id, status: CANCELLED, note: "changed mind") { status payment { captured { amount } refunded { amount } } } }`;
+    const res = await sg.gql(cancel, { id: placed.data!.checkout.id }, { authorization: `Bearer ${adminToken}` });
+    expect(res.errors).toBeUndefined();
+    const { status, payment } = res.data!.updateOrderStatus;
+    expect(status).toBe('CANCELLED');
+    expect(payment.refunded).toEqual(payment.captured);
+    expect(await stockOf(sku.sku)).toEqual({ onHand: 5, reserved: 0 });
+    // Asked again: nothing more comes back.
+    await sg.gql(cancel, { id: placed.data!.checkout.id }, { authorization: `Bearer ${adminToken}` });
+    expect(await stockOf(sku.sku)).toEqual({ onHand: 5, reserved: 0 });
+  });
+
   it('refuses the key for another cart', async () => {
     const sku = await skuWithStock(10, 2);
     const customerId = randomUUID();
