@@ -1,3 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InternalCallError } from '@shopgraph/kit';
+
 /**
  * What checkout needs from the inventory and cart subgraphs, as the contracts of issue 4 name
  * it (their internal, service-only fields). The saga talks to this interface; the real one
@@ -67,8 +70,26 @@ const CHECKOUT_CART = `query CheckoutCart($cartId: ID!, $customerId: ID, $cartTo
   }
 }`;
 
+/**
+ * Every operation of the contracts is idempotent (holdStock sets an exact quantity, the others
+ * are once per owner, order or reference, checkoutCart only reads), so a call that got no
+ * answer (InternalCallError: a timeout, a dropped connection) is simply made again, a few
+ * times with a growing pause. A GraphQL error (a DomainError) is an answer and is not retried.
+ */
+async function withRetries<T>(call: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof InternalCallError) || attempt >= attempts) throw err;
+      await sleep(100 * 2 ** attempt);
+    }
+  }
+}
+
 /** The contracts' internal fields, called over HTTP. */
-export function internalCommercePorts(internal: InternalRequester): CommercePorts {
+export function internalCommercePorts(client: InternalRequester): CommercePorts {
+  const internal: InternalRequester = { request: (subgraph, query, variables) => withRetries(() => client.request(subgraph, query, variables)) };
   return {
     async checkoutCart(request) {
       const data = await internal.request<{ checkoutCart: CheckoutCart }>('cart', CHECKOUT_CART, { ...request });
