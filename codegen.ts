@@ -58,6 +58,10 @@ const config: CodegenConfig = {
     ...subgraph('cart', 'CartContext', {
       Cart: '../models.js#CartModel',
       CartItem: '../models.js#CartItemModel',
+      CartTotals: '../models.js#CartTotalsModel',
+      Coupon: '../models.js#CouponModel',
+      CreateCartPayload: '../models.js#CreateCartPayloadModel',
+      CheckoutCart: '../models.js#CheckoutCartModel',
     }),
     ...subgraph('order', 'OrderContext', {
       Product: '../models.js#ProductRefModel',

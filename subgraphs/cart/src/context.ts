@@ -1,9 +1,12 @@
-import type { RequestContext } from '@shopgraph/kit';
+import type { CommerceSettings, RequestContext } from '@shopgraph/kit';
 import type { CartLoaders } from './loaders.js';
 import type { CartService } from './services/cartService.js';
+import type { CouponService } from './services/couponService.js';
 
 export interface CartServices {
   cart: CartService;
+  coupons: CouponService;
+  settings: CommerceSettings;
 }
 
 export interface CartContext extends RequestContext {

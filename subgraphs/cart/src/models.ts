@@ -1,6 +1,31 @@
 import type { Prisma } from '@shopgraph/kit';
+import type { Totals } from './services/totals.js';
 
 export type CartModel = Prisma.CartGetPayload<object>;
 export type CartItemRow = Prisma.CartItemGetPayload<object>;
+export type CouponModel = Prisma.CouponGetPayload<object>;
 /** A cart line with its cart's currency (lines are priced in the cart's currency). */
-export type CartItemModel = CartItemRow & { currency: string };
+export type CartItemModel = CartItemRow & { currency: string; unitPrice: string };
+export interface CreateCartPayloadModel {
+  cart: CartModel;
+  token: string | null;
+}
+export interface CartTotalsModel extends Totals {
+  currency: string;
+  region: string | null;
+  taxRate: string | null;
+}
+export interface CheckoutCartModel {
+  id: string;
+  customerId: string | null;
+  currency: string;
+  stockOwner: string;
+  lines: Array<{ productId: string; variantId: string; sku: string; quantity: number; unitPrice: string }>;
+  subtotal: string;
+  discount: string;
+  tax: string;
+  shipping: string;
+  grandTotal: string;
+  couponCode: string | null;
+  version: number;
+}

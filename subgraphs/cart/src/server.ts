@@ -4,11 +4,19 @@ import type { CartContext } from './context.js';
 import { createCartLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { CartService } from './services/cartService.js';
+import { CartSweepJob } from './services/cartSweepJob.js';
+import { CouponService } from './services/couponService.js';
+import { PriceBook } from './services/priceBook.js';
 
 /** Builds the cart subgraph; index.ts decides where it listens. */
-export function createCartSubgraph({ database, logger, readiness, metrics, caches, internalAuth }: SubgraphDeps): SubgraphServer {
-  const services = { cart: new CartService() };
+export function createCartSubgraph({ database, logger, readiness, metrics, caches, internalAuth, internal, commerce, events }: SubgraphDeps): SubgraphServer {
   const cartCaches = createCartCaches(caches);
+  const prices = new PriceBook(database.prisma, internal);
+  const cart = new CartService(database.prisma, cartCaches, internal, prices, commerce);
+  const services = { cart, coupons: new CouponService(database.prisma), settings: commerce };
+  const priceEvents = prices.subscribe(events, logger.child({ component: 'cart-prices' }));
+  const sweep = new CartSweepJob(cart, logger.child({ component: 'cart-sweep' }));
+  sweep.start(commerce.cartSweepIntervalSeconds);
   return createSubgraphServer<CartContext>({
     name: 'cart',
     resolvers,
@@ -18,5 +26,9 @@ export function createCartSubgraph({ database, logger, readiness, metrics, cache
     metrics,
     internalAuth,
     perRequest: () => ({ loaders: createCartLoaders(database.prisma, cartCaches), services }),
+    onStop: async () => {
+      await sweep.stop();
+      await priceEvents.close();
+    },
   });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useTestSubgraph } from '@shopgraph/kit/testing';
+import { tokenKey } from '../src/caches.js';
 import { createCartSubgraph } from '../src/server.js';
 
 const subgraph = useTestSubgraph(createCartSubgraph);
@@ -10,8 +11,8 @@ const CART = `query($token: ID!) { cart(token: $token) { id currency totalQuanti
 
 async function insertCart(token: string, expiresInHours: number): Promise<{ cartId: string; variants: string[] }> {
   const [cart] = await sql<{ id: string }>(
-    `INSERT INTO cart.cart (token, currency, expires_at) VALUES ($1, 'USD', now() + make_interval(hours => $2::int)) RETURNING id::text`,
-    token,
+    `INSERT INTO cart.cart (token_hash, currency, expires_at) VALUES ($1, 'USD', now() + make_interval(hours => $2::int)) RETURNING id::text`,
+    tokenKey(token),
     expiresInHours,
   );
   const variants = await sql<{ id: string; product_id: string; sku: string }>(
@@ -22,6 +23,11 @@ async function insertCart(token: string, expiresInHours: number): Promise<{ cart
       `INSERT INTO cart.cart_item (cart_id, product_id, variant_id, sku, quantity, unit_price_at_add, added_at)
        VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6::numeric, now() + make_interval(secs => $7::int))`,
       cart!.id, v.product_id, v.id, v.sku, i + 2, i === 0 ? '19.90' : '5.05', i,
+    );
+    // The cart's price projection knows the variant (no call to the product subgraph).
+    await sql(
+      `INSERT INTO cart.price (variant_id, product_id, sku, price, currency) VALUES ($1::uuid, $2::uuid, $3, $4::numeric, 'USD') ON CONFLICT DO NOTHING`,
+      v.id, v.product_id, v.sku, i === 0 ? '19.90' : '5.05',
     );
   }
   return { cartId: cart!.id, variants: variants.map((v) => v.id) };

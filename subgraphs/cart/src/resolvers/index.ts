@@ -2,6 +2,9 @@ import { scalarResolvers } from '@shopgraph/kit';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { Cart } from './Cart.js';
 import { CartItem } from './CartItem.js';
+import { CartTotals } from './CartTotals.js';
+import { Coupon } from './Coupon.js';
+import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 
-export const resolvers: Resolvers = { DateTime: scalarResolvers.DateTime, Decimal: scalarResolvers.Decimal, Query, Cart, CartItem };
+export const resolvers: Resolvers = { DateTime: scalarResolvers.DateTime, Decimal: scalarResolvers.Decimal, Query, Mutation, Cart, CartItem, CartTotals, Coupon };

@@ -1,0 +1,87 @@
+import { NotFoundError, type EventBus, type InternalClient, type Logger, type PrismaClient, type Subscription } from '@shopgraph/kit';
+
+/** A variant's current price as the cart knows it. */
+export interface VariantPrice {
+  variantId: string;
+  productId: string;
+  sku: string;
+  price: string;
+  currency: string;
+}
+
+const VARIANTS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { id sku price { amount currency } product { id } } } }`;
+
+interface VariantEntity {
+  id: string;
+  sku: string;
+  price: { amount: string; currency: string };
+  product: { id: string };
+}
+
+/**
+ * The cart's projection of current prices (cart.price): kept by `product.price_changed`
+ * events, and filled from the product subgraph (an internal call) for a variant it has not
+ * seen yet. The cart charges these prices; each line still shows the price when it was added.
+ */
+export class PriceBook {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly internal: InternalClient,
+  ) {}
+
+  /** Current prices of the variants, by id; unknown variants are missing from the map. */
+  async current(variantIds: readonly string[]): Promise<Map<string, VariantPrice>> {
+    if (variantIds.length === 0) return new Map();
+    const rows = await this.prisma.$queryRaw<VariantPrice[]>`
+      SELECT variant_id::text AS "variantId", product_id::text AS "productId", sku, price::text AS price, currency
+      FROM cart.price WHERE variant_id = ANY(${[...new Set(variantIds)]}::uuid[])`;
+    const found = new Map(rows.map((r) => [r.variantId, r]));
+    const missing = [...new Set(variantIds)].filter((id) => !found.has(id));
+    if (missing.length > 0) for (const p of await this.fetch(missing)) found.set(p.variantId, p);
+    return found;
+  }
+
+  async require(variantId: string): Promise<VariantPrice> {
+    const price = (await this.current([variantId])).get(variantId);
+    if (!price) throw new NotFoundError('ProductVariant', 'variantId', variantId);
+    return price;
+  }
+
+  /** Asks the product subgraph, and keeps the answer unless an event already brought a price. */
+  private async fetch(variantIds: string[]): Promise<VariantPrice[]> {
+    const data = await this.internal.request<{ _entities: Array<VariantEntity | null> }>('product', VARIANTS, {
+      r: variantIds.map((id) => ({ __typename: 'ProductVariant', id })),
+    });
+    const prices = data._entities
+      .filter((v): v is VariantEntity => v !== null && typeof v.id === 'string')
+      .map((v) => ({ variantId: v.id, productId: v.product.id, sku: v.sku, price: v.price.amount, currency: v.price.currency }));
+    if (prices.length > 0) {
+      await this.prisma.$executeRaw`
+        INSERT INTO cart.price (variant_id, product_id, sku, price, currency)
+        SELECT v."variantId", v."productId", v.sku, v.price, v.currency
+        FROM jsonb_to_recordset(${JSON.stringify(prices)}::jsonb) AS v("variantId" uuid, "productId" uuid, sku text, price numeric, currency text)
+        ON CONFLICT (variant_id) DO NOTHING`;
+    }
+    return prices;
+  }
+
+  /** Applies a price event (idempotent: the same event twice writes the same row). */
+  async onPriceChanged(p: { productId: string; variantId: string; sku: string; currency: string; newPrice: string }): Promise<void> {
+    await this.prisma.$executeRaw`
+      INSERT INTO cart.price (variant_id, product_id, sku, price, currency)
+      VALUES (${p.variantId}::uuid, ${p.productId}::uuid, ${p.sku}, ${p.newPrice}::numeric, ${p.currency})
+      ON CONFLICT (variant_id) DO UPDATE SET price = excluded.price, currency = excluded.currency, sku = excluded.sku, updated_at = now()`;
+  }
+
+  /** The durable consumer of `product.price_changed` (group "cart-prices"). */
+  subscribe(events: EventBus, logger: Logger): Subscription {
+    return events.subscribe({
+      group: 'cart-prices',
+      topics: ['product.price_changed'],
+      handler: async (event) => {
+        await this.onPriceChanged(event.payload);
+        logger.debug({ variantId: event.payload.variantId }, 'cart price updated');
+      },
+    });
+  }
+}
