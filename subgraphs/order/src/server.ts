@@ -47,6 +47,7 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
       instanceId,
       leaseSeconds: settings.leaseSeconds,
       inFlightWaitMs: settings.inFlightWaitMs,
+      maxConcurrent: settings.maxConcurrent,
       paymentProvider: payments.name,
     }),
   };

@@ -14,6 +14,8 @@ const schema = z.object({
   CHECKOUT_RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(5),
   /** How long a repeated checkout waits for the first attempt's outcome before answering with the PENDING order. */
   CHECKOUT_IN_FLIGHT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(15_000),
+  /** Checkouts that run at once per instance; the others queue (repeats of a running key do not take a place). */
+  CHECKOUT_MAX_CONCURRENT: z.coerce.number().int().min(1).max(1_000).default(16),
   /** The test provider's delay for tok_approve_after_delay. */
   ORDER_TEST_PAYMENT_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   /** Test hook: the process exits right after the saga recorded this step (crash tests). */
@@ -25,6 +27,7 @@ export interface OrderSettings {
   leaseSeconds: number;
   recoveryIntervalSeconds: number;
   inFlightWaitMs: number;
+  maxConcurrent: number;
   testPaymentDelayMs: number;
   crashAfter: CheckoutStep | undefined;
 }
@@ -42,6 +45,7 @@ export function loadOrderSettings(env: NodeJS.ProcessEnv = process.env): OrderSe
     leaseSeconds: e.CHECKOUT_LEASE_SECONDS,
     recoveryIntervalSeconds: e.CHECKOUT_RECOVERY_INTERVAL_SECONDS,
     inFlightWaitMs: e.CHECKOUT_IN_FLIGHT_WAIT_MS,
+    maxConcurrent: e.CHECKOUT_MAX_CONCURRENT,
     testPaymentDelayMs: e.ORDER_TEST_PAYMENT_DELAY_MS,
     crashAfter: e.SHOPGRAPH_CHECKOUT_CRASH_AFTER,
   };

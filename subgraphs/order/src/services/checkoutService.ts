@@ -4,6 +4,7 @@ import { DomainError, ErrorCode, InputError, isUuid, Prisma, type AuthenticatedI
 import type { AddressModel, OrderRow } from '../models.js';
 import { FAILURE_REASONS, LeaseLostError, recordPlaced, type CheckoutSaga } from './checkoutSaga.js';
 import type { CheckoutCart, CommercePorts } from './commercePorts.js';
+import { Admission } from './admission.js';
 import type { IdempotencyGate } from './idempotencyGate.js';
 import { findOrderByKey, TX_OPTIONS, type Actor } from './orderStore.js';
 
@@ -30,6 +31,8 @@ export interface CheckoutOptions {
   leaseSeconds: number;
   /** How long a repeated request waits for the first attempt's outcome before answering with the PENDING order. */
   inFlightWaitMs: number;
+  /** Checkouts that run at once in this instance (the rest queue). */
+  maxConcurrent: number;
   paymentProvider: string;
 }
 
@@ -42,6 +45,8 @@ const MAX_TEXT = 200;
  * what guarantees one order when Redis is absent or wrong.
  */
 export class CheckoutService {
+  private readonly admission: Admission;
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly ports: CommercePorts,
@@ -49,7 +54,9 @@ export class CheckoutService {
     private readonly gate: IdempotencyGate,
     private readonly logger: Logger,
     private readonly options: CheckoutOptions,
-  ) {}
+  ) {
+    this.admission = new Admission(options.maxConcurrent);
+  }
 
   async checkout(identity: AuthenticatedIdentity, requestId: string | undefined, input: CheckoutInput, idempotencyKey: string): Promise<OrderRow> {
     const customerId = identity.subject;
@@ -73,6 +80,25 @@ export class CheckoutService {
         owned = false;
         return await this.settle(existing, input.cartId, null);
       }
+      owned = false;
+      return await this.admission.run(() => this.place(customerId, idempotencyKey, input, shipping, billing, actor, gate.kind === 'first'));
+    } finally {
+      if (owned) await this.gate.free(customerId, idempotencyKey);
+    }
+  }
+
+  /** Prices the cart, creates the order (unless the key has one) and runs the saga; its turn comes from the admission queue. */
+  private async place(
+    customerId: string,
+    idempotencyKey: string,
+    input: CheckoutInput,
+    shipping: AddressModel,
+    billing: AddressModel,
+    actor: Actor,
+    holdsGate: boolean,
+  ): Promise<OrderRow> {
+    let owned = holdsGate;
+    try {
       const cart = await this.ports.checkoutCart({ cartId: input.cartId, customerId, cartToken: input.cartToken ?? null, region: shipping.region });
       checkCart(cart, customerId);
       const requestHash = hashOf(cart);
