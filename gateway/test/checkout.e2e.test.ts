@@ -160,6 +160,24 @@ describe('checkout through the gateway', () => {
     expect(await stockOf(sku.sku)).toEqual({ onHand: 9, reserved: 0 });
   }, 120_000);
 
+  it('without Redis, the UNIQUE key alone keeps 50 concurrent attempts with one key to one order', async () => {
+    const sku = await skuWithStock(10, 8);
+    const customerId = randomUUID();
+    const cartId = await cartFor(customerId, sku, 1);
+    // The order service of another instance that has no Redis: only PostgreSQL decides.
+    const { redis: _redis, ...withoutRedis } = sg.deps.order;
+    const noRedis = createOrderRuntime(withoutRedis, { settings: { recoveryIntervalSeconds: 0 } });
+    const identity = identityFor(customerId, 'CUSTOMER');
+    const input = { cartId, shippingAddress: ADDRESS, paymentMethod: { cardToken: 'tok_approve_after_delay' } };
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => noRedis.services.checkout.checkout(identity, undefined, input, 'k-no-redis')));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const ids = new Set(results.map((r) => (r.status === 'fulfilled' ? r.value.id : null)));
+    expect(ids.size).toBe(1);
+    expect(await sg.sql(`SELECT id FROM ordering."order" WHERE customer_id = $1::uuid`, customerId)).toHaveLength(1);
+    expect(await sg.sql(`SELECT p.id FROM ordering.payment p JOIN ordering."order" o ON o.id = p.order_id WHERE o.customer_id = $1::uuid`, customerId)).toHaveLength(1);
+    expect(await stockOf(sku.sku)).toEqual({ onHand: 9, reserved: 0 });
+  }, 120_000);
+
   it('cancelling a confirmed order gives its units back and refunds the capture', async () => {
     const sku = await skuWithStock(5, 7);
     const customerId = randomUUID();

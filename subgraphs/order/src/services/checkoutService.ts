@@ -99,7 +99,18 @@ export class CheckoutService {
   ): Promise<OrderRow> {
     let owned = holdsGate;
     try {
-      const cart = await this.ports.checkoutCart({ cartId: input.cartId, customerId, cartToken: input.cartToken ?? null, region: shipping.region });
+      let cart: CheckoutCart;
+      try {
+        cart = await this.ports.checkoutCart({ cartId: input.cartId, customerId, cartToken: input.cartToken ?? null, region: shipping.region });
+      } catch (err) {
+        // A concurrent attempt with this key (one Redis did not stop: down, slow) may have placed the order and closed the cart meanwhile.
+        const placed = await findOrderByKey(this.prisma, customerId, idempotencyKey);
+        if (placed) {
+          owned = false;
+          return await this.settle(placed, input.cartId, null);
+        }
+        throw err;
+      }
       checkCart(cart, customerId);
       const requestHash = hashOf(cart);
       const created = await this.create(customerId, idempotencyKey, requestHash, cart, shipping, billing, input.paymentMethod.cardToken, actor);
