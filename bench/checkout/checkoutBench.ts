@@ -26,6 +26,8 @@ export interface CheckoutBenchTools {
 }
 
 const PORT_OFFSET = 750;
+/** Checkouts measured one at a time (latency without queueing). */
+const ONE_CLIENT_CHECKOUTS = 30;
 const CHECKOUT = `mutation($input: CheckoutInput!, $key: String!) { checkout(input: $input, idempotencyKey: $key) { id status total { amount } } }`;
 const CART_READ = `query($token: ID!) { cart(token: $token) { id totalQuantity items { quantity } } }`;
 const ADDRESS = { name: 'Bench Customer', line1: '1 Main St', city: 'San Francisco', postalCode: '94105', region: 'US-CA', country: 'US' };
@@ -37,6 +39,7 @@ interface Job {
 
 interface Run {
   scenario: string;
+  concurrency: number;
   requests: number;
   ok: number;
   errors: Record<string, number>;
@@ -60,15 +63,18 @@ export async function runCheckoutBench(tools: CheckoutBenchTools): Promise<void>
   const stack = await startStack(url, tools);
   const runs: Run[] = [];
   try {
-    const skus = await benchSkus(client, tools.checkouts);
+    const skus = await benchSkus(client, tools.checkouts + ONE_CLIENT_CHECKOUTS);
+    // Carts only read (the baseline), never checked out, so the same carts can be read before and after.
+    const readOnly = await prepareCarts(client, 200, (i) => skus[i % skus.length]!);
     // Many SKUs: checkout i buys one unit of SKU i, so no two checkouts touch the same stock row.
     const spread = await prepareCarts(client, tools.checkouts, (i) => skus[i % skus.length]!);
+    const alone = await prepareCarts(client, ONE_CLIENT_CHECKOUTS, (i) => skus[(tools.checkouts + i) % skus.length]!);
     // One SKU: every checkout buys one unit of the same SKU (stock enough for all of them), so all contend for one row.
     const hot = skus[0]!;
     await client.query(`UPDATE inventory.stock_level SET on_hand = on_hand + $2 WHERE sku = $1`, [hot.sku, tools.checkouts * 2]);
     const contended = await prepareCarts(client, tools.checkouts, () => hot);
     const tokens = new Map<string, string>();
-    for (const p of [...spread, ...contended]) tokens.set(p.customerId, await tools.customerToken(p.customerId));
+    for (const p of [...spread, ...alone, ...contended]) tokens.set(p.customerId, await tools.customerToken(p.customerId));
     const auth = (p: Prepared) => ({ authorization: `Bearer ${tokens.get(p.customerId)!}`, 'content-type': 'application/json' });
 
     const cartRead = (p: Prepared): Job => ({ body: JSON.stringify({ query: CART_READ, variables: { token: p.cartToken } }), headers: { 'content-type': 'application/json' } });
@@ -76,12 +82,15 @@ export async function runCheckoutBench(tools: CheckoutBenchTools): Promise<void>
       body: JSON.stringify({ query: CHECKOUT, variables: { input: { cartId: p.cartId, shippingAddress: ADDRESS, paymentMethod: { cardToken: 'tok_approve' } }, key: randomUUID() } }),
       headers: auth(p),
     });
+    const readJobs = (n: number) => Array.from({ length: n }, (_, i) => cartRead(readOnly[i % readOnly.length]!));
     // Warm-up: connections, query plans, JIT.
-    await load(stack.gateway, spread.slice(0, 50).map(cartRead), tools.concurrency);
-    runs.push({ scenario: 'cart read (baseline)', ...(await load(stack.gateway, [...spread, ...contended].map(cartRead), tools.concurrency)) });
-    runs.push({ scenario: `checkout, no contention (${tools.checkouts} SKUs)`, ...(await load(stack.gateway, spread.map(checkout), tools.concurrency)) });
-    runs.push({ scenario: 'checkout, contention (one SKU)', ...(await load(stack.gateway, contended.map(checkout), tools.concurrency)) });
-    runs.push({ scenario: 'cart read (baseline, again after)', ...(await load(stack.gateway, spread.map(cartRead), tools.concurrency)) });
+    await load(stack.gateway, readJobs(50), tools.concurrency);
+    runs.push({ scenario: 'cart read (baseline), one client', concurrency: 1, ...(await load(stack.gateway, readJobs(ONE_CLIENT_CHECKOUTS), 1)) });
+    runs.push({ scenario: 'checkout, no contention, one client', concurrency: 1, ...(await load(stack.gateway, alone.map(checkout), 1)) });
+    runs.push({ scenario: 'cart read (baseline)', concurrency: tools.concurrency, ...(await load(stack.gateway, readJobs(tools.checkouts * 2), tools.concurrency)) });
+    runs.push({ scenario: `checkout, no contention (${tools.checkouts} SKUs)`, concurrency: tools.concurrency, ...(await load(stack.gateway, spread.map(checkout), tools.concurrency)) });
+    runs.push({ scenario: 'checkout, contention (one SKU)', concurrency: tools.concurrency, ...(await load(stack.gateway, contended.map(checkout), tools.concurrency)) });
+    runs.push({ scenario: 'cart read (baseline, again after)', concurrency: tools.concurrency, ...(await load(stack.gateway, readJobs(tools.checkouts), tools.concurrency)) });
     for (const r of runs) {
       console.log(`[checkout] ${r.scenario}: ${r.perSecond}/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms; ${r.ok}/${r.requests} ok ${JSON.stringify(r.errors)}`);
     }
@@ -128,7 +137,7 @@ async function prepareCarts(client: pg.Client, count: number, skuOf: (i: number)
 }
 
 /** Sends every job once, `concurrency` at a time, and measures each answer. */
-async function load(url: string, jobs: Job[], concurrency: number): Promise<Omit<Run, 'scenario'>> {
+async function load(url: string, jobs: Job[], concurrency: number): Promise<Omit<Run, 'scenario' | 'concurrency'>> {
   const latencies: number[] = [];
   const errors: Record<string, number> = {};
   let ok = 0;
@@ -201,20 +210,19 @@ function writeResults(runs: Run[], meta: { tools: CheckoutBenchTools; loadAtStar
     runs,
   };
   writeFileSync(path.join(dir, 'checkout.json'), `${JSON.stringify(json, null, 2)}\n`);
-  const base = runs[0]!;
   const lines = [
     '# Checkout bench',
     '',
     `Run ${json.when} on ${machine.cpus} CPUs (${machine.cpuModel ?? 'unknown'}), ${machine.memoryGiB} GiB, Node ${machine.node}; load average ${meta.loadAtStart.map((l) => l.toFixed(2)).join(' / ')} at start, ${meta.loadAtEnd.map((l) => l.toFixed(2)).join(' / ')} at the end (the machine is shared: only comparisons within this run hold).`,
     '',
-    `Five subgraphs and the gateway as processes, Redis on, the test payment provider (tok_approve). Closed loop: ${meta.tools.concurrency} requests in flight, ${meta.tools.checkouts} checkouts per scenario, each by its own signed-in customer with its own one-item cart (its stock not yet held, so every checkout holds, authorises, sells and closes). The baseline is a plain cart read through the same gateway, same concurrency, same run.`,
+    `Five subgraphs and the gateway as processes, Redis on, the test payment provider (tok_approve). Closed loop: one client, then ${meta.tools.concurrency} requests in flight; ${meta.tools.checkouts} checkouts per loaded scenario, each by its own signed-in customer with its own one-item cart (its stock not yet held, so every checkout holds, authorises, sells and closes). The baseline is a plain cart read (\`cart(token)\`) through the same gateway, at the same concurrency, in the same run (x baseline compares with the first cart read at that concurrency).`,
     '',
-    '| scenario | requests | ok | per second | x baseline throughput | p50 ms | p95 ms | p99 ms | max ms | errors |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...runs.map(
-      (r) =>
-        `| ${r.scenario} | ${r.requests} | ${r.ok} | ${r.perSecond} | ${(r.perSecond / base.perSecond).toFixed(3)} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${JSON.stringify(r.errors)} |`,
-    ),
+    '| scenario | in flight | requests | ok | per second | x baseline throughput | p50 ms | p95 ms | p99 ms | max ms | errors |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...runs.map((r) => {
+      const base = runs.find((b) => b.scenario.startsWith('cart read') && b.concurrency === r.concurrency)!;
+      return `| ${r.scenario} | ${r.concurrency} | ${r.requests} | ${r.ok} | ${r.perSecond} | ${(r.perSecond / base.perSecond).toFixed(3)} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${JSON.stringify(r.errors)} |`;
+    }),
     '',
   ];
   writeFileSync(path.join(dir, 'checkout.md'), lines.join('\n'));
