@@ -74,9 +74,9 @@ function sameToken(cart: CartModel, token: string | null | undefined): boolean {
 
 /**
  * Carts: guest carts (an opaque token, only its hash stored) and signed-in carts (one open
- * cart per customer). Every change is one transaction on the cart's row lock that also sets
- * the cart's stock hold in inventory (holdStock, all or nothing) before it commits, so a cart
- * never shows more than is held; a refused hold leaves the cart as it was.
+ * cart per customer). Every change sets the cart's stock hold in inventory (holdStock, all or
+ * nothing) and then commits if the cart's version did not move meanwhile (see `change`), so a
+ * cart never shows more than is held; a refused hold leaves the cart as it was.
  */
 export class CartService {
   constructor(
