@@ -15,8 +15,10 @@ export interface PlannedService {
  */
 export function planServices(portOffset: number): { subgraphs: PlannedService[]; gateway: PlannedService } {
   const portOf = (name: ServiceName) => SERVICE_PORTS[name] + portOffset;
-  const subgraphs = SUBGRAPH_NAMES.map((name) => ({ name, port: portOf(name), env: { PORT: String(portOf(name)) } }));
-  const gatewayEnv: Record<string, string> = { PORT: String(portOf('gateway')) };
-  for (const name of SUBGRAPH_NAMES) gatewayEnv[subgraphUrlVariable(name)] = `http://127.0.0.1:${portOf(name)}/graphql`;
+  // Every service knows where each subgraph answers: the gateway to plan, subgraphs for their service-to-service calls.
+  const urls: Record<string, string> = {};
+  for (const name of SUBGRAPH_NAMES) urls[subgraphUrlVariable(name)] = `http://127.0.0.1:${portOf(name)}/graphql`;
+  const subgraphs = SUBGRAPH_NAMES.map((name) => ({ name, port: portOf(name), env: { ...urls, PORT: String(portOf(name)) } }));
+  const gatewayEnv: Record<string, string> = { ...urls, PORT: String(portOf('gateway')) };
   return { subgraphs, gateway: { name: 'gateway', port: portOf('gateway'), env: gatewayEnv } };
 }

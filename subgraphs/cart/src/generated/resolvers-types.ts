@@ -191,7 +191,7 @@ export type Mutation = {
    * customer gets their open cart (made when they have none) and no token.
    */
   createCart: CreateCartPayload;
-  /** Admins with the orders scope. */
+  /** Admins with the catalog scope. */
   createCoupon: Coupon;
   deactivateCoupon: Coupon;
   /**
@@ -369,7 +369,7 @@ export type Query = {
    * returns is backed by held stock for the hold TTL.
    */
   checkoutCart: CheckoutCart;
-  /** A coupon by code. Admins with the orders scope. */
+  /** A coupon by code. Admins with the catalog scope. */
   coupon?: Maybe<Coupon>;
   /** The signed-in customer's open cart, or null. */
   myCart?: Maybe<Cart>;
