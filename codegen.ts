@@ -69,6 +69,13 @@ const config: CodegenConfig = {
     }),
     ...subgraph('order', 'OrderContext', {
       Product: '../models.js#ProductRefModel',
+      Order: '../models.js#OrderRow',
+      OrderLine: '../models.js#OrderLineRow',
+      OrderTimelineEntry: '../models.js#OrderTimelineRow',
+      Payment: '../models.js#PaymentRow',
+      Refund: '../models.js#RefundRow',
+      OrderConnection: '../models.js#OrderConnectionModel',
+      Address: '../models.js#AddressModel',
     }),
     ...subgraph('recommendation', 'RecommendationContext', {
       Product: '../models.js#ProductRefModel',

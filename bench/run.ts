@@ -27,6 +27,7 @@ import { issueToken } from '../gateway/src/auth/issueToken.js';
 import { spawnService, waitUntilHealthy, type ServiceProcess } from '../gateway/src/launch/serviceProcess.js';
 import { measureEvictionLatency, type EvictionLatency } from './evictionLatency.js';
 import { runImagesBench } from './images/imagesBench.js';
+import { runCheckoutBench } from './checkout/checkoutBench.js';
 import { runRecoBench } from './reco/recoBench.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { zipfSampler } from './zipf.js';
@@ -164,6 +165,20 @@ async function main(): Promise<void> {
   if (process.argv.slice(2).includes('images')) {
     // `npm run bench -- images`: rendering and serving product images (no database).
     await runImagesBench({ durationSeconds: DURATION_S, connections: CONNECTIONS });
+    return;
+  }
+  if (process.argv.slice(2).includes('checkout')) {
+    // `npm run bench -- checkout`: checkout with and without contention beside a plain cart read, on its own database.
+    await runCheckoutBench({
+      databaseUrl: process.env.BENCH_DATABASE_URL ?? withDatabase(databaseUrl, 'shopgraph_bench_checkout'),
+      products: Number(process.env.BENCH_PRODUCTS ?? 2000),
+      concurrency: Number(process.env.BENCH_CHECKOUT_CONCURRENCY ?? 16),
+      checkouts: Number(process.env.BENCH_CHECKOUTS ?? 400),
+      redisUrl: REDIS,
+      prepare: prepareDatabase,
+      securityEnv: SECURITY_ENV,
+      customerToken: (customerId) => issueToken(JWT_SECRET, { role: 'CUSTOMER', subject: customerId, ttl: '1h' }),
+    });
     return;
   }
   if (process.argv.slice(2).includes('reco')) {

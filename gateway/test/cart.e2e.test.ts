@@ -109,6 +109,20 @@ describe('guest carts through the gateway', () => {
     expect(events.map((e) => e.change ?? e.topic)).toEqual(['item_added', 'cart.item_added', 'item_updated', 'item_removed']);
   });
 
+  it('20 carts racing for 10 units: exactly 10 added, carts and holds agree, movements add up', async () => {
+    const carts = await Promise.all(Array.from({ length: 20 }, async () => (await stack.gql(CREATE)).data.createCart));
+    const movementsBefore = (await stack.sql<{ n: number }>(`SELECT coalesce(sum(reserved_delta), 0)::int AS n FROM inventory.stock_movement WHERE sku = $1`, v1.sku))[0]!.n;
+    const results = await Promise.all(carts.map((c) => stack.gql(ADD, { id: c.cart.id, token: c.token, variant: v1.id, q: 1 })));
+    expect(results.map((r) => r.errors?.[0]?.extensions?.code ?? "ok").sort()).toEqual([...Array(10).fill("OUT_OF_STOCK"), ...Array(10).fill("ok")]);
+    expect(results.filter((r) => r.errors).every((r) => r.errors![0].extensions.code === 'OUT_OF_STOCK')).toBe(true);
+    const inCarts = await stack.sql<{ n: number }>(`SELECT coalesce(sum(quantity), 0)::int AS n FROM cart.cart_item WHERE cart_id = ANY($1::uuid[])`, carts.map((c) => c.cart.id));
+    const holds = await stack.sql<{ n: number }>(`SELECT coalesce(sum(quantity), 0)::int AS n FROM inventory.stock_hold WHERE sku = $1`, v1.sku);
+    const level = await stack.sql<{ on_hand: number; reserved: number }>(`SELECT sum(on_hand)::int AS on_hand, sum(reserved)::int AS reserved FROM inventory.stock_level WHERE sku = $1`, v1.sku);
+    const movements = (await stack.sql<{ n: number }>(`SELECT coalesce(sum(reserved_delta), 0)::int AS n FROM inventory.stock_movement WHERE sku = $1`, v1.sku))[0]!.n;
+    expect([inCarts[0]!.n, holds[0]!.n, level[0]]).toEqual([10, 10, { on_hand: 10, reserved: 10 }]);
+    expect(movements - movementsBefore).toBe(10);
+  });
+
   it('keeps the holder out of every cart but its own', async () => {
     const a = (await stack.gql(CREATE)).data.createCart;
     const b = (await stack.gql(CREATE)).data.createCart;

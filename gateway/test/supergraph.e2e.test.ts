@@ -82,7 +82,7 @@ describe('supergraph through the gateway', () => {
     const product = res.data!.product;
     const { units } = await one<{ units: number }>(
       `SELECT COALESCE(sum(l.quantity), 0)::int AS units FROM ordering.order_line l JOIN ordering."order" o ON o.id = l.order_id
-       WHERE l.product_id = $1::uuid AND o.status NOT IN ('CANCELLED', 'REFUNDED') AND o.placed_at >= now() - interval '90 days'`,
+       WHERE l.product_id = $1::uuid AND o.status NOT IN ('PENDING', 'FAILED', 'CANCELLED', 'REFUNDED') AND o.placed_at >= now() - interval '90 days'`,
       product.id,
     );
     expect(product.unitsSold).toBe(units);

@@ -131,14 +131,15 @@ function pickBasket(rng: Rng, basket: BasketSampler, catalog: CatalogIndex, t: n
   return chosen;
 }
 
-/** Older orders have shipped and arrived; the last few days are still pending or paid. */
+/** Older orders have shipped and arrived; the last few days are confirmed (paid) or shipped. Seeded orders never
+ *  stay PENDING: PENDING means a checkout saga is under way. */
 function orderStatus(rng: Rng, ageDays: number): string {
   const r = rng.next();
   if (r < 0.025) return 'CANCELLED';
   if (ageDays >= 5 && r < 0.04) return 'REFUNDED';
   const s = rng.next();
-  if (ageDays < 1) return s < 0.35 ? 'PENDING' : 'PAID';
-  if (ageDays < 3) return s < 0.05 ? 'PENDING' : s < 0.5 ? 'PAID' : 'SHIPPED';
+  if (ageDays < 1) return 'CONFIRMED';
+  if (ageDays < 3) return s < 0.5 ? 'CONFIRMED' : 'SHIPPED';
   if (ageDays < 7) return s < 0.55 ? 'SHIPPED' : 'DELIVERED';
   return 'DELIVERED';
 }

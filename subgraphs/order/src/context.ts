@@ -1,9 +1,13 @@
 import type { RequestContext } from '@shopgraph/kit';
 import type { OrderLoaders } from './loaders.js';
+import type { CheckoutService } from './services/checkoutService.js';
+import type { OrderService } from './services/orderService.js';
 import type { SalesService } from './services/salesService.js';
 
 export interface OrderServices {
   sales: SalesService;
+  orders: OrderService;
+  checkout: CheckoutService;
 }
 
 export interface OrderContext extends RequestContext {

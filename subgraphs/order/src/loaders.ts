@@ -1,4 +1,4 @@
-import { cachedValueLoader, isUuid, type PrismaClient } from '@shopgraph/kit';
+import { cachedValueLoader, childrenLoader, isUuid, rowLoader, type PrismaClient } from '@shopgraph/kit';
 import type { OrderCaches } from './caches.js';
 
 /** Key of a units-sold read: the window and the product. */
@@ -7,10 +7,11 @@ export interface UnitsSoldKey {
   productId: string;
 }
 
-/** Statuses whose units never left (or came back to) the shop. */
-const NOT_SOLD = ['CANCELLED', 'REFUNDED'] as const;
+/** Statuses whose units never left (or came back to) the shop: a PENDING checkout has not sold yet, a FAILED one never did. */
+const NOT_SOLD = ['PENDING', 'FAILED', 'CANCELLED', 'REFUNDED'] as const;
 
 export function createOrderLoaders(prisma: PrismaClient, caches: OrderCaches, now: () => Date) {
+  const ids = { isValidKey: isUuid };
   return {
     /** One grouped query per window size in a batch (a page usually asks one window), through the cache path. */
     unitsSold: cachedValueLoader<UnitsSoldKey, number>(
@@ -34,6 +35,27 @@ export function createOrderLoaders(prisma: PrismaClient, caches: OrderCaches, no
         return keys.map((k) => totals.get(`${k.days}:${k.productId}`) ?? 0);
       },
       { generation: caches.sales },
+    ),
+    /** An order's parts, one query per batch of orders (a page of myOrders is one query per part). Personal: never cached. */
+    lines: childrenLoader<string, Awaited<ReturnType<typeof prisma.orderLine.findMany>>[number]>(
+      (orderIds) => prisma.orderLine.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: [{ orderId: 'asc' }, { sku: 'asc' }] }),
+      (l) => l.orderId,
+      ids,
+    ),
+    timeline: childrenLoader<string, Awaited<ReturnType<typeof prisma.orderTimeline.findMany>>[number]>(
+      (orderIds) => prisma.orderTimeline.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: { id: 'asc' } }),
+      (t) => t.orderId,
+      ids,
+    ),
+    payment: rowLoader<string, Awaited<ReturnType<typeof prisma.payment.findMany>>[number]>(
+      (orderIds) => prisma.payment.findMany({ where: { orderId: { in: [...orderIds] } } }),
+      (p) => p.orderId,
+      ids,
+    ),
+    refunds: childrenLoader<string, Awaited<ReturnType<typeof prisma.refund.findMany>>[number]>(
+      (orderIds) => prisma.refund.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: { createdAt: 'asc' } }),
+      (r) => r.orderId,
+      ids,
     ),
   };
 }

@@ -10,7 +10,7 @@ const UNITS = `query($r: [_Any!]!, $days: Int!) { _entities(representations: $r)
 describe('Product.unitsSold', () => {
   it('counts units of orders in the window, cancelled and refunded excluded, one query per batch', async () => {
     const expected = await sql<{ id: string; units: number }>(
-      `SELECT l.product_id::text AS id, sum(l.quantity) FILTER (WHERE o.status NOT IN ('CANCELLED', 'REFUNDED') AND o.placed_at >= now() - interval '7 days')::int AS units
+      `SELECT l.product_id::text AS id, sum(l.quantity) FILTER (WHERE o.status NOT IN ('PENDING', 'FAILED', 'CANCELLED', 'REFUNDED') AND o.placed_at >= now() - interval '7 days')::int AS units
        FROM ordering.order_line l JOIN ordering."order" o ON o.id = l.order_id GROUP BY l.product_id ORDER BY l.product_id LIMIT 15`,
     );
     subgraph.database.queries.reset();

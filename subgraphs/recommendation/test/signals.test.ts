@@ -134,6 +134,9 @@ describe('event consumers', () => {
     await signals.onOrderPlaced(event({ orderId: kept, customerId: customer, lines: [{ productId: p, variantId: randomUUID(), quantity: 1, unitPrice: '1.00' }] }));
     await signals.onOrderStatusChanged(event({ orderId: kept, status: 'SHIPPED' }));
     expect(await sql(`SELECT quantity FROM reco.purchase WHERE order_id = $1::uuid`, kept)).toEqual([{ quantity: 1 }]);
+    // A checkout whose payment failed was never a purchase either.
+    await signals.onOrderStatusChanged(event({ orderId: kept, status: 'FAILED' }));
+    expect(await sql(`SELECT 1 FROM reco.purchase WHERE order_id = $1::uuid`, kept)).toEqual([]);
   });
 
   it("cart.item_added: one cart add for the product, and for the customer's history when signed in", async () => {

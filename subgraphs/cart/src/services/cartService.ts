@@ -53,7 +53,15 @@ interface Plan {
   couponCode?: string | null;
   change: 'item_added' | 'item_updated' | 'item_removed' | 'cleared' | 'coupon' | 'merged';
   extraEvents?: CartEvent[];
+  /** Lower lines to what inventory can hold instead of refusing (merges). */
+  fitToStock?: boolean;
+  /** More writes in the commit's transaction (a merge closes the guest cart). */
+  afterWrite?: (tx: Tx) => Promise<void>;
 }
+
+/** Another change of the same cart committed first: plan again from the new state. */
+class CartMoved extends Error {}
+const MAX_ATTEMPTS = 5;
 
 export const stockOwnerOf = (cartId: string) => `cart:${cartId}`;
 
@@ -66,9 +74,9 @@ function sameToken(cart: CartModel, token: string | null | undefined): boolean {
 
 /**
  * Carts: guest carts (an opaque token, only its hash stored) and signed-in carts (one open
- * cart per customer). Every change is one transaction on the cart's row lock that also sets
- * the cart's stock hold in inventory (holdStock, all or nothing) before it commits, so a cart
- * never shows more than is held; a refused hold leaves the cart as it was.
+ * cart per customer). Every change sets the cart's stock hold in inventory (holdStock, all or
+ * nothing) and then commits if the cart's version did not move meanwhile (see `change`), so a
+ * cart never shows more than is held; a refused hold leaves the cart as it was.
  */
 export class CartService {
   constructor(
@@ -185,8 +193,8 @@ export class CartService {
   async applyCoupon(actor: CartActor, cartId: string, cartToken: string | null | undefined, code: string): Promise<CartModel> {
     const normalized = code.trim().toUpperCase();
     if (!/^[A-Z0-9_-]{2,40}$/.test(normalized)) throw InputError.of('code', 'is not a coupon code');
-    return this.change(actor, cartId, cartToken, async (cart, lines, tx) => {
-      const coupon = await this.couponFor(tx, normalized, cart.customerId);
+    return this.change(actor, cartId, cartToken, async (cart, lines) => {
+      const coupon = await this.couponFor(this.prisma, normalized, cart.customerId);
       if (!coupon) throw InputError.of('code', 'is not a valid coupon');
       // Minimum spend may still be reached: that shows in totals.couponProblem. Anything else is refused now.
       const problem = couponProblem({ ...coupon, minSpend: null }, new Prisma.Decimal(0), cart.currency, this.now());
@@ -215,11 +223,8 @@ export class CartService {
     const { cart: target } = await this.createCart(actor, guest.currency);
     if (target.currency !== guest.currency) throw InputError.of('cartToken', `the guest cart is in ${guest.currency}, yours in ${target.currency}`);
     const guestItems = await this.prisma.cartItem.findMany({ where: { cartId: guest.id } });
-    const merged = await this.change(actor, target.id, null, async (_cart, lines, tx) => {
-      // The guest cart is locked after the customer's (ids differ; every merge locks target first).
-      await tx.$queryRaw`SELECT id FROM cart.cart WHERE id = ${guest.id}::uuid FOR UPDATE`;
-      const current = await tx.cart.findUniqueOrThrow({ where: { id: guest.id } });
-      if (current.status !== 'OPEN') throw new NotFoundError('Cart', 'cartToken', '(given token)');
+    const merged = await this.change(actor, target.id, null, async (cart, lines) => {
+      // The guest's units go back first, so the customer's cart can hold them.
       await this.internal.request('inventory', `mutation($owner: ID!) { releaseStock(owner: $owner, reason: "merged into the customer's cart") }`, {
         owner: stockOwnerOf(guest.id),
       });
@@ -229,9 +234,17 @@ export class CartService {
         if (mine) mine.quantity = Math.min(MAX_QUANTITY, mine.quantity + item.quantity);
         else combined.push({ productId: item.productId, variantId: item.variantId, sku: item.sku, quantity: item.quantity, unitPriceAtAdd: item.unitPriceAtAdd.toFixed(2) });
       }
-      await tx.cart.update({ where: { id: guest.id }, data: { status: 'MERGED', version: { increment: 1 } } });
-      await recordEvents(tx, 'cart', [{ topic: 'cart.changed', payload: { cartId: guest.id, customerId: null, change: 'merged' } }], this.meta(actor));
-      return { lines: combined, change: 'merged', couponCode: _cart.couponCode ?? current.couponCode, fitToStock: true };
+      return {
+        lines: combined,
+        change: 'merged',
+        couponCode: cart.couponCode ?? guest.couponCode,
+        fitToStock: true,
+        afterWrite: async (tx) => {
+          const closed = await tx.cart.updateMany({ where: { id: guest.id, status: 'OPEN' }, data: { status: 'MERGED', version: { increment: 1 } } });
+          if (closed.count === 0) throw new NotFoundError('Cart', 'cartToken', '(given token)');
+          await recordEvents(tx, 'cart', [{ topic: 'cart.changed', payload: { cartId: guest.id, customerId: null, change: 'merged' } }], this.meta(actor));
+        },
+      };
     });
     await this.caches.evictCart(guest);
     return merged;
@@ -340,57 +353,88 @@ export class CartService {
   // ------------------------------------------------------------------ internals
 
   /**
-   * One change: lock the cart, check the caller, plan the new lines, hold exactly them in
-   * inventory, write lines, version, expiry and events; evict after commit.
+   * One change, optimistic: read the cart, check the caller, plan the new lines, hold exactly
+   * them in inventory (no database connection is held while inventory answers), then commit
+   * lines, version, expiry and events only if the cart's version is still the one read. When
+   * another change won, plan again from the new state (its hold call sets the hold to the
+   * lines that end up committed). Evicts after commit.
    */
   private async change(
     actor: CartActor,
     cartId: string,
     cartToken: string | null | undefined,
-    plan: (cart: CartModel, lines: PlannedLine[], tx: Tx) => Promise<Plan & { fitToStock?: boolean }> | (Plan & { fitToStock?: boolean }),
+    plan: (cart: CartModel, lines: PlannedLine[]) => Promise<Plan> | Plan,
   ): Promise<CartModel> {
     if (!isUuid(cartId)) throw InputError.of('cartId', 'is not a cart id');
-    const updated = await this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM cart.cart WHERE id = ${cartId}::uuid FOR UPDATE`;
-      const cart = await tx.cart.findUnique({ where: { id: cartId }, include: { items: { orderBy: [{ addedAt: 'asc' }, { id: 'asc' }] } } });
+    for (let attempt = 1; ; attempt++) {
+      const cart = await this.prisma.cart.findUnique({ where: { id: cartId }, include: { items: { orderBy: [{ addedAt: 'asc' }, { id: 'asc' }] } } });
       if (!cart) throw new NotFoundError('Cart', 'cartId', cartId);
       this.authorize(actor.identity, cart, cartToken);
+      if (attempt > 1 && cart.status !== 'OPEN') await this.undoStaleHold(cart);
       if (cart.status !== 'OPEN' || cart.expiresAt <= this.now()) {
         throw new DomainError(ErrorCode.CONFLICT, `The cart is ${cart.expiresAt <= this.now() ? 'expired' : cart.status.toLowerCase().replace('_', ' ')}`, { status: cart.status });
       }
       const before: PlannedLine[] = cart.items.map((i) => ({ productId: i.productId, variantId: i.variantId, sku: i.sku, quantity: i.quantity, unitPriceAtAdd: i.unitPriceAtAdd.toFixed(2) }));
-      const planned = await plan(cart, before, tx);
+      const planned = await plan(cart, before);
       let lines = planned.lines;
       const removed = before.filter((b) => !lines.some((l) => l.variantId === b.variantId));
       if (planned.fitToStock) lines = await this.holdWithin(cart.id, lines, removed);
       else await this.hold(cart.id, [...lines.map((l) => ({ sku: l.sku, quantity: l.quantity })), ...removed.map((r) => ({ sku: r.sku, quantity: 0 }))]);
-      const keep = lines.map((l) => l.variantId);
-      await tx.cartItem.deleteMany({ where: { cartId, variantId: { notIn: keep } } });
-      for (const line of lines) {
-        await tx.cartItem.upsert({
-          where: { cartId_variantId: { cartId, variantId: line.variantId } },
-          create: { cartId, productId: line.productId, variantId: line.variantId, sku: line.sku, quantity: line.quantity, unitPriceAtAdd: line.unitPriceAtAdd },
-          update: { quantity: line.quantity },
-        });
+      try {
+        const updated = await this.prisma.$transaction(async (tx) => {
+          const moved = await tx.cart.updateMany({
+            where: { id: cartId, version: cart.version, status: 'OPEN' },
+            data: {
+              version: { increment: 1 },
+              expiresAt: this.expiryFor(cart.customerId !== null),
+              ...(planned.couponCode !== undefined && { couponCode: planned.couponCode }),
+            },
+          });
+          if (moved.count === 0) throw new CartMoved();
+          const keep = lines.map((l) => l.variantId);
+          await tx.cartItem.deleteMany({ where: { cartId, variantId: { notIn: keep } } });
+          for (const line of lines) {
+            await tx.cartItem.upsert({
+              where: { cartId_variantId: { cartId, variantId: line.variantId } },
+              create: { cartId, productId: line.productId, variantId: line.variantId, sku: line.sku, quantity: line.quantity, unitPriceAtAdd: line.unitPriceAtAdd },
+              update: { quantity: line.quantity },
+            });
+          }
+          await planned.afterWrite?.(tx);
+          await recordEvents(
+            tx,
+            'cart',
+            [{ topic: 'cart.changed', payload: { cartId, customerId: cart.customerId, change: planned.change } }, ...(planned.extraEvents ?? [])],
+            this.meta(actor),
+          );
+          return tx.cart.findUniqueOrThrow({ where: { id: cartId } });
+        }, CART_TX_OPTIONS);
+        await this.caches.evictCart(updated);
+        return updated;
+      } catch (err) {
+        if (!(err instanceof CartMoved)) throw err;
+        if (attempt >= MAX_ATTEMPTS) {
+          // Leave the hold matching what the cart now says, then let the caller retry.
+          const now = await this.prisma.cartItem.findMany({ where: { cartId } });
+          await this.hold(cartId, [...now.map((i) => ({ sku: i.sku, quantity: i.quantity })), ...lines.filter((l) => !now.some((i) => i.sku === l.sku)).map((l) => ({ sku: l.sku, quantity: 0 }))]);
+          throw new DomainError(ErrorCode.CONFLICT, 'The cart kept changing meanwhile; try again', { cartId });
+        }
       }
-      const next = await tx.cart.update({
-        where: { id: cartId },
-        data: {
-          version: { increment: 1 },
-          expiresAt: this.expiryFor(cart.customerId !== null),
-          ...(planned.couponCode !== undefined && { couponCode: planned.couponCode }),
-        },
-      });
-      await recordEvents(
-        tx,
-        'cart',
-        [{ topic: 'cart.changed', payload: { cartId, customerId: cart.customerId, change: planned.change } }, ...(planned.extraEvents ?? [])],
-        this.meta(actor),
-      );
-      return next;
-    }, CART_TX_OPTIONS);
-    await this.caches.evictCart(updated);
-    return updated;
+    }
+  }
+
+  /**
+   * Our hold call raced the cart's closing (checkout, expiry, merge) and lost the commit: put
+   * the hold back to what the closed cart means. A checked-out cart's hold belongs to its order:
+   * exactly the checked-out lines (if the order committed already, this strands a hold until it
+   * expires: units briefly unavailable, never sold wrong); an expired or merged cart holds nothing.
+   */
+  private async undoStaleHold(cart: CartModel & { items: CartItemRow[] }): Promise<void> {
+    if (cart.status === 'CHECKED_OUT') {
+      await this.hold(cart.id, cart.items.map((i) => ({ sku: i.sku, quantity: i.quantity })));
+    } else {
+      await this.internal.request('inventory', `mutation($owner: ID!) { releaseStock(owner: $owner, reason: "cart closed") }`, { owner: stockOwnerOf(cart.id) });
+    }
   }
 
   /** Sets the cart's hold in inventory to exactly `lines` (OUT_OF_STOCK passes through to the caller). */

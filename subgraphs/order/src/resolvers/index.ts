@@ -1,4 +1,19 @@
+import { scalarResolvers } from '@shopgraph/kit';
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { Mutation } from './Mutation.js';
+import { Order, OrderLine, OrderTimelineEntry, Payment, Refund } from './Order.js';
 import { Product } from './Product.js';
+import { Query } from './Query.js';
 
-export const resolvers: Resolvers = { Product };
+export const resolvers: Resolvers = {
+  DateTime: scalarResolvers.DateTime,
+  Decimal: scalarResolvers.Decimal,
+  Query,
+  Mutation,
+  Order,
+  OrderLine,
+  OrderTimelineEntry,
+  Payment,
+  Refund,
+  Product,
+};

@@ -128,12 +128,12 @@ export class SignalService {
     return applied;
   }
 
-  /** order.status_changed: a cancelled order is taken back out of the purchases it added. */
+  /** order.status_changed: a cancelled order, or a checkout that failed (order.placed comes before payment), is taken back out of the purchases it added. */
   async onOrderStatusChanged(event: ConsumedEvent): Promise<boolean> {
     const { envelope, payload } = this.parse(event, orderStatusChanged);
     let customerId: string | undefined;
     const applied = await this.once(envelope.id, 'order.status_changed', async (tx) => {
-      if (payload.status !== 'CANCELLED') return;
+      if (payload.status !== 'CANCELLED' && payload.status !== 'FAILED') return;
       const removed = await tx.$queryRawUnsafe<{ productId: string; customerId: string; quantity: number; purchasedAt: Date }[]>(
         `DELETE FROM reco.purchase WHERE order_id = $1::uuid
          RETURNING product_id::text AS "productId", customer_id::text AS "customerId", quantity, purchased_at AS "purchasedAt"`,

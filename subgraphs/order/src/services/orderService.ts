@@ -1,0 +1,187 @@
+import {
+  assertOwnerOrAdmin,
+  decodeCursor,
+  DomainError,
+  ErrorCode,
+  hasScope,
+  InputError,
+  isUuid,
+  NotFoundError,
+  parseFirst,
+  Prisma,
+  requireAuthenticated,
+  toConnection,
+  type FieldError,
+  type Identity,
+  type Logger,
+  type PrismaClient,
+} from '@shopgraph/kit';
+import type { OrderConnectionModel, OrderRow, RefundRow } from '../models.js';
+import type { PaymentProvider } from '../payments/paymentProvider.js';
+import type { CommercePorts } from './commercePorts.js';
+import { isAdminTarget, isRefundable, ORDER_STATUSES, type OrderStatus } from './orderLifecycle.js';
+import { lockOrder, transition, TX_OPTIONS, type Actor } from './orderStore.js';
+
+const ORDER_SORT = 'placed_desc';
+const MAX_NOTE = 500;
+const MONEY = /^\d{1,10}(\.\d{1,2})?$/;
+
+export interface OrderFilterInput {
+  status?: OrderStatus | null;
+  customerId?: string | null;
+  placedFrom?: Date | null;
+  placedTo?: Date | null;
+}
+
+/** Reads and the admin side of the lifecycle: status changes (cancellation gives stock and money back) and refunds. */
+export class OrderService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly ports: CommercePorts,
+    private readonly payments: PaymentProvider,
+    private readonly logger: Logger,
+    private readonly onSalesChanged: () => Promise<void>,
+  ) {}
+
+  /** A customer's own order, or any order for an admin with "orders"; anyone else's is NOT_FOUND (its existence is not revealed). */
+  async order(identity: Identity, id: string): Promise<OrderRow> {
+    const user = requireAuthenticated(identity);
+    const order = isUuid(id) ? await this.prisma.order.findUnique({ where: { id } }) : null;
+    if (!order || (order.customerId !== user.subject && !(hasScope(user, 'admin') && hasScope(user, 'orders')))) throw new NotFoundError('Order', 'id', id);
+    return order;
+  }
+
+  myOrders(identity: Identity, args: { first?: number | null; after?: string | null; status?: OrderStatus | null }): Promise<OrderConnectionModel> {
+    const user = requireAuthenticated(identity);
+    if (!isUuid(user.subject)) return this.page({ id: { in: [] } }, args);
+    return this.page({ customerId: user.subject, ...(args.status && { status: args.status }) }, args);
+  }
+
+  orders(args: { filter?: OrderFilterInput | null; first?: number | null; after?: string | null }): Promise<OrderConnectionModel> {
+    const f = args.filter ?? {};
+    if (f.customerId != null && !isUuid(f.customerId)) throw InputError.of('filter.customerId', 'is not a customer id');
+    const where: Prisma.OrderWhereInput = {
+      ...(f.status && { status: f.status }),
+      ...(f.customerId && { customerId: f.customerId }),
+      ...((f.placedFrom || f.placedTo) && { placedAt: { ...(f.placedFrom && { gte: f.placedFrom }), ...(f.placedTo && { lt: f.placedTo }) } }),
+    };
+    return this.page(where, args);
+  }
+
+  private async page(where: Prisma.OrderWhereInput, args: { first?: number | null; after?: string | null }): Promise<OrderConnectionModel> {
+    const first = parseFirst(args.first);
+    const after = args.after ? decodeCursor(args.after, ORDER_SORT, 2) : null;
+    let keyset: Prisma.OrderWhereInput = {};
+    if (after) {
+      const [placedAt, id] = after as [string, string];
+      if (typeof placedAt !== 'string' || typeof id !== 'string' || !isUuid(id)) throw InputError.of('after', 'is not a cursor returned by this connection');
+      const at = new Date(placedAt);
+      keyset = { OR: [{ placedAt: { lt: at } }, { placedAt: at, id: { lt: id } }] };
+    }
+    const rows = await this.prisma.order.findMany({ where: { AND: [where, keyset] }, orderBy: [{ placedAt: 'desc' }, { id: 'desc' }], take: first + 1 });
+    return toConnection(rows, { first, after }, ORDER_SORT, (o) => [o.placedAt.toISOString(), o.id], () => this.prisma.order.count({ where }));
+  }
+
+  /**
+   * Admin: SHIPPED, DELIVERED or CANCELLED, when the lifecycle allows it (else CONFLICT).
+   * Cancelling commits first (so the order can no longer ship), then gives the sold stock back
+   * (returnStock, once per order) and refunds what was captured. Asking to cancel a cancelled
+   * order again repeats those two idempotent steps, so a failed one can be retried.
+   */
+  async updateStatus(actor: Actor, orderId: string, status: OrderStatus, note: string | null | undefined): Promise<OrderRow> {
+    const errors: FieldError[] = [];
+    if (!isUuid(orderId)) errors.push({ field: 'orderId', message: 'is not an order id' });
+    if (!ORDER_STATUSES.includes(status) || !isAdminTarget(status)) errors.push({ field: 'status', message: 'must be SHIPPED, DELIVERED or CANCELLED (checkout and refunds set the others)' });
+    if (note != null && note.length > MAX_NOTE) errors.push({ field: 'note', message: `must be at most ${MAX_NOTE} characters` });
+    if (errors.length > 0) throw new InputError(errors);
+
+    const { order, changed } = await this.prisma.$transaction(async (tx) => {
+      const locked = await lockOrder(tx, orderId);
+      if (!locked) throw new NotFoundError('Order', 'id', orderId);
+      if (locked.status === 'CANCELLED' && status === 'CANCELLED') return { order: locked, changed: false };
+      return { order: await transition(tx, locked, status, actor, { note: note ?? null }), changed: true };
+    }, TX_OPTIONS);
+    if (status === 'CANCELLED') await this.afterCancel(actor, order);
+    if (changed && status === 'CANCELLED') await this.onSalesChanged();
+    return order;
+  }
+
+  /** The stock comes back and the captured money goes back (both idempotent). */
+  private async afterCancel(actor: Actor, order: OrderRow): Promise<void> {
+    const lines = await this.prisma.orderLine.findMany({ where: { orderId: order.id }, select: { sku: true, quantity: true } });
+    if (order.checkoutStep !== null) {
+      // The reference is the order id, as its SELL movements carry it: the units go back to the warehouses they left.
+      await this.ports.returnStock(order.id, lines, 'order cancelled');
+    }
+    const payment = await this.prisma.payment.findUnique({ where: { orderId: order.id } });
+    if (!payment) return;
+    const refundId = await this.prisma.$transaction(async (tx) => {
+      await lockOrder(tx, order.id);
+      const p = await tx.payment.findUniqueOrThrow({ where: { id: payment.id } });
+      const remaining = p.capturedAmount.minus(p.refundedAmount);
+      const existing = await tx.refund.findUnique({ where: { orderId_idempotencyKey: { orderId: order.id, idempotencyKey: 'cancellation' } } });
+      if (existing) return existing.id;
+      if (remaining.lte(0)) return null;
+      const refund = await tx.refund.create({ data: { orderId: order.id, paymentId: p.id, idempotencyKey: 'cancellation', amount: remaining, reason: 'order cancelled', actor: actor.subject } });
+      await tx.payment.update({ where: { id: p.id }, data: { refundedAmount: { increment: remaining }, updatedAt: new Date() } });
+      return refund.id;
+    }, TX_OPTIONS);
+    if (refundId) {
+      const refund = await this.prisma.refund.findUniqueOrThrow({ where: { id: refundId } });
+      await this.payments.refund({ paymentId: payment.id, refundId, reference: payment.providerReference ?? '', amount: refund.amount.toFixed(2), currency: payment.currency });
+    }
+  }
+
+  /**
+   * Admin: refunds `amount` (default: all that is left) of the captured payment, once per
+   * idempotency key. The payment row is locked and `refunded_amount <= captured_amount` is a
+   * CHECK, so concurrent refunds can never exceed the capture.
+   */
+  async refund(actor: Actor, args: { orderId: string; amount?: string | null; reason: string; idempotencyKey: string }): Promise<RefundRow> {
+    const errors: FieldError[] = [];
+    if (!isUuid(args.orderId)) errors.push({ field: 'orderId', message: 'is not an order id' });
+    if (args.amount != null && (!MONEY.test(args.amount) || new Prisma.Decimal(args.amount).lte(0))) {
+      errors.push({ field: 'amount', message: 'must be a positive amount with at most 2 decimals' });
+    }
+    if (args.reason.trim().length === 0 || args.reason.length > MAX_NOTE) errors.push({ field: 'reason', message: `must be 1-${MAX_NOTE} characters` });
+    if (args.idempotencyKey.trim().length === 0 || args.idempotencyKey.length > 200) errors.push({ field: 'idempotencyKey', message: 'must be 1-200 characters' });
+    if (errors.length > 0) throw new InputError(errors);
+
+    const { refund, created, payment } = await this.prisma.$transaction(async (tx) => {
+      const order = await lockOrder(tx, args.orderId);
+      if (!order) throw new NotFoundError('Order', 'id', args.orderId);
+      const existing = await tx.refund.findUnique({ where: { orderId_idempotencyKey: { orderId: order.id, idempotencyKey: args.idempotencyKey } } });
+      if (existing) {
+        if (args.amount != null && !existing.amount.eq(args.amount)) throw InputError.of('idempotencyKey', 'was already used for a refund of another amount');
+        return { refund: existing, created: false, payment: null };
+      }
+      const status = order.status;
+      if (!isRefundable(status)) throw new DomainError(ErrorCode.CONFLICT, `An order that is ${status} cannot be refunded`, { status });
+      const p = await tx.payment.findUnique({ where: { orderId: order.id } });
+      const remaining = p ? p.capturedAmount.minus(p.refundedAmount) : new Prisma.Decimal(0);
+      if (!p || remaining.lte(0)) throw new DomainError(ErrorCode.CONFLICT, 'Nothing captured is left to refund', { refundable: remaining.toFixed(2) });
+      const amount = args.amount != null ? new Prisma.Decimal(args.amount) : remaining;
+      if (amount.gt(remaining)) throw new InputError([{ field: 'amount', message: `must be at most ${remaining.toFixed(2)} (captured and not yet refunded)` }]);
+      const refund = await tx.refund.create({ data: { orderId: order.id, paymentId: p.id, idempotencyKey: args.idempotencyKey, amount, reason: args.reason.trim(), actor: actor.subject } });
+      const updated = await tx.payment.update({ where: { id: p.id }, data: { refundedAmount: { increment: amount }, updatedAt: new Date() } });
+      const full = updated.refundedAmount.eq(updated.capturedAmount);
+      await transition(tx, order, full ? 'REFUNDED' : 'PARTIALLY_REFUNDED', actor, { note: `refund ${amount.toFixed(2)} ${p.currency}: ${args.reason.trim()}` });
+      return { refund, created: true, payment: updated };
+    }, TX_OPTIONS);
+    if (created && payment) {
+      await this.payments.refund({ paymentId: payment.id, refundId: refund.id, reference: payment.providerReference ?? '', amount: refund.amount.toFixed(2), currency: payment.currency });
+      await this.onSalesChanged();
+    }
+    return refund;
+  }
+}
+
+/** An order's customer, or an admin with "orders": the rule behind order(id). */
+export function canSeeOrder(identity: Identity, order: OrderRow): boolean {
+  try {
+    assertOwnerOrAdmin(identity, order.customerId, 'orders');
+    return true;
+  } catch {
+    return false;
+  }
+}
