@@ -24,3 +24,4 @@ export * from './database/migrate.js';
 export * from './cache/index.js';
 export * from './http/apolloLifecycle.js';
 export * from './events/index.js';
+export * from './liveSubscriptions.js';

@@ -1,9 +1,11 @@
 import type { RequestContext } from '@shopgraph/kit';
 import type { OrderLoaders } from './loaders.js';
+import type { OrderWatchService } from './services/orderWatchService.js';
 import type { SalesService } from './services/salesService.js';
 
 export interface OrderServices {
   sales: SalesService;
+  watch: OrderWatchService;
 }
 
 export interface OrderContext extends RequestContext {

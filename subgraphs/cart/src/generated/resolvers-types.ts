@@ -4,6 +4,7 @@ import type { CartModel, CartItemModel } from '../models.js';
 import type { CartContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -34,6 +35,27 @@ export type Cart = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** A cart changed. */
+export type CartChange = {
+  __typename?: 'CartChange';
+  /** The cart as it is now; null once it no longer exists (checked out, expired). */
+  cart?: Maybe<Cart>;
+  cartId: Scalars['ID']['output'];
+  change: CartChangeKind;
+  occurredAt: Scalars['DateTime']['output'];
+};
+
+export type CartChangeKind =
+  | 'CHECKED_OUT'
+  | 'CLEARED'
+  | 'COUPON'
+  | 'EXPIRED'
+  | 'ITEM_ADDED'
+  | 'ITEM_REMOVED'
+  | 'ITEM_UPDATED'
+  | 'MERGED'
+  | 'PRICE';
+
 export type CartItem = {
   __typename?: 'CartItem';
   addedAt: Scalars['DateTime']['output'];
@@ -63,6 +85,23 @@ export type Query = {
 
 
 export type QueryCartArgs = {
+  token: Scalars['ID']['input'];
+};
+
+/** Live updates, served by the gateway over graphql-ws at /graphql (the same path as HTTP). */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The cart this token opens changed (items, quantities, coupon, merge, expiry, checkout).
+   * Only its holder: a guest cart's token holder; a customer's cart only for that signed-in
+   * customer (UNAUTHENTICATED, FORBIDDEN; NOT_FOUND for an unknown or expired cart).
+   */
+  cartChanged: CartChange;
+};
+
+
+/** Live updates, served by the gateway over graphql-ws at /graphql (the same path as HTTP). */
+export type SubscriptionCartChangedArgs = {
   token: Scalars['ID']['input'];
 };
 
@@ -144,12 +183,15 @@ export type ResolversTypes = ResolversObject<{
   Cart: ResolverTypeWrapper<CartModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CartChange: ResolverTypeWrapper<Omit<CartChange, 'cart'> & { cart?: Maybe<ResolversTypes['Cart']> }>;
+  CartChangeKind: CartChangeKind;
   CartItem: ResolverTypeWrapper<CartItemModel>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Money: ResolverTypeWrapper<Money>;
   ProductVariant: ResolverTypeWrapper<ProductVariant>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
@@ -159,12 +201,14 @@ export type ResolversParentTypes = ResolversObject<{
   Cart: CartModel;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  CartChange: Omit<CartChange, 'cart'> & { cart?: Maybe<ResolversParentTypes['Cart']> };
   CartItem: CartItemModel;
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
   Money: Money;
   ProductVariant: ProductVariant;
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
 }>;
@@ -185,6 +229,13 @@ export type CartResolvers<ContextType = CartContext, ParentType extends Resolver
   items?: Resolver<Array<ResolversTypes['CartItem']>, ParentType, ContextType>;
   totalQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type CartChangeResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartChange'] = ResolversParentTypes['CartChange']> = ResolversObject<{
+  cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType>;
+  cartId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  change?: Resolver<ResolversTypes['CartChangeKind'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type CartItemResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartItem'] = ResolversParentTypes['CartItem']> = ResolversObject<{
@@ -216,14 +267,20 @@ export type QueryResolvers<ContextType = CartContext, ParentType extends Resolve
   cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType, RequireFields<QueryCartArgs, 'token'>>;
 }>;
 
+export type SubscriptionResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  cartChanged?: SubscriptionResolver<ResolversTypes['CartChange'], "cartChanged", ParentType, ContextType, RequireFields<SubscriptionCartChangedArgs, 'token'>>;
+}>;
+
 export type Resolvers<ContextType = CartContext> = ResolversObject<{
   Cart?: CartResolvers<ContextType>;
+  CartChange?: CartChangeResolvers<ContextType>;
   CartItem?: CartItemResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   ProductVariant?: ProductVariantResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = CartContext> = ResolversObject<{

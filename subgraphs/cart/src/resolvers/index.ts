@@ -3,5 +3,6 @@ import type { Resolvers } from '../generated/resolvers-types.js';
 import { Cart } from './Cart.js';
 import { CartItem } from './CartItem.js';
 import { Query } from './Query.js';
+import { Subscription } from './Subscription.js';
 
-export const resolvers: Resolvers = { DateTime: scalarResolvers.DateTime, Decimal: scalarResolvers.Decimal, Query, Cart, CartItem };
+export const resolvers: Resolvers = { DateTime: scalarResolvers.DateTime, Decimal: scalarResolvers.Decimal, Query, Subscription, Cart, CartItem };

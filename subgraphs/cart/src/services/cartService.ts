@@ -1,4 +1,4 @@
-import { InputError, NotFoundError } from '@shopgraph/kit';
+import { DomainError, ErrorCode, InputError, NotFoundError, requireAuthenticated, type Identity } from '@shopgraph/kit';
 import type { CartLoaders } from '../loaders.js';
 import type { CartModel } from '../models.js';
 
@@ -19,6 +19,18 @@ export class CartService {
     const cart = await ctx.loaders.cartByToken.load(token);
     // Do not echo the token back: it is a credential.
     if (!cart || cart.expiresAt <= this.now()) throw new NotFoundError('Cart', 'token', '(given token)');
+    return cart;
+  }
+
+  /**
+   * Admits a subscription to a cart's changes: the token opens it (a guest's credential); a
+   * customer's cart also needs that customer signed in. Returns the cart.
+   */
+  async admitWatch(ctx: CartReadContext & { identity: Identity }, token: string): Promise<CartModel> {
+    const cart = await this.cartByToken(ctx, token);
+    if (cart.customerId !== null && requireAuthenticated(ctx.identity).subject !== cart.customerId) {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Not yours: this cart belongs to another customer');
+    }
     return cart;
   }
 }

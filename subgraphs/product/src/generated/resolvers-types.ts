@@ -91,6 +91,20 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** A variant's price changed. */
+export type PriceChange = {
+  __typename?: 'PriceChange';
+  newPrice: Money;
+  /** When the change committed (its outbox event was recorded). */
+  occurredAt: Scalars['DateTime']['output'];
+  oldPrice: Money;
+  /** The product as it is now; null when you may no longer see it. */
+  product?: Maybe<Product>;
+  productId: Scalars['ID']['output'];
+  sku: Scalars['String']['output'];
+  variantId: Scalars['ID']['output'];
+};
+
 export type PriceFacet = {
   __typename?: 'PriceFacet';
   count: Scalars['Int']['output'];
@@ -132,6 +146,25 @@ export type ProductAttribute = {
   name: Scalars['String']['output'];
   value: Scalars['String']['output'];
 };
+
+/** A product changed. */
+export type ProductChange = {
+  __typename?: 'ProductChange';
+  change: ProductChangeKind;
+  occurredAt: Scalars['DateTime']['output'];
+  /** The product as it is now; null when you may no longer see it (archived, deleted, draft). */
+  product?: Maybe<Product>;
+  productId: Scalars['ID']['output'];
+};
+
+export type ProductChangeKind =
+  | 'ARCHIVED'
+  /** It became available or sold out as a whole. */
+  | 'AVAILABILITY'
+  | 'CREATED'
+  | 'DELETED'
+  | 'EDITED'
+  | 'PUBLISHED';
 
 export type ProductConnection = {
   __typename?: 'ProductConnection';
@@ -340,6 +373,30 @@ export type SearchSuggestion = {
   text: Scalars['String']['output'];
 };
 
+/** Live updates, served by the gateway over graphql-ws at /graphql (the same path as HTTP). */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** A price of one of these products (1-100 ids) changed. */
+  priceChanged: PriceChange;
+  /**
+   * One of these products (1-100 ids) was created, edited, published, archived, deleted, or
+   * became available or sold out as a whole.
+   */
+  productChanged: ProductChange;
+};
+
+
+/** Live updates, served by the gateway over graphql-ws at /graphql (the same path as HTTP). */
+export type SubscriptionPriceChangedArgs = {
+  productIds: Array<Scalars['ID']['input']>;
+};
+
+
+/** Live updates, served by the gateway over graphql-ws at /graphql (the same path as HTTP). */
+export type SubscriptionProductChangedArgs = {
+  productIds: Array<Scalars['ID']['input']>;
+};
+
 export type SuggestionKind =
   | 'BRAND'
   | 'CATEGORY'
@@ -462,10 +519,13 @@ export type ResolversTypes = ResolversObject<{
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Money: ResolverTypeWrapper<Money>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PriceChange: ResolverTypeWrapper<Omit<PriceChange, 'product'> & { product?: Maybe<ResolversTypes['Product']> }>;
   PriceFacet: ResolverTypeWrapper<PriceFacet>;
   PriceRange: ResolverTypeWrapper<PriceRange>;
   Product: ResolverTypeWrapper<ProductModel>;
   ProductAttribute: ResolverTypeWrapper<ProductAttribute>;
+  ProductChange: ResolverTypeWrapper<Omit<ProductChange, 'product'> & { product?: Maybe<ResolversTypes['Product']> }>;
+  ProductChangeKind: ProductChangeKind;
   ProductConnection: ResolverTypeWrapper<ProductConnectionModel>;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
   ProductFilter: ProductFilter;
@@ -484,6 +544,7 @@ export type ResolversTypes = ResolversObject<{
   SearchResult: ResolverTypeWrapper<SearchResultModel>;
   SearchSort: SearchSort;
   SearchSuggestion: ResolverTypeWrapper<SuggestionModel>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SuggestionKind: SuggestionKind;
   VariantOption: ResolverTypeWrapper<VariantOption>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -503,10 +564,12 @@ export type ResolversParentTypes = ResolversObject<{
   Decimal: Scalars['Decimal']['output'];
   Money: Money;
   PageInfo: PageInfo;
+  PriceChange: Omit<PriceChange, 'product'> & { product?: Maybe<ResolversParentTypes['Product']> };
   PriceFacet: PriceFacet;
   PriceRange: PriceRange;
   Product: ProductModel;
   ProductAttribute: ProductAttribute;
+  ProductChange: Omit<ProductChange, 'product'> & { product?: Maybe<ResolversParentTypes['Product']> };
   ProductConnection: ProductConnectionModel;
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
   ProductFilter: ProductFilter;
@@ -521,6 +584,7 @@ export type ResolversParentTypes = ResolversObject<{
   SearchHighlight: SearchHighlight;
   SearchResult: SearchResultModel;
   SearchSuggestion: SuggestionModel;
+  Subscription: Record<PropertyKey, never>;
   VariantOption: VariantOption;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
@@ -583,6 +647,16 @@ export type PageInfoResolvers<ContextType = ProductContext, ParentType extends R
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type PriceChangeResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['PriceChange'] = ResolversParentTypes['PriceChange']> = ResolversObject<{
+  newPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  oldPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type PriceFacetResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['PriceFacet'] = ResolversParentTypes['PriceFacet']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
@@ -615,6 +689,13 @@ export type ProductResolvers<ContextType = ProductContext, ParentType extends Re
 export type ProductAttributeResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['ProductAttribute'] = ResolversParentTypes['ProductAttribute']> = ResolversObject<{
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ProductChangeResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['ProductChange'] = ResolversParentTypes['ProductChange']> = ResolversObject<{
+  change?: Resolver<ResolversTypes['ProductChangeKind'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type ProductConnectionResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['ProductConnection'] = ResolversParentTypes['ProductConnection']> = ResolversObject<{
@@ -695,6 +776,11 @@ export type SearchSuggestionResolvers<ContextType = ProductContext, ParentType e
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  priceChanged?: SubscriptionResolver<ResolversTypes['PriceChange'], "priceChanged", ParentType, ContextType, RequireFields<SubscriptionPriceChangedArgs, 'productIds'>>;
+  productChanged?: SubscriptionResolver<ResolversTypes['ProductChange'], "productChanged", ParentType, ContextType, RequireFields<SubscriptionProductChangedArgs, 'productIds'>>;
+}>;
+
 export type VariantOptionResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['VariantOption'] = ResolversParentTypes['VariantOption']> = ResolversObject<{
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -709,10 +795,12 @@ export type Resolvers<ContextType = ProductContext> = ResolversObject<{
   Decimal?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PriceChange?: PriceChangeResolvers<ContextType>;
   PriceFacet?: PriceFacetResolvers<ContextType>;
   PriceRange?: PriceRangeResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   ProductAttribute?: ProductAttributeResolvers<ContextType>;
+  ProductChange?: ProductChangeResolvers<ContextType>;
   ProductConnection?: ProductConnectionResolvers<ContextType>;
   ProductEdge?: ProductEdgeResolvers<ContextType>;
   ProductImage?: ProductImageResolvers<ContextType>;
@@ -724,6 +812,7 @@ export type Resolvers<ContextType = ProductContext> = ResolversObject<{
   SearchHighlight?: SearchHighlightResolvers<ContextType>;
   SearchResult?: SearchResultResolvers<ContextType>;
   SearchSuggestion?: SearchSuggestionResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   VariantOption?: VariantOptionResolvers<ContextType>;
 }>;
 
