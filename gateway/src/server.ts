@@ -3,7 +3,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema } from 'graphql';
+import { buildSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { Counter } from 'prom-client';
 import {
   admitGraphQLHttpCall,
@@ -189,7 +189,9 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
 
   // Live updates: each event's payload is completed through the same planning as HTTP queries.
   let apiSchema: GraphQLSchema | undefined;
-  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => (apiSchema = schema));
+  // A copy of its own: Apollo Server wraps the resolvers of the schema it executes (plugins'
+  // willResolveField), and those wrappers would bypass the completion's field resolver.
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => (apiSchema = buildSchema(printSchema(schema))));
   const runQuery: RunQuery = async (query, variables, identity) => {
     const requestId = randomUUID();
     const response = await apollo.executeOperation(
