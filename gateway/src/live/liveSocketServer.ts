@@ -93,6 +93,7 @@ export function createLiveSocketServer(options: LiveSocketServerOptions): LiveSo
     registers: [options.registry],
   });
   let closing = false;
+  let stopped: Promise<void> | undefined;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -219,14 +220,18 @@ export function createLiveSocketServer(options: LiveSocketServerOptions): LiveSo
     get connections() {
       return wss.clients.size;
     },
-    async close() {
-      closing = true;
-      options.server.off('upgrade', onUpgrade);
-      hub.finishAll();
-      // graphql-ws sends each `complete` as its loop sees the stream end; let the loops run.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      await serverCleanup.dispose();
+    close() {
+      return (stopped ??= stop());
     },
   };
+
+  async function stop(): Promise<void> {
+    closing = true;
+    options.server.off('upgrade', onUpgrade);
+    hub.finishAll();
+    // graphql-ws sends each `complete` as its loop sees the stream end; let the loops run.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await serverCleanup.dispose();
+  }
 }
 
