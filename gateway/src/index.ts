@@ -31,6 +31,7 @@ const server = createGatewayServer({
   cacheEnabled: config.responseCacheEnabled,
   events,
   metrics,
+  live: config.live,
 });
 await server.listen(config.port, config.host);
 stopOnSignals(
