@@ -27,6 +27,7 @@ import { spawnService, waitUntilHealthy, type ServiceProcess } from '../gateway/
 import { measureEvictionLatency, type EvictionLatency } from './evictionLatency.js';
 import { runRecoBench } from './reco/recoBench.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
+import { runSubscriptionBench } from './subscriptions/subscriptionBench.js';
 import { zipfSampler } from './zipf.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
@@ -103,6 +104,20 @@ function load(url: string, body: string | undefined, connections = CONNECTIONS, 
 }
 
 async function main(): Promise<void> {
+  if (process.argv.slice(2).includes('subscriptions')) {
+    // `npm run bench -- subscriptions`: WebSocket subscribers on one gateway (BENCH_SUBSCRIBERS=5000,10000).
+    await runSubscriptionBench({
+      databaseUrl,
+      products: Number(process.env.BENCH_PRODUCTS ?? 2000),
+      redisUrl: REDIS,
+      prepare: prepareDatabase,
+      startStack: async (env) => {
+        const stack = await startStack({ ...env, ...SECURITY_ENV }, 'apollo');
+        return { ...stack, gatewayPid: stack.gatewayPid! };
+      },
+    });
+    return;
+  }
   if (process.argv.slice(2).includes('reco')) {
     // `npm run bench -- reco`: recommendations only, on their own database (seeded with the reco tables).
     await runRecoBench({
@@ -305,6 +320,8 @@ async function startStack(env: NodeJS.ProcessEnv, gatewayImplementation: Gateway
     throw err;
   }
   return {
+    /** The gateway's process (ours: spawned through setpriv, which execs it in place). */
+    gatewayPid: services.at(-1)?.child.pid,
     endpoints: {
       product: `http://127.0.0.1:${SERVICE_PORTS.product + PORT_OFFSET}/graphql`,
       gateway: `http://127.0.0.1:${SERVICE_PORTS.gateway + PORT_OFFSET}/graphql`,
