@@ -30,6 +30,7 @@ import { runImagesBench } from './images/imagesBench.js';
 import { runCheckoutBench } from './checkout/checkoutBench.js';
 import { runRecoBench } from './reco/recoBench.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
+import { runSubscriptionBench } from './subscriptions/subscriptionBench.js';
 import { zipfSampler } from './zipf.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
@@ -178,6 +179,20 @@ async function main(): Promise<void> {
       prepare: prepareDatabase,
       securityEnv: SECURITY_ENV,
       customerToken: (customerId) => issueToken(JWT_SECRET, { role: 'CUSTOMER', subject: customerId, ttl: '1h' }),
+    });
+    return;
+  }
+  if (process.argv.slice(2).includes('subscriptions')) {
+    // `npm run bench -- subscriptions`: WebSocket subscribers on one gateway (BENCH_SUBSCRIBERS=5000,10000).
+    await runSubscriptionBench({
+      databaseUrl,
+      products: Number(process.env.BENCH_PRODUCTS ?? 2000),
+      redisUrl: REDIS,
+      prepare: prepareDatabase,
+      startStack: async (env) => {
+        const stack = await startStack({ ...env, ...SECURITY_ENV }, 'apollo');
+        return { ...stack, gatewayPid: stack.gatewayPid! };
+      },
     });
     return;
   }
@@ -513,6 +528,8 @@ async function startStack(env: NodeJS.ProcessEnv, gatewayImplementation: Gateway
     throw err;
   }
   return {
+    /** The gateway's process (ours: spawned through setpriv, which execs it in place). */
+    gatewayPid: services.at(-1)?.child.pid,
     endpoints: {
       product: `http://127.0.0.1:${SERVICE_PORTS.product + PORT_OFFSET}/graphql`,
       gateway: `http://127.0.0.1:${SERVICE_PORTS.gateway + PORT_OFFSET}/graphql`,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loadServiceConfig, MIN_SECRET_LENGTH, SERVICE_PORTS, SUBGRAPH_NAMES, type ServiceConfig, type SubgraphName } from '@shopgraph/kit';
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits/gatewayLimits.js';
+import { DEFAULT_LIVE_SETTINGS, type LiveSettings } from './live/liveSocketServer.js';
 
 export interface JwtSettings {
   /** HS256 key (JWT_SECRET). */
@@ -18,6 +19,8 @@ export interface GatewayConfig extends ServiceConfig {
   limits: GatewayLimits;
   /** SHOPGRAPH_SAFELIST: a persisted-query manifest; only its operations run. */
   safelistPath: string | undefined;
+  /** Subscriptions over graphql-ws (LIVE_*). */
+  live: LiveSettings;
 }
 
 /** `<NAME>_SUBGRAPH_URL`, e.g. PRODUCT_SUBGRAPH_URL, moves a subgraph (docker-compose uses service names). */
@@ -46,6 +49,11 @@ const gatewayEnvironmentSchema = z.object({
   QUERY_MAX_COST: z.coerce.number().int().min(1).max(1e12).default(DEFAULT_GATEWAY_LIMITS.maxCost),
   MAX_REQUEST_BYTES: z.coerce.number().int().min(1_000).max(100_000_000).default(DEFAULT_GATEWAY_LIMITS.maxBodyBytes),
   SHOPGRAPH_SAFELIST: optionalText,
+  LIVE_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_LIVE_SETTINGS.maxConnections),
+  LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_LIVE_SETTINGS.maxSubscriptionsPerConnection),
+  LIVE_KEEPALIVE_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_LIVE_SETTINGS.keepAliveMs),
+  LIVE_MAX_QUEUED_EVENTS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_LIVE_SETTINGS.maxQueuedEvents),
+  LIVE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1_024).max(1_073_741_824).default(DEFAULT_LIVE_SETTINGS.maxBufferedBytes),
 });
 
 /** Every variable only the gateway reads (docker-compose and README are checked against it). */
@@ -92,5 +100,13 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       },
     },
     safelistPath: e.SHOPGRAPH_SAFELIST,
+    live: {
+      maxConnections: e.LIVE_MAX_CONNECTIONS,
+      maxSubscriptionsPerConnection: e.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      keepAliveMs: e.LIVE_KEEPALIVE_MS,
+      maxQueuedEvents: e.LIVE_MAX_QUEUED_EVENTS,
+      maxBufferedBytes: e.LIVE_MAX_BUFFERED_BYTES,
+      maxMessageBytes: e.MAX_REQUEST_BYTES,
+    },
   };
 }

@@ -32,6 +32,7 @@ const server = createGatewayServer({
   events,
   metrics,
   media: createMediaSettings({ ...config.media, secret: config.internalSigningSecret }),
+  live: config.live,
 });
 await server.listen(config.port, config.host);
 stopOnSignals(

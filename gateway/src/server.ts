@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { Counter } from 'prom-client';
 import {
   admitGraphQLHttpCall,
@@ -11,6 +13,7 @@ import {
   createServiceMetrics,
   httpGraphQLRequestOf,
   metricsPlugin,
+  ResponseTags,
   type EventBus,
   type InternalSigner,
   type Logger,
@@ -34,6 +37,11 @@ import { evictResponsesOnEvents } from './responseCache/evictOnEvents.js';
 import { ResponseCache } from './responseCache/ResponseCache.js';
 import { collectCacheTags, responseCachePlugin, type GatewayContext } from './responseCache/responseCachePlugin.js';
 import { responseCacheRoute } from './responseCache/responseCacheRoute.js';
+import type { RunQuery } from './live/eventCompletion.js';
+import { LIVE_TOPICS } from './live/liveFields.js';
+import { LiveHub, liveHubMetrics } from './live/liveHub.js';
+import { createLiveSocketServer, DEFAULT_LIVE_SETTINGS, type LiveSettings, type LiveSocketServer } from './live/liveSocketServer.js';
+import { subgraphAdmission } from './live/subgraphAdmission.js';
 import { createSubgraphFetcher } from './subgraphFetcher.js';
 import { subgraphReadiness } from './subgraphReadiness.js';
 import { supergraphForApolloGateway } from './supergraph/securityFeatures.js';
@@ -76,6 +84,8 @@ export interface GatewayServerOptions {
   metrics?: ServiceMetrics;
   /** Product images: PUT /media/uploads/<token> and GET /media/images/<hash>.<ext> (storage shared with the product subgraph). */
   media?: MediaSettings;
+  /** Subscriptions over graphql-ws at /graphql; any left out take DEFAULT_LIVE_SETTINGS. Fed by `events`. */
+  live?: Partial<LiveSettings>;
 }
 
 export interface GatewayServer {
@@ -86,6 +96,8 @@ export interface GatewayServer {
   responseCache: ResponseCache | undefined;
   /** Resolves once the gateway hears write events (at once when it has no event bus). */
   eventsReady: Promise<void>;
+  /** This instance's subscribers, fed by the bus. */
+  live: { hub: LiveHub; sockets: LiveSocketServer; settings: LiveSettings };
   listen(port: number, host?: string): Promise<{ port: number; url: string }>;
   stop(): Promise<void>;
 }
@@ -112,6 +124,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     registers: [metrics.registry],
   });
   const subgraphFetcher = createSubgraphFetcher();
+  const liveSettings: LiveSettings = { ...DEFAULT_LIVE_SETTINGS, ...options.live };
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphForApolloGateway(options.supergraphSdl),
     logger,
@@ -184,15 +197,50 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     },
   });
   const lifecycle = apolloLifecycle(apollo, http, logger, 'gateway ready');
+
+  // Live updates: each event's payload is completed through the same planning as HTTP queries.
+  let apiSchema: GraphQLSchema | undefined;
+  // A copy of its own: Apollo Server wraps the resolvers of the schema it executes (plugins'
+  // willResolveField), and those wrappers would bypass the completion's field resolver.
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => (apiSchema = buildSchema(printSchema(schema))));
+  const runQuery: RunQuery = async (query, variables, identity) => {
+    const requestId = randomUUID();
+    const response = await apollo.executeOperation(
+      { query, variables },
+      // A fresh context per event: no loader or response cache outlives it.
+      { contextValue: { requestId, logger: logger.child({ requestId }), identity, responseTags: new ResponseTags() } },
+    );
+    if (response.body.kind !== 'single') throw new Error('an entity query answered incrementally');
+    return response.body.singleResult;
+  };
+  const hub = new LiveHub(runQuery, liveHubMetrics(metrics.registry), logger.child({ component: 'live' }));
+  const sockets = createLiveSocketServer({
+    server: http.server,
+    path: '/graphql',
+    schema: () => apiSchema,
+    verifier: options.auth.verifier,
+    hub,
+    admit: subgraphAdmission(subgraphUrls, options.auth.signer),
+    settings: liveSettings,
+    logger: logger.child({ component: 'live' }),
+    registry: metrics.registry,
+  });
+  // Every instance hears every event (broadcast) and serves its own subscribers. Awaiting each
+  // dispatch keeps every subscriber's events in the bus's order (per product: commit order).
+  const liveEvents = options.events?.subscribe({ topics: LIVE_TOPICS, handler: (event) => hub.dispatch(event) });
+  if (!options.events) logger.warn('no event bus: subscriptions are accepted but hear nothing');
   const evictions = responseCache && options.events ? evictResponsesOnEvents(options.events, responseCache) : undefined;
   return {
     http,
     metrics,
     limits,
     responseCache,
-    eventsReady: evictions?.ready ?? Promise.resolve(),
+    eventsReady: Promise.all([evictions?.ready, liveEvents?.ready]).then(() => undefined),
+    live: { hub, sockets, settings: liveSettings },
     listen: (port, host) => lifecycle.listen(port, host),
     async stop() {
+      await sockets.close();
+      await liveEvents?.close();
       await lifecycle.stop();
       await evictions?.close();
       await subgraphFetcher.close();

@@ -68,6 +68,8 @@ export function testToken(role: Role, options: { subject?: string; scopes?: stri
 export interface SupergraphOptions {
   /** The machine's real Redis for every cache (subgraphs' L2, the gateway's response cache). */
   redis?: boolean;
+  /** Another Redis for all of that and the event bus (a private one a test may restart); implies `redis`. */
+  redisUrl?: string;
   /** The gateway's response cache (on by default, as in production). */
   responseCache?: boolean;
   /** How the subgraphs check the gateway's signature (a moved clock, the insecure flag). */
@@ -103,12 +105,13 @@ export interface RunningSupergraph {
   stop(): Promise<void>;
 }
 
-export async function startSupergraph(options: SupergraphOptions = {}): Promise<RunningSupergraph> {
+export async function startSupergraph(startOptions: SupergraphOptions = {}): Promise<RunningSupergraph> {
+  const options = { ...startOptions, redis: startOptions.redis ?? startOptions.redisUrl !== undefined };
   const testDatabase = await createTestDatabase();
   const logger = createLogger('e2e', process.env.TEST_LOG_LEVEL ?? 'silent');
   const redisClients: Redis[] = [];
   const redis = async () => {
-    const client = createRedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', logger);
+    const client = createRedis(options.redisUrl ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', logger);
     if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
     redisClients.push(client);
     return client;

@@ -27,3 +27,4 @@ export * from './events/index.js';
 export * from './internal/internalClient.js';
 
 export * from './media/index.js';
+export * from './liveSubscriptions.js';

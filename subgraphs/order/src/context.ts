@@ -2,12 +2,14 @@ import type { RequestContext } from '@shopgraph/kit';
 import type { OrderLoaders } from './loaders.js';
 import type { CheckoutService } from './services/checkoutService.js';
 import type { OrderService } from './services/orderService.js';
+import type { OrderWatchService } from './services/orderWatchService.js';
 import type { SalesService } from './services/salesService.js';
 
 export interface OrderServices {
   sales: SalesService;
   orders: OrderService;
   checkout: CheckoutService;
+  watch: OrderWatchService;
 }
 
 export interface OrderContext extends RequestContext {

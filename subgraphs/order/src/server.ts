@@ -13,6 +13,7 @@ import { CheckoutService } from './services/checkoutService.js';
 import { internalCommercePorts, type CommercePorts } from './services/commercePorts.js';
 import { IdempotencyGate } from './services/idempotencyGate.js';
 import { OrderService } from './services/orderService.js';
+import { OrderWatchService } from './services/orderWatchService.js';
 import { SalesService } from './services/salesService.js';
 import { loadOrderSettings, type OrderSettings } from './settings.js';
 
@@ -42,6 +43,7 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
   const gate = new IdempotencyGate(deps.redis, deps.namespace, logger);
   const services = {
     sales: new SalesService(),
+    watch: new OrderWatchService(database.prisma),
     orders: new OrderService(database.prisma, ports, payments, logger, orderCaches.evictSales),
     checkout: new CheckoutService(database.prisma, ports, saga, gate, logger, {
       instanceId,

@@ -4,6 +4,7 @@ import type { CartModel, CartItemModel, CartTotalsModel, CouponModel, CreateCart
 import type { CartContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -49,6 +50,27 @@ export type Cart = {
 export type CartTotalsArgs = {
   region?: InputMaybe<Scalars['String']['input']>;
 };
+
+/** A cart changed. */
+export type CartChange = {
+  __typename?: 'CartChange';
+  /** The cart as it is now; null once it no longer exists (checked out, expired). */
+  cart?: Maybe<Cart>;
+  cartId: Scalars['ID']['output'];
+  change: CartChangeKind;
+  occurredAt: Scalars['DateTime']['output'];
+};
+
+export type CartChangeKind =
+  | 'CHECKED_OUT'
+  | 'CLEARED'
+  | 'COUPON'
+  | 'EXPIRED'
+  | 'ITEM_ADDED'
+  | 'ITEM_REMOVED'
+  | 'ITEM_UPDATED'
+  | 'MERGED'
+  | 'PRICE';
 
 export type CartItem = {
   __typename?: 'CartItem';
@@ -393,6 +415,23 @@ export type QueryCouponArgs = {
   code: Scalars['String']['input'];
 };
 
+/** Live updates, served by the gateway over graphql-ws at /graphql (the same path as HTTP). */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The cart this token opens changed (items, quantities, coupon, merge, expiry, checkout).
+   * Only its holder: a guest cart's token holder; a customer's cart only for that signed-in
+   * customer (UNAUTHENTICATED, FORBIDDEN; NOT_FOUND for an unknown or expired cart).
+   */
+  cartChanged: CartChange;
+};
+
+
+/** Live updates, served by the gateway over graphql-ws at /graphql (the same path as HTTP). */
+export type SubscriptionCartChangedArgs = {
+  token: Scalars['ID']['input'];
+};
+
 /** Only the fields given change. */
 export type UpdateCouponInput = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
@@ -482,6 +521,8 @@ export type ResolversTypes = ResolversObject<{
   Cart: ResolverTypeWrapper<CartModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CartChange: ResolverTypeWrapper<Omit<CartChange, 'cart'> & { cart?: Maybe<ResolversTypes['Cart']> }>;
+  CartChangeKind: CartChangeKind;
   CartItem: ResolverTypeWrapper<CartItemModel>;
   CartStatus: CartStatus;
   CartTotals: ResolverTypeWrapper<CartTotalsModel>;
@@ -497,6 +538,7 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ProductVariant: ResolverTypeWrapper<ProductVariant>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateCouponInput: UpdateCouponInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -507,6 +549,7 @@ export type ResolversParentTypes = ResolversObject<{
   Cart: CartModel;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  CartChange: Omit<CartChange, 'cart'> & { cart?: Maybe<ResolversParentTypes['Cart']> };
   CartItem: CartItemModel;
   CartTotals: CartTotalsModel;
   CheckoutCart: CheckoutCartModel;
@@ -520,6 +563,7 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   ProductVariant: ProductVariant;
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
   UpdateCouponInput: UpdateCouponInput;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
@@ -545,6 +589,13 @@ export type CartResolvers<ContextType = CartContext, ParentType extends Resolver
   totals?: Resolver<ResolversTypes['CartTotals'], ParentType, ContextType, Partial<CartTotalsArgs>>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CartChangeResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartChange'] = ResolversParentTypes['CartChange']> = ResolversObject<{
+  cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType>;
+  cartId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  change?: Resolver<ResolversTypes['CartChangeKind'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type CartItemResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartItem'] = ResolversParentTypes['CartItem']> = ResolversObject<{
@@ -653,8 +704,13 @@ export type QueryResolvers<ContextType = CartContext, ParentType extends Resolve
   myCart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  cartChanged?: SubscriptionResolver<ResolversTypes['CartChange'], "cartChanged", ParentType, ContextType, RequireFields<SubscriptionCartChangedArgs, 'token'>>;
+}>;
+
 export type Resolvers<ContextType = CartContext> = ResolversObject<{
   Cart?: CartResolvers<ContextType>;
+  CartChange?: CartChangeResolvers<ContextType>;
   CartItem?: CartItemResolvers<ContextType>;
   CartTotals?: CartTotalsResolvers<ContextType>;
   CheckoutCart?: CheckoutCartResolvers<ContextType>;
@@ -667,6 +723,7 @@ export type Resolvers<ContextType = CartContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   ProductVariant?: ProductVariantResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = CartContext> = ResolversObject<{

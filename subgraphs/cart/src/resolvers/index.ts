@@ -6,5 +6,16 @@ import { CartTotals } from './CartTotals.js';
 import { Coupon } from './Coupon.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
+import { Subscription } from './Subscription.js';
 
-export const resolvers: Resolvers = { DateTime: scalarResolvers.DateTime, Decimal: scalarResolvers.Decimal, Query, Mutation, Cart, CartItem, CartTotals, Coupon };
+export const resolvers: Resolvers = {
+  DateTime: scalarResolvers.DateTime,
+  Decimal: scalarResolvers.Decimal,
+  Query,
+  Mutation,
+  Subscription,
+  Cart,
+  CartItem,
+  CartTotals,
+  Coupon,
+};

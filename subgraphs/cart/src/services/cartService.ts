@@ -7,6 +7,7 @@ import {
   Prisma,
   isUuid,
   recordEvents,
+  requireAuthenticated,
   type CommerceSettings,
   type Identity,
   type InternalClient,
@@ -527,5 +528,17 @@ export class CartService {
   private meta(actor: CartActor) {
     const who = actor.identity.kind === 'user' ? actor.identity.subject : actor.identity.kind === 'service' ? `service ${actor.identity.service}` : 'guest';
     return { actor: who, ...(actor.requestId && { requestId: actor.requestId }) };
+  }
+
+  /**
+   * Admits a subscription to a cart's changes: the token opens it (a guest's credential); a
+   * customer's cart also needs that customer signed in. Returns the cart.
+   */
+  async admitWatch(ctx: CartReadContext & { identity: Identity }, token: string): Promise<CartModel> {
+    const cart = await this.cartByToken(ctx, token);
+    if (cart.customerId !== null && requireAuthenticated(ctx.identity).subject !== cart.customerId) {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Not yours: this cart belongs to another customer');
+    }
+    return cart;
   }
 }

@@ -13,6 +13,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** An ISO-8601 instant in UTC, e.g. "2026-11-22T09:00:00.000Z". */
   DateTime: { input: Date; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
 };
@@ -176,6 +177,26 @@ export type Stock = {
   warehouses: Array<WarehouseStock>;
 };
 
+/** Stock of one SKU in one warehouse changed (a cart hold, a checkout, an adjustment). */
+export type StockChange = {
+  __typename?: 'StockChange';
+  /** The product's sellable quantity over all its SKUs and warehouses after the change. */
+  available: Scalars['Int']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  /** The product whose stock changed; select any of its fields. */
+  product: Product;
+  productId: Scalars['ID']['output'];
+  /** Why it changed, e.g. hold, release, adjustment, sale. */
+  reason: Scalars['String']['output'];
+  sku: Scalars['String']['output'];
+  /** The SKU's sellable quantity over all warehouses after the change. */
+  skuAvailable: Scalars['Int']['output'];
+  variantId: Scalars['ID']['output'];
+  /** The SKU's sellable quantity in this warehouse after the change. */
+  warehouseAvailable: Scalars['Int']['output'];
+  warehouseId: Scalars['ID']['output'];
+};
+
 export type StockHold = {
   __typename?: 'StockHold';
   expiresAt: Scalars['DateTime']['output'];
@@ -249,6 +270,23 @@ export type StockMovementKind =
   | 'RESERVE'
   | 'RETURN'
   | 'SELL';
+
+/** Live updates, served by the gateway over graphql-ws at /graphql (the same path as HTTP). */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Stock of one of these SKUs, or of any SKU of these products, changed (1-100 of them in
+   * all; give skus, productIds or both).
+   */
+  stockChanged: StockChange;
+};
+
+
+/** Live updates, served by the gateway over graphql-ws at /graphql (the same path as HTTP). */
+export type SubscriptionStockChangedArgs = {
+  productIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  skus?: InputMaybe<Array<Scalars['String']['input']>>;
+};
 
 export type Warehouse = {
   __typename?: 'Warehouse';
@@ -378,6 +416,7 @@ export type ResolversTypes = ResolversObject<{
   ProductVariant: ResolverTypeWrapper<VariantRefModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Stock: ResolverTypeWrapper<StockModel>;
+  StockChange: ResolverTypeWrapper<Omit<StockChange, 'product'> & { product: ResolversTypes['Product'] }>;
   StockHold: ResolverTypeWrapper<StockHoldModel>;
   StockHoldLine: ResolverTypeWrapper<StockHoldLine>;
   StockLevel: ResolverTypeWrapper<AdminStockLevel>;
@@ -386,6 +425,7 @@ export type ResolversTypes = ResolversObject<{
   StockMovementConnection: ResolverTypeWrapper<StockMovementConnectionModel>;
   StockMovementEdge: ResolverTypeWrapper<Omit<StockMovementEdge, 'node'> & { node: ResolversTypes['StockMovement'] }>;
   StockMovementKind: StockMovementKind;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Warehouse: ResolverTypeWrapper<WarehouseModel>;
   WarehouseStock: ResolverTypeWrapper<WarehouseStockModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -405,6 +445,7 @@ export type ResolversParentTypes = ResolversObject<{
   ProductVariant: VariantRefModel;
   Query: Record<PropertyKey, never>;
   Stock: StockModel;
+  StockChange: Omit<StockChange, 'product'> & { product: ResolversParentTypes['Product'] };
   StockHold: StockHoldModel;
   StockHoldLine: StockHoldLine;
   StockLevel: AdminStockLevel;
@@ -412,6 +453,7 @@ export type ResolversParentTypes = ResolversObject<{
   StockMovement: StockMovementRow;
   StockMovementConnection: StockMovementConnectionModel;
   StockMovementEdge: Omit<StockMovementEdge, 'node'> & { node: ResolversParentTypes['StockMovement'] };
+  Subscription: Record<PropertyKey, never>;
   Warehouse: WarehouseModel;
   WarehouseStock: WarehouseStockModel;
   Boolean: Scalars['Boolean']['output'];
@@ -482,6 +524,19 @@ export type StockResolvers<ContextType = InventoryContext, ParentType extends Re
   warehouses?: Resolver<Array<ResolversTypes['WarehouseStock']>, ParentType, ContextType>;
 }>;
 
+export type StockChangeResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['StockChange'] = ResolversParentTypes['StockChange']> = ResolversObject<{
+  available?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  skuAvailable?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  variantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  warehouseAvailable?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  warehouseId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type StockHoldResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['StockHold'] = ResolversParentTypes['StockHold']> = ResolversObject<{
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['StockHoldLine']>, ParentType, ContextType>;
@@ -530,6 +585,10 @@ export type StockMovementEdgeResolvers<ContextType = InventoryContext, ParentTyp
   node?: Resolver<ResolversTypes['StockMovement'], ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  stockChanged?: SubscriptionResolver<ResolversTypes['StockChange'], "stockChanged", ParentType, ContextType, Partial<SubscriptionStockChangedArgs>>;
+}>;
+
 export type WarehouseResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Warehouse'] = ResolversParentTypes['Warehouse']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -553,12 +612,14 @@ export type Resolvers<ContextType = InventoryContext> = ResolversObject<{
   ProductVariant?: ProductVariantResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Stock?: StockResolvers<ContextType>;
+  StockChange?: StockChangeResolvers<ContextType>;
   StockHold?: StockHoldResolvers<ContextType>;
   StockHoldLine?: StockHoldLineResolvers<ContextType>;
   StockLevel?: StockLevelResolvers<ContextType>;
   StockMovement?: StockMovementResolvers<ContextType>;
   StockMovementConnection?: StockMovementConnectionResolvers<ContextType>;
   StockMovementEdge?: StockMovementEdgeResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Warehouse?: WarehouseResolvers<ContextType>;
   WarehouseStock?: WarehouseStockResolvers<ContextType>;
 }>;

@@ -185,6 +185,16 @@ export type OrderStatus =
   | 'REFUNDED'
   | 'SHIPPED';
 
+/** An order's status changed. */
+export type OrderStatusChange = {
+  __typename?: 'OrderStatusChange';
+  occurredAt: Scalars['DateTime']['output'];
+  orderId: Scalars['ID']['output'];
+  previousStatus?: Maybe<Scalars['String']['output']>;
+  /** CONFIRMED, FAILED, SHIPPED, DELIVERED, CANCELLED, REFUNDED, PARTIALLY_REFUNDED. */
+  status: Scalars['String']['output'];
+};
+
 export type OrderTimelineEntry = {
   __typename?: 'OrderTimelineEntry';
   /** Who made the change (an identity subject, or "system"). */
@@ -280,6 +290,22 @@ export type Refund = {
   id: Scalars['ID']['output'];
   orderId: Scalars['ID']['output'];
   reason: Scalars['String']['output'];
+};
+
+/** Live updates, served by the gateway over graphql-ws at /graphql (the same path as HTTP). */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The order moved through its lifecycle. Only the order's customer, or an admin with the
+   * orders scope, may subscribe (UNAUTHENTICATED, FORBIDDEN; NOT_FOUND for an unknown order).
+   */
+  orderStatusChanged: OrderStatusChange;
+};
+
+
+/** Live updates, served by the gateway over graphql-ws at /graphql (the same path as HTTP). */
+export type SubscriptionOrderStatusChangedArgs = {
+  orderId: Scalars['ID']['input'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -397,6 +423,7 @@ export type ResolversTypes = ResolversObject<{
   OrderFilter: OrderFilter;
   OrderLine: ResolverTypeWrapper<OrderLineRow>;
   OrderStatus: OrderStatus;
+  OrderStatusChange: ResolverTypeWrapper<OrderStatusChange>;
   OrderTimelineEntry: ResolverTypeWrapper<OrderTimelineRow>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Payment: ResolverTypeWrapper<PaymentRow>;
@@ -405,6 +432,7 @@ export type ResolversTypes = ResolversObject<{
   Product: ResolverTypeWrapper<ProductRefModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Refund: ResolverTypeWrapper<RefundRow>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
@@ -425,6 +453,7 @@ export type ResolversParentTypes = ResolversObject<{
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
   OrderFilter: OrderFilter;
   OrderLine: OrderLineRow;
+  OrderStatusChange: OrderStatusChange;
   OrderTimelineEntry: OrderTimelineRow;
   PageInfo: PageInfo;
   Payment: PaymentRow;
@@ -432,6 +461,7 @@ export type ResolversParentTypes = ResolversObject<{
   Product: ProductRefModel;
   Query: Record<PropertyKey, never>;
   Refund: RefundRow;
+  Subscription: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
 }>;
@@ -518,6 +548,13 @@ export type OrderLineResolvers<ContextType = OrderContext, ParentType extends Re
   variantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type OrderStatusChangeResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['OrderStatusChange'] = ResolversParentTypes['OrderStatusChange']> = ResolversObject<{
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  previousStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type OrderTimelineEntryResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['OrderTimelineEntry'] = ResolversParentTypes['OrderTimelineEntry']> = ResolversObject<{
   actor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -563,6 +600,10 @@ export type RefundResolvers<ContextType = OrderContext, ParentType extends Resol
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  orderStatusChanged?: SubscriptionResolver<ResolversTypes['OrderStatusChange'], "orderStatusChanged", ParentType, ContextType, RequireFields<SubscriptionOrderStatusChangedArgs, 'orderId'>>;
+}>;
+
 export type Resolvers<ContextType = OrderContext> = ResolversObject<{
   Address?: AddressResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -573,12 +614,14 @@ export type Resolvers<ContextType = OrderContext> = ResolversObject<{
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
   OrderLine?: OrderLineResolvers<ContextType>;
+  OrderStatusChange?: OrderStatusChangeResolvers<ContextType>;
   OrderTimelineEntry?: OrderTimelineEntryResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Payment?: PaymentResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Refund?: RefundResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = OrderContext> = ResolversObject<{

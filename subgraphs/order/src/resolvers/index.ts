@@ -4,12 +4,14 @@ import { Mutation } from './Mutation.js';
 import { Order, OrderLine, OrderTimelineEntry, Payment, Refund } from './Order.js';
 import { Product } from './Product.js';
 import { Query } from './Query.js';
+import { Subscription } from './Subscription.js';
 
 export const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
   Decimal: scalarResolvers.Decimal,
   Query,
   Mutation,
+  Subscription,
   Order,
   OrderLine,
   OrderTimelineEntry,

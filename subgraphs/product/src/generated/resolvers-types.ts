@@ -452,6 +452,20 @@ export type PriceRange = {
   min: Money;
 };
 
+/** A variant's price changed (the live event; `priceHistory` keeps every change). */
+export type PriceUpdate = {
+  __typename?: 'PriceUpdate';
+  newPrice: Money;
+  /** When the change committed (its outbox event was recorded). */
+  occurredAt: Scalars['DateTime']['output'];
+  oldPrice: Money;
+  /** The product as it is now; null when you may no longer see it. */
+  product?: Maybe<Product>;
+  productId: Scalars['ID']['output'];
+  sku: Scalars['String']['output'];
+  variantId: Scalars['ID']['output'];
+};
+
 export type Product = {
   __typename?: 'Product';
   /** Descriptive attributes such as material or fit, in a stable order. */
@@ -499,6 +513,25 @@ export type ProductAttribute = {
   name: Scalars['String']['output'];
   value: Scalars['String']['output'];
 };
+
+/** A product changed. */
+export type ProductChange = {
+  __typename?: 'ProductChange';
+  change: ProductChangeKind;
+  occurredAt: Scalars['DateTime']['output'];
+  /** The product as it is now; null when you may no longer see it (archived, deleted, draft). */
+  product?: Maybe<Product>;
+  productId: Scalars['ID']['output'];
+};
+
+export type ProductChangeKind =
+  | 'ARCHIVED'
+  /** It became available or sold out as a whole. */
+  | 'AVAILABILITY'
+  | 'CREATED'
+  | 'DELETED'
+  | 'EDITED'
+  | 'PUBLISHED';
 
 export type ProductConnection = {
   __typename?: 'ProductConnection';
@@ -791,6 +824,30 @@ export type SearchSuggestion = {
   text: Scalars['String']['output'];
 };
 
+/** Live updates, served by the gateway over graphql-ws at /graphql (the same path as HTTP). */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** A price of one of these products (1-100 ids) changed. */
+  priceChanged: PriceUpdate;
+  /**
+   * One of these products (1-100 ids) was created, edited, published, archived, deleted, or
+   * became available or sold out as a whole.
+   */
+  productChanged: ProductChange;
+};
+
+
+/** Live updates, served by the gateway over graphql-ws at /graphql (the same path as HTTP). */
+export type SubscriptionPriceChangedArgs = {
+  productIds: Array<Scalars['ID']['input']>;
+};
+
+
+/** Live updates, served by the gateway over graphql-ws at /graphql (the same path as HTTP). */
+export type SubscriptionProductChangedArgs = {
+  productIds: Array<Scalars['ID']['input']>;
+};
+
 export type SuggestionKind =
   | 'BRAND'
   | 'CATEGORY'
@@ -952,8 +1009,11 @@ export type ResolversTypes = ResolversObject<{
   PriceChange: ResolverTypeWrapper<PriceChangeModel>;
   PriceFacet: ResolverTypeWrapper<PriceFacet>;
   PriceRange: ResolverTypeWrapper<PriceRange>;
+  PriceUpdate: ResolverTypeWrapper<Omit<PriceUpdate, 'product'> & { product?: Maybe<ResolversTypes['Product']> }>;
   Product: ResolverTypeWrapper<ProductModel>;
   ProductAttribute: ResolverTypeWrapper<ProductAttribute>;
+  ProductChange: ResolverTypeWrapper<Omit<ProductChange, 'product'> & { product?: Maybe<ResolversTypes['Product']> }>;
+  ProductChangeKind: ProductChangeKind;
   ProductConnection: ResolverTypeWrapper<ProductConnectionModel>;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
   ProductFilter: ProductFilter;
@@ -975,6 +1035,7 @@ export type ResolversTypes = ResolversObject<{
   SearchResult: ResolverTypeWrapper<SearchResultModel>;
   SearchSort: SearchSort;
   SearchSuggestion: ResolverTypeWrapper<SuggestionModel>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SuggestionKind: SuggestionKind;
   UpdateProductInput: UpdateProductInput;
   UpdateVariantInput: UpdateVariantInput;
@@ -1006,8 +1067,10 @@ export type ResolversParentTypes = ResolversObject<{
   PriceChange: PriceChangeModel;
   PriceFacet: PriceFacet;
   PriceRange: PriceRange;
+  PriceUpdate: Omit<PriceUpdate, 'product'> & { product?: Maybe<ResolversParentTypes['Product']> };
   Product: ProductModel;
   ProductAttribute: ProductAttribute;
+  ProductChange: Omit<ProductChange, 'product'> & { product?: Maybe<ResolversParentTypes['Product']> };
   ProductConnection: ProductConnectionModel;
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
   ProductFilter: ProductFilter;
@@ -1025,6 +1088,7 @@ export type ResolversParentTypes = ResolversObject<{
   SearchHighlight: SearchHighlight;
   SearchResult: SearchResultModel;
   SearchSuggestion: SuggestionModel;
+  Subscription: Record<PropertyKey, never>;
   UpdateProductInput: UpdateProductInput;
   UpdateVariantInput: UpdateVariantInput;
   VariantInput: VariantInput;
@@ -1142,6 +1206,16 @@ export type PriceRangeResolvers<ContextType = ProductContext, ParentType extends
   min?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 }>;
 
+export type PriceUpdateResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['PriceUpdate'] = ResolversParentTypes['PriceUpdate']> = ResolversObject<{
+  newPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  oldPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type ProductResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
   attributes?: Resolver<Array<ResolversTypes['ProductAttribute']>, ParentType, ContextType>;
@@ -1165,6 +1239,13 @@ export type ProductResolvers<ContextType = ProductContext, ParentType extends Re
 export type ProductAttributeResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['ProductAttribute'] = ResolversParentTypes['ProductAttribute']> = ResolversObject<{
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ProductChangeResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['ProductChange'] = ResolversParentTypes['ProductChange']> = ResolversObject<{
+  change?: Resolver<ResolversTypes['ProductChangeKind'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type ProductConnectionResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['ProductConnection'] = ResolversParentTypes['ProductConnection']> = ResolversObject<{
@@ -1270,6 +1351,11 @@ export type SearchSuggestionResolvers<ContextType = ProductContext, ParentType e
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  priceChanged?: SubscriptionResolver<ResolversTypes['PriceUpdate'], "priceChanged", ParentType, ContextType, RequireFields<SubscriptionPriceChangedArgs, 'productIds'>>;
+  productChanged?: SubscriptionResolver<ResolversTypes['ProductChange'], "productChanged", ParentType, ContextType, RequireFields<SubscriptionProductChangedArgs, 'productIds'>>;
+}>;
+
 export type VariantOptionResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['VariantOption'] = ResolversParentTypes['VariantOption']> = ResolversObject<{
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1289,8 +1375,10 @@ export type Resolvers<ContextType = ProductContext> = ResolversObject<{
   PriceChange?: PriceChangeResolvers<ContextType>;
   PriceFacet?: PriceFacetResolvers<ContextType>;
   PriceRange?: PriceRangeResolvers<ContextType>;
+  PriceUpdate?: PriceUpdateResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   ProductAttribute?: ProductAttributeResolvers<ContextType>;
+  ProductChange?: ProductChangeResolvers<ContextType>;
   ProductConnection?: ProductConnectionResolvers<ContextType>;
   ProductEdge?: ProductEdgeResolvers<ContextType>;
   ProductImage?: ProductImageResolvers<ContextType>;
@@ -1304,6 +1392,7 @@ export type Resolvers<ContextType = ProductContext> = ResolversObject<{
   SearchHighlight?: SearchHighlightResolvers<ContextType>;
   SearchResult?: SearchResultResolvers<ContextType>;
   SearchSuggestion?: SearchSuggestionResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   VariantOption?: VariantOptionResolvers<ContextType>;
 }>;
 

@@ -1,0 +1,14 @@
+import { servedByGateway } from '@shopgraph/kit';
+import type { CartContext } from '../context.js';
+import type { SubscriptionCartChangedArgs, SubscriptionResolvers } from '../generated/resolvers-types.js';
+
+/** Admission only: the gateway serves the events (see servedByGateway). */
+export const Subscription: SubscriptionResolvers = {
+  cartChanged: {
+    subscribe: servedByGateway,
+    resolve: async (_: unknown, { token }: SubscriptionCartChangedArgs, ctx: CartContext) => {
+      const cart = await ctx.services.cart.admitWatch(ctx, token);
+      return { cartId: cart.id, change: 'ITEM_UPDATED' as const, occurredAt: cart.updatedAt, cart };
+    },
+  },
+};
