@@ -189,12 +189,6 @@ export type Money = {
   currency: Scalars['String']['output'];
 };
 
-/**
- * Every cart change names the cart by id; a guest also presents the token createCart gave it,
- * a signed-in customer needs none (the cart must be theirs). Each change holds (or releases) the
- * stock of the cart's lines in the same step: a cart never holds more than is available
- * (OUT_OF_STOCK with extensions { sku, requested, available }, and the cart stays as it was).
- */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Adds `quantity` of a variant (added to what the cart already has of it). */
@@ -229,12 +223,6 @@ export type Mutation = {
 };
 
 
-/**
- * Every cart change names the cart by id; a guest also presents the token createCart gave it,
- * a signed-in customer needs none (the cart must be theirs). Each change holds (or releases) the
- * stock of the cart's lines in the same step: a cart never holds more than is available
- * (OUT_OF_STOCK with extensions { sku, requested, available }, and the cart stays as it was).
- */
 export type MutationAddCartItemArgs = {
   cartId: Scalars['ID']['input'];
   cartToken?: InputMaybe<Scalars['String']['input']>;
@@ -243,12 +231,6 @@ export type MutationAddCartItemArgs = {
 };
 
 
-/**
- * Every cart change names the cart by id; a guest also presents the token createCart gave it,
- * a signed-in customer needs none (the cart must be theirs). Each change holds (or releases) the
- * stock of the cart's lines in the same step: a cart never holds more than is available
- * (OUT_OF_STOCK with extensions { sku, requested, available }, and the cart stays as it was).
- */
 export type MutationApplyCouponArgs = {
   cartId: Scalars['ID']['input'];
   cartToken?: InputMaybe<Scalars['String']['input']>;
@@ -256,80 +238,38 @@ export type MutationApplyCouponArgs = {
 };
 
 
-/**
- * Every cart change names the cart by id; a guest also presents the token createCart gave it,
- * a signed-in customer needs none (the cart must be theirs). Each change holds (or releases) the
- * stock of the cart's lines in the same step: a cart never holds more than is available
- * (OUT_OF_STOCK with extensions { sku, requested, available }, and the cart stays as it was).
- */
 export type MutationClearCartArgs = {
   cartId: Scalars['ID']['input'];
   cartToken?: InputMaybe<Scalars['String']['input']>;
 };
 
 
-/**
- * Every cart change names the cart by id; a guest also presents the token createCart gave it,
- * a signed-in customer needs none (the cart must be theirs). Each change holds (or releases) the
- * stock of the cart's lines in the same step: a cart never holds more than is available
- * (OUT_OF_STOCK with extensions { sku, requested, available }, and the cart stays as it was).
- */
 export type MutationCompleteCheckoutArgs = {
   cartId: Scalars['ID']['input'];
   orderId: Scalars['ID']['input'];
 };
 
 
-/**
- * Every cart change names the cart by id; a guest also presents the token createCart gave it,
- * a signed-in customer needs none (the cart must be theirs). Each change holds (or releases) the
- * stock of the cart's lines in the same step: a cart never holds more than is available
- * (OUT_OF_STOCK with extensions { sku, requested, available }, and the cart stays as it was).
- */
 export type MutationCreateCartArgs = {
   currency?: InputMaybe<Scalars['String']['input']>;
 };
 
 
-/**
- * Every cart change names the cart by id; a guest also presents the token createCart gave it,
- * a signed-in customer needs none (the cart must be theirs). Each change holds (or releases) the
- * stock of the cart's lines in the same step: a cart never holds more than is available
- * (OUT_OF_STOCK with extensions { sku, requested, available }, and the cart stays as it was).
- */
 export type MutationCreateCouponArgs = {
   input: CreateCouponInput;
 };
 
 
-/**
- * Every cart change names the cart by id; a guest also presents the token createCart gave it,
- * a signed-in customer needs none (the cart must be theirs). Each change holds (or releases) the
- * stock of the cart's lines in the same step: a cart never holds more than is available
- * (OUT_OF_STOCK with extensions { sku, requested, available }, and the cart stays as it was).
- */
 export type MutationDeactivateCouponArgs = {
   code: Scalars['String']['input'];
 };
 
 
-/**
- * Every cart change names the cart by id; a guest also presents the token createCart gave it,
- * a signed-in customer needs none (the cart must be theirs). Each change holds (or releases) the
- * stock of the cart's lines in the same step: a cart never holds more than is available
- * (OUT_OF_STOCK with extensions { sku, requested, available }, and the cart stays as it was).
- */
 export type MutationMergeGuestCartArgs = {
   cartToken: Scalars['String']['input'];
 };
 
 
-/**
- * Every cart change names the cart by id; a guest also presents the token createCart gave it,
- * a signed-in customer needs none (the cart must be theirs). Each change holds (or releases) the
- * stock of the cart's lines in the same step: a cart never holds more than is available
- * (OUT_OF_STOCK with extensions { sku, requested, available }, and the cart stays as it was).
- */
 export type MutationRemoveCartItemArgs = {
   cartId: Scalars['ID']['input'];
   cartToken?: InputMaybe<Scalars['String']['input']>;
@@ -337,24 +277,12 @@ export type MutationRemoveCartItemArgs = {
 };
 
 
-/**
- * Every cart change names the cart by id; a guest also presents the token createCart gave it,
- * a signed-in customer needs none (the cart must be theirs). Each change holds (or releases) the
- * stock of the cart's lines in the same step: a cart never holds more than is available
- * (OUT_OF_STOCK with extensions { sku, requested, available }, and the cart stays as it was).
- */
 export type MutationRemoveCouponArgs = {
   cartId: Scalars['ID']['input'];
   cartToken?: InputMaybe<Scalars['String']['input']>;
 };
 
 
-/**
- * Every cart change names the cart by id; a guest also presents the token createCart gave it,
- * a signed-in customer needs none (the cart must be theirs). Each change holds (or releases) the
- * stock of the cart's lines in the same step: a cart never holds more than is available
- * (OUT_OF_STOCK with extensions { sku, requested, available }, and the cart stays as it was).
- */
 export type MutationUpdateCartItemQuantityArgs = {
   cartId: Scalars['ID']['input'];
   cartToken?: InputMaybe<Scalars['String']['input']>;
@@ -363,12 +291,6 @@ export type MutationUpdateCartItemQuantityArgs = {
 };
 
 
-/**
- * Every cart change names the cart by id; a guest also presents the token createCart gave it,
- * a signed-in customer needs none (the cart must be theirs). Each change holds (or releases) the
- * stock of the cart's lines in the same step: a cart never holds more than is available
- * (OUT_OF_STOCK with extensions { sku, requested, available }, and the cart stays as it was).
- */
 export type MutationUpdateCouponArgs = {
   code: Scalars['String']['input'];
   input: UpdateCouponInput;

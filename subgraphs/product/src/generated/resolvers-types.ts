@@ -149,12 +149,6 @@ export type Money = {
   currency: Scalars['String']['output'];
 };
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type Mutation = {
   __typename?: 'Mutation';
   /** -> ARCHIVED: no longer sold or listed; orders keep referring to it. */
@@ -200,67 +194,31 @@ export type Mutation = {
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationArchiveProductArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationCancelScheduledPriceArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationCreateBrandArgs = {
   input: CreateBrandInput;
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationCreateCategoryArgs = {
   input: CreateCategoryInput;
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationCreateProductArgs = {
   input: CreateProductInput;
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationCreateProductImageUploadArgs = {
   alt?: InputMaybe<Scalars['String']['input']>;
   position?: InputMaybe<Scalars['Int']['input']>;
@@ -268,80 +226,38 @@ export type MutationCreateProductImageUploadArgs = {
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationCreateVariantArgs = {
   input: VariantInput;
   productId: Scalars['ID']['input'];
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationDeleteCategoryArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationDeleteProductArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationDeleteProductImageArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationMoveCategoryArgs = {
   id: Scalars['ID']['input'];
   parentId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationPublishProductArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationRenameCategoryArgs = {
   id: Scalars['ID']['input'];
   name: Scalars['String']['input'];
@@ -349,34 +265,16 @@ export type MutationRenameCategoryArgs = {
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationRetryProductImageArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationSchedulePriceArgs = {
   input: SchedulePriceInput;
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationSetPriceArgs = {
   price: Scalars['Decimal']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
@@ -384,24 +282,12 @@ export type MutationSetPriceArgs = {
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationUpdateProductArgs = {
   id: Scalars['ID']['input'];
   input: UpdateProductInput;
 };
 
 
-/**
- * Catalog administration: every field needs an admin token with the `catalog` scope. Each
- * mutation checks its whole input first (BAD_USER_INPUT names each offending field and changes
- * nothing), then changes the rows, the price history and the outbox (product.changed,
- * product.price_changed) in one transaction, then evicts every cached copy.
- */
 export type MutationUpdateVariantArgs = {
   id: Scalars['ID']['input'];
   input: UpdateVariantInput;
