@@ -140,7 +140,7 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
 
   it('lets only the owner or an admin watch an order; the owner hears its status change', async () => {
     const [order] = await stack.sql<{ id: string; customer_id: string; status: string }>(
-      `SELECT id::text, customer_id::text, status::text FROM ordering."order" WHERE status = 'PAID' ORDER BY placed_at DESC LIMIT 1`,
+      `SELECT id::text, customer_id::text, status::text FROM ordering."order" WHERE status = 'CONFIRMED' ORDER BY placed_at DESC LIMIT 1`,
     );
     const query = `subscription($id: ID!) { orderStatusChanged(orderId: $id) { orderId status previousStatus } }`;
     const codeOf = async (token: string | undefined) => ((await new Feed(client(token), query, { id: order!.id }).refusal()) as { extensions: { code: string } }[])[0]!.extensions.code;
@@ -156,11 +156,11 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     await stack.databases.order.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`UPDATE ordering."order" SET status = 'SHIPPED' WHERE id = ${order!.id}::uuid`;
       await recordEvents(tx, 'ordering', [
-        { topic: 'order.status_changed', payload: { orderId: order!.id, customerId: order!.customer_id, status: 'SHIPPED', previousStatus: 'PAID' } },
+        { topic: 'order.status_changed', payload: { orderId: order!.id, customerId: order!.customer_id, status: 'SHIPPED', previousStatus: 'CONFIRMED' } },
       ]);
     });
     for (const feed of [owner, admin]) {
-      expect((await feed.result(1)).data).toEqual({ orderStatusChanged: { orderId: order!.id, status: 'SHIPPED', previousStatus: 'PAID' } });
+      expect((await feed.result(1)).data).toEqual({ orderStatusChanged: { orderId: order!.id, status: 'SHIPPED', previousStatus: 'CONFIRMED' } });
       feed.stop();
     }
     await eventually(() => subscribers() === 0, 'the subscriptions to end');
