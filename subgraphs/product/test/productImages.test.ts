@@ -185,11 +185,11 @@ describe('product image uploads', () => {
     expect(processor.calls).toBe(3);
     const row = await one<{ attempts: number; error: string | null }>('SELECT attempts, error FROM catalog.product_image WHERE id = $1::uuid', imageId);
     expect(row).toEqual({ attempts: 3, error: null });
-    const job = await one<{ state: string; retry_count: number; retry_backoff: boolean }>(
-      `SELECT state::text, retry_count, retry_backoff FROM catalog_jobs.job WHERE data->>'imageId' = $1`,
-      imageId,
-    );
-    expect(job).toEqual({ state: 'completed', retry_count: 2, retry_backoff: true });
+    // pg-boss marks the job completed just after the handler returns (the row is READY first).
+    const job = () =>
+      one<{ state: string; retry_count: number; retry_backoff: boolean }>(`SELECT state::text, retry_count, retry_backoff FROM catalog_jobs.job WHERE data->>'imageId' = $1`, imageId);
+    await eventually(async () => (await job()).state !== 'active', 'the job to be completed');
+    expect(await job()).toEqual({ state: 'completed', retry_count: 2, retry_backoff: true });
   });
 
   it('marks an image FAILED after its last attempt, lists it for admins, and retries it on request', async () => {
