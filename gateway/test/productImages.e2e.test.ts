@@ -1,5 +1,7 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { UploadTokens } from '@shopgraph/kit';
-import { eventually, TEST_INTERNAL_SIGNING_SECRET, testMediaSettings } from '@shopgraph/kit/testing';
+import { eventually, TEST_INTERNAL_SIGNING_SECRET, testMediaDir, testMediaSettings } from '@shopgraph/kit/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { photoJpeg, pngHeader } from '../../subgraphs/product/test/imageFixtures.js';
@@ -159,5 +161,27 @@ describe('product images through the gateway', () => {
     const streamed = await fetch(`${smallOrigin}${(await uploadTicket()).uploadUrl}`, { method: 'PUT', body: stream, duplex: 'half' });
     expect(streamed.status).toBe(413);
     expect(await images()).toBe(count);
+  });
+
+  it('drops the partial file when a client goes away mid-upload, and the token stays unspent', async () => {
+    const { uploadUrl, uploadToken } = await uploadTicket();
+    const uploads = path.join(testMediaDir(stack.testDatabase.name), 'uploads');
+    const controller = new AbortController();
+    let sent = 0;
+    const stream = new ReadableStream({
+      async pull(c) {
+        if (sent === 0) c.enqueue(await photoJpeg(200, 200));
+        else await new Promise((r) => setTimeout(r, 50)); // then stall: the body never ends
+        sent++;
+      },
+    });
+    const request = fetch(`${origin}${uploadUrl}`, { method: 'PUT', body: stream, duplex: 'half', signal: controller.signal }).catch((err: unknown) => err);
+    await eventually(async () => (await readdir(uploads).catch(() => [])).some((f) => f.endsWith('.part')), 'the partial upload on disk');
+    controller.abort();
+    expect(await request).toBeInstanceOf(Error);
+    await eventually(async () => (await readdir(uploads)).length === 0, 'the partial upload to be removed');
+    const uploadId = JSON.parse(Buffer.from(uploadToken.split('.')[0]!, 'base64url').toString('utf8')).u as string;
+    expect(await stack.sql(`SELECT used_at FROM catalog.image_upload WHERE id = $1::uuid`, uploadId)).toEqual([{ used_at: null }]);
+    expect((await put(uploadUrl, await photoJpeg(200, 200))).status).toBe(201);
   });
 });

@@ -36,6 +36,7 @@ export interface MediaRoutesOptions {
 }
 
 class NotAnImageError extends Error {}
+class UploadAbortedError extends Error {}
 
 /**
  * The gateway's media face, on its own HTTP server:
@@ -96,6 +97,12 @@ export function createMediaRoutes(options: MediaRoutesOptions): Record<string, R
     // so the client still reads the answer.
     const body = new PassThrough();
     req.pipe(body);
+    // A client gone mid-upload: stop waiting for bytes (the partial file is removed).
+    const abort = () => {
+      if (!req.complete) body.destroy(new UploadAbortedError('the client went away mid-upload'));
+    };
+    req.once('close', abort);
+    req.once('error', abort);
     let head = Buffer.alloc(0);
     try {
       await media.storage.putStream(stagedKey, body, {
@@ -107,6 +114,10 @@ export function createMediaRoutes(options: MediaRoutesOptions): Record<string, R
       });
     } catch (err) {
       req.unpipe(body);
+      if (err instanceof UploadAbortedError) {
+        requests.inc({ kind: 'upload', status: 499 });
+        return;
+      }
       if (err instanceof MediaTooLargeError) {
         return refuseEarly(413, RefusalCode.PAYLOAD_TOO_LARGE, `The image is larger than ${media.maxUploadBytes} bytes`, { maxBytes: media.maxUploadBytes });
       }

@@ -99,11 +99,17 @@ export const JPEG_OPTIONS = { quality: 82, progressive: true, optimiseCoding: tr
  */
 export class SharpImageProcessor implements ImageProcessor {
   async render(original: Buffer, options: { maxPixels: number }): Promise<Rendition[]> {
+    // Every size is computed from the original's upright size, so two steps round as one would.
+    const upright = await inspectImage(original, options.maxPixels);
+    const sizeFor = (edge: number) => {
+      const scale = Math.min(1, edge / Math.max(upright.width, upright.height));
+      return { width: Math.max(1, Math.round(upright.width * scale)), height: Math.max(1, Math.round(upright.height * scale)), fit: 'fill' as const };
+    };
     let master: { data: Buffer; info: OutputInfo };
     try {
       master = await sharp(original, { limitInputPixels: options.maxPixels, failOn: 'error' })
         .autoOrient()
-        .resize({ width: LARGEST_EDGE, height: LARGEST_EDGE, fit: 'inside', withoutEnlargement: true })
+        .resize(sizeFor(LARGEST_EDGE))
         .toColourspace('srgb')
         .raw({ depth: 'uchar' })
         .toBuffer({ resolveWithObject: true });
@@ -114,7 +120,7 @@ export class SharpImageProcessor implements ImageProcessor {
     const renditions: Rendition[] = [];
     for (const [size, edge] of Object.entries(RENDITION_SIZES) as [RenditionSize, number][]) {
       for (const format of RENDITION_FORMATS) {
-        const resized = sharp(master.data, { raw }).resize({ width: edge, height: edge, fit: 'inside', withoutEnlargement: true });
+        const resized = sharp(master.data, { raw }).resize(sizeFor(edge));
         const encoder = format === 'JPEG' ? resized.flatten({ background: '#ffffff' }).jpeg(JPEG_OPTIONS) : resized.webp({ quality: 80 });
         const out = await encoder.toBuffer({ resolveWithObject: true });
         renditions.push({ size, format, width: out.info.width, height: out.info.height, data: out.data });
