@@ -35,7 +35,8 @@ import { zipfSampler } from './zipf.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const PORT_OFFSET = 700;
+/** BENCH_PORT_OFFSET moves the stack when another bench holds the default ports. */
+const PORT_OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 700);
 const databaseUrl =
   process.env.BENCH_DATABASE_URL ?? withDatabase(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, 'shopgraph_bench');
 /** Gateway and subgraphs sign and verify as in production; direct subgraph scenarios sign each request. */
@@ -185,7 +186,8 @@ async function main(): Promise<void> {
   if (process.argv.slice(2).includes('subscriptions')) {
     // `npm run bench -- subscriptions`: WebSocket subscribers on one gateway (BENCH_SUBSCRIBERS=5000,10000).
     await runSubscriptionBench({
-      databaseUrl,
+      // Its own database: the relay lock of another bench's stack on shopgraph_bench would hold its events.
+      databaseUrl: process.env.BENCH_DATABASE_URL ?? withDatabase(databaseUrl, 'shopgraph_bench_subs'),
       products: Number(process.env.BENCH_PRODUCTS ?? 2000),
       redisUrl: REDIS,
       prepare: prepareDatabase,

@@ -61,7 +61,10 @@ async function connectSubscribers(url: string, n: number, productId: string, onR
     new Promise((resolve) => {
       const ws = new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false });
       let acked = false;
-      ws.on('error', () => resolve(undefined));
+      ws.on('error', (err) => {
+        if (process.env.BENCH_DEBUG) console.error(err);
+        resolve(undefined);
+      });
       ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: {} })));
       ws.on('message', (raw: Buffer) => {
         const message = JSON.parse(raw.toString()) as { type: string; payload?: { data?: { priceChanged?: { newPrice: { amount: string } } } } };
@@ -74,6 +77,8 @@ async function connectSubscribers(url: string, n: number, productId: string, onR
           if (amount) onResult(amount);
         } else if (message.type === 'ping') {
           ws.send(JSON.stringify({ type: 'pong' }));
+        } else if (process.env.BENCH_DEBUG && message.type !== 'connection_ack') {
+          console.error(raw.toString());
         }
       });
     });
@@ -173,7 +178,7 @@ export async function runSubscriptionBench(tools: SubscriptionBenchTools): Promi
      WHERE p.status = 'ACTIVE' ORDER BY p.created_at, v.position LIMIT 1`,
   );
   const product = { id: row!.id, variantId: row!.variant_id, sku: row!.sku, currency: row!.currency };
-  const env = { REDIS_URL: tools.redisUrl, LIVE_MAX_CONNECTIONS: '100000', LOG_LEVEL: 'warn' };
+  const env = { ...process.env, DATABASE_URL: tools.databaseUrl, REDIS_URL: tools.redisUrl, LIVE_MAX_CONNECTIONS: '100000', LOG_LEVEL: 'warn', NODE_ENV: 'production' };
   const results: Figures[] = [];
   const stack = await tools.startStack(env);
   let samplePayload: unknown;
@@ -200,19 +205,20 @@ export async function runSubscriptionBench(tools: SubscriptionBenchTools): Promi
       results.push(figures);
       if (figures.connected < n || figures.delivered < 0.999) break;
     }
-  } finally {
-    await stack.stop();
-  }
-  const baseline = await startBaseline({ ...process.env, DATABASE_URL: tools.databaseUrl, REDIS_URL: tools.redisUrl, EVENTS_NAMESPACE: databaseNameOf(tools.databaseUrl), PAYLOAD: JSON.stringify(samplePayload) });
-  try {
-    for (const n of counts) {
-      console.log(`[subscriptions] baseline, ${n} subscribers`);
-      const figures = await run('baseline (same bus and fan-out, precomputed payload)', baseline.url, baseline.child.pid!, n, database, product);
-      console.log(`[subscriptions]   ${JSON.stringify(figures)}`);
-      results.push(figures);
+    // The stack stays up (its relays publish the commits; its gateway then has no subscribers).
+    const baseline = await startBaseline({ ...process.env, DATABASE_URL: tools.databaseUrl, REDIS_URL: tools.redisUrl, EVENTS_NAMESPACE: databaseNameOf(tools.databaseUrl), PAYLOAD: JSON.stringify(samplePayload) });
+    try {
+      for (const n of counts) {
+        console.log(`[subscriptions] baseline, ${n} subscribers`);
+        const figures = await run('baseline (same bus and fan-out, precomputed payload)', baseline.url, baseline.child.pid!, n, database, product);
+        console.log(`[subscriptions]   ${JSON.stringify(figures)}`);
+        results.push(figures);
+      }
+    } finally {
+      baseline.child.kill('SIGTERM');
     }
   } finally {
-    baseline.child.kill('SIGTERM');
+    await stack.stop();
     await database.close();
   }
   const loadAtEnd = os.loadavg();

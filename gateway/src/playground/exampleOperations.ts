@@ -7,6 +7,17 @@ export interface ExampleOperation {
 /** Ready-made tabs in the playground: what a storefront asks first. */
 export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
   {
+    name: 'Live price and stock changes (subscription over graphql-ws, three subgraphs)',
+    query: `subscription LivePrices($ids: [ID!]!) {
+  priceChanged(productIds: $ids) {
+    productId sku oldPrice { amount } newPrice { amount currency } occurredAt
+    product { name priceRange { min { amount } } stock { available } unitsSold(days: 30) }
+  }
+}`,
+    // A product id from the Browse tab (select `id` there); then change its price as an admin.
+    variables: '{ "ids": ["paste-a-product-id"] }',
+  },
+  {
     name: 'Browse products with stock (product + inventory)',
     query: `query Browse($after: String) {
   products(first: 5, after: $after, sort: PRICE_ASC, filter: { inStock: true }) {

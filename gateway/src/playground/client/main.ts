@@ -1,6 +1,7 @@
 // Browser entry of the playground: GraphiQL over HTTP and graphql-ws, everything bundled,
 // nothing loaded from another host.
-import { createGraphiQLFetcher } from '@graphiql/toolkit';
+import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
+import { createClient } from 'graphql-ws';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/graphiql.css';
 import './playground.css';
@@ -23,7 +24,23 @@ const httpUrl = new URL(config.graphqlPath, window.location.href);
 // Same host and path; ws: beside http:, wss: beside https:.
 const wsUrl = new URL(httpUrl);
 wsUrl.protocol = httpUrl.protocol === 'https:' ? 'wss:' : 'ws:';
-const fetcher = createGraphiQLFetcher({ url: httpUrl.toString(), subscriptionUrl: wsUrl.toString() });
+// Subscriptions run over graphql-ws; the token in the headers editor goes in connection_init
+// (a browser cannot set headers on a WebSocket). The connection opens with the first
+// subscription and keeps the token it opened with: reload after changing it.
+let lastHeaders: Record<string, string> = {};
+const wsClient = createClient({
+  url: wsUrl.toString(),
+  lazy: true,
+  connectionParams: () => {
+    const authorization = lastHeaders.authorization ?? lastHeaders.Authorization;
+    return authorization ? { authorization } : {};
+  },
+});
+const graphiqlFetcher = createGraphiQLFetcher({ url: httpUrl.toString(), wsClient });
+const fetcher: Fetcher = (params, options) => {
+  lastHeaders = (options?.headers as Record<string, string> | undefined) ?? {};
+  return graphiqlFetcher(params, options);
+};
 
 createRoot(document.getElementById('playground')!).render(
   createElement(GraphiQL, {
