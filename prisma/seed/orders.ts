@@ -107,6 +107,7 @@ export async function writeOrders(
         formatCents(subtotal + tax + shipping),
         placedAt,
         placedAt,
+        placedAt,
       );
     }
     await group.flushIfFull();
