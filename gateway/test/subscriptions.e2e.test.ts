@@ -172,21 +172,21 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     const expiresAt = new Date(Date.now() + 86_400_000);
     // Carts keep only a hash of their token (the token is the credential).
     const guestToken = `guest-${randomUUID()}`;
-    const ownedToken = `owned-${randomUUID()}`;
     const guest = { ...(await prisma.cart.create({ data: { tokenHash: tokenKey(guestToken), currency: 'USD', expiresAt } })), token: guestToken };
-    const owned = {
-      ...(await prisma.cart.create({ data: { tokenHash: tokenKey(ownedToken), customerId: customer, currency: 'USD', expiresAt } })),
-      token: ownedToken,
-    };
-    const query = `subscription($token: ID!) { cartChanged(token: $token) { cartId change cart { id totalQuantity items { quantity variant { sku product { name } } } } } }`;
-    const codeOf = async (token: string | undefined, cartToken: string) =>
-      ((await new Feed(client(token), query, { token: cartToken }).refusal()) as { extensions: { code: string } }[])[0]!.extensions.code;
-    expect(await codeOf(undefined, owned.token)).toBe('UNAUTHENTICATED');
-    expect(await codeOf(await testToken('CUSTOMER', { subject: randomUUID() }), owned.token)).toBe('FORBIDDEN');
-    expect(await codeOf(undefined, 'no-such-cart')).toBe('NOT_FOUND');
+    const owned = await prisma.cart.create({ data: { customerId: customer, currency: 'USD', expiresAt } });
+    const query = `subscription($cartId: ID!, $cartToken: String) { cartChanged(cartId: $cartId, cartToken: $cartToken) {
+      cartId change cart { id totalQuantity items { quantity variant { sku product { name } } } } } }`;
+    const codeOf = async (token: string | undefined, variables: { cartId: string; cartToken?: string }) =>
+      ((await new Feed(client(token), query, variables).refusal()) as { extensions: { code: string } }[])[0]!.extensions.code;
+    expect(await codeOf(undefined, { cartId: owned.id })).toBe('UNAUTHENTICATED');
+    expect(await codeOf(await testToken('CUSTOMER', { subject: randomUUID() }), { cartId: owned.id })).toBe('FORBIDDEN');
+    expect(await codeOf(undefined, { cartId: guest.id })).toBe('FORBIDDEN');
+    expect(await codeOf(undefined, { cartId: guest.id, cartToken: 'not-its-token' })).toBe('FORBIDDEN');
+    expect(await codeOf(undefined, { cartId: randomUUID() })).toBe('NOT_FOUND');
 
-    const guestFeed = new Feed(client(), query, { token: guest.token });
-    const ownerFeed = new Feed(client(await testToken('CUSTOMER', { subject: customer })), query, { token: owned.token });
+    const guestFeed = new Feed(client(), query, { cartId: guest.id, cartToken: guest.token });
+    // A signed-in customer's cart has no token: their identity is what opens it.
+    const ownerFeed = new Feed(client(await testToken('CUSTOMER', { subject: customer })), query, { cartId: owned.id });
     await eventually(() => subscribers() === 2, 'both holders to be admitted');
     // The cart subgraph's write: an item and its event in one transaction.
     await prisma.$transaction(async (tx) => {

@@ -44,6 +44,7 @@ export interface PreparedSubscription {
 
 /** Name of the entity query's own variable (the entity's id or token). */
 const KEY_VARIABLE = 'shopgraphLiveKey';
+const EXTRA_VARIABLE = 'shopgraphLiveExtra';
 const ENTITY_ALIAS = 'entity';
 
 export function identityKey(identity: Identity): string {
@@ -117,6 +118,9 @@ function entityQueryOf(info: GraphQLResolveInfo, entity: LiveEntity): EntityQuer
         name: { kind: Kind.NAME, value: 'LiveEntity' },
         variableDefinitions: [
           { kind: Kind.VARIABLE_DEFINITION, variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: KEY_VARIABLE } }, type: parseType(entity.argumentType) },
+          ...(entity.extraArgument
+            ? [{ kind: Kind.VARIABLE_DEFINITION, variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: EXTRA_VARIABLE } }, type: parseType(entity.extraArgument.type) } as const]
+            : []),
           ...variableDefinitions,
         ],
         selectionSet: {
@@ -126,7 +130,12 @@ function entityQueryOf(info: GraphQLResolveInfo, entity: LiveEntity): EntityQuer
               kind: Kind.FIELD,
               alias: { kind: Kind.NAME, value: ENTITY_ALIAS },
               name: { kind: Kind.NAME, value: entity.queryField },
-              arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: entity.argument }, value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: KEY_VARIABLE } } }],
+              arguments: [
+                { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: entity.argument }, value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: KEY_VARIABLE } } },
+                ...(entity.extraArgument
+                  ? [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: entity.extraArgument.name }, value: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: EXTRA_VARIABLE } } } as const]
+                  : []),
+              ],
               selectionSet,
             },
           ],
@@ -188,7 +197,7 @@ export class EventCompletion {
     const key = entity.valueOf(this.event, sub.args);
     if (key === null) return null;
     const { query, variables: used } = entityQueryOf(info, entity);
-    const variables: Record<string, unknown> = { [KEY_VARIABLE]: key };
+    const variables: Record<string, unknown> = { [KEY_VARIABLE]: key, ...(entity.extraArgument && { [EXTRA_VARIABLE]: entity.extraArgument.valueOf(sub.args) }) };
     for (const name of used) if (name in info.variableValues) variables[name] = info.variableValues[name];
     const readKey = `${identityKey(sub.identity)}\n${JSON.stringify(variables)}\n${query}`;
     let read = this.reads.get(readKey);

@@ -14,6 +14,8 @@ export interface LiveEntity {
   argumentType: string;
   /** The argument's value for an event and a subscription's arguments (null: no entity). */
   valueOf(event: DomainEvent, args: Record<string, unknown>): string | null;
+  /** A second argument of the root field, when it needs one (a cart's token), by name with its type. */
+  extraArgument?: { name: string; type: string; valueOf(args: Record<string, unknown>): unknown };
 }
 
 export interface LiveField {
@@ -144,8 +146,8 @@ export const LIVE_FIELDS: readonly LiveField[] = [
     name: 'cartChanged',
     topic: 'cart.changed',
     subgraph: 'cart',
-    admission: 'subscription AdmitCartWatch($token: ID!) { cartChanged(token: $token) { cartId } }',
-    // The token is the credential; the subgraph answered which cart it opens.
+    admission: 'subscription AdmitCartWatch($cartId: ID!, $cartToken: String) { cartChanged(cartId: $cartId, cartToken: $cartToken) { cartId } }',
+    // The cart subgraph checked the holder (a guest's token, a customer's identity) and answered the cart.
     keysOf: (_args, admitted) => [`cart:${String(admitted?.cartId)}`],
     eventKeys: (e) => [`cart:${(e as DomainEvent<'cart.changed'>).payload.cartId}`],
     payloadOf: (e) => {
@@ -155,9 +157,11 @@ export const LIVE_FIELDS: readonly LiveField[] = [
     entity: {
       field: 'cart',
       queryField: 'cart',
-      argument: 'token',
-      argumentType: 'ID!',
-      valueOf: (_event, args) => (typeof args.token === 'string' ? args.token : null),
+      argument: 'id',
+      argumentType: 'ID',
+      valueOf: (event) => (event as DomainEvent<'cart.changed'>).payload.cartId,
+      // A guest reads its cart with its token; a customer's identity is enough for theirs.
+      extraArgument: { name: 'token', type: 'ID', valueOf: (args) => (typeof args.cartToken === 'string' ? args.cartToken : null) },
     },
   },
 ];

@@ -13,13 +13,19 @@ export function tokenKey(token: string): string {
 /** The cart subgraph's caches, made once at boot. */
 export function createCartCaches(caches: CacheLayers) {
   const cartByToken = caches.entity<CartModel>({ type: 'cart-by-token', version: 1, l2TtlSeconds: CART_TTL_SECONDS });
+  const cartById = caches.entity<CartModel>({ type: 'cart', version: 1, l2TtlSeconds: CART_TTL_SECONDS });
   const itemsOfCart = caches.entity<CartItemRow[]>({ type: 'cart-items', version: 1, l2TtlSeconds: CART_TTL_SECONDS });
   return {
     cartByToken,
+    cartById,
     itemsOfCart,
     /** Every cart write calls this after commit. */
     async evictCart(cart: Pick<CartModel, 'id' | 'tokenHash'>): Promise<void> {
-      await Promise.all([...(cart.tokenHash ? [cartByToken.invalidate([cart.tokenHash])] : []), itemsOfCart.invalidate([cart.id])]);
+      await Promise.all([
+        ...(cart.tokenHash ? [cartByToken.invalidate([cart.tokenHash])] : []),
+        cartById.invalidate([cart.id]),
+        itemsOfCart.invalidate([cart.id]),
+      ]);
     },
   };
 }

@@ -17,6 +17,16 @@ export function createCartLoaders(prisma: PrismaClient, caches: CartCaches) {
       const byHash = new Map(hashes.map((hash, i) => [hash, carts[i] ?? null]));
       return tokens.map((token) => byHash.get(tokenKey(token)) ?? null);
     }),
+    /** Carts by id (a signed-in owner reads theirs so), one query per batch. */
+    cartById: new DataLoader<string, CartModel | null>(async (ids) => {
+      const valid = ids.filter(isUuid);
+      const carts = await caches.cartById.getMany(valid, async (missing) => {
+        const rows = await prisma.cart.findMany({ where: { id: { in: [...missing] } } });
+        return new Map(rows.map((row) => [row.id, row]));
+      });
+      const byId = new Map(valid.map((id, i) => [id, carts[i] ?? null]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
     itemsByCartId: cachedChildrenLoader<CartItemRow>(
       caches.itemsOfCart,
       (ids) => prisma.cartItem.findMany({ where: { cartId: { in: ids } }, orderBy: [{ addedAt: 'asc' }, { id: 'asc' }] }),

@@ -303,7 +303,10 @@ export type ProductVariant = {
 
 export type Query = {
   __typename?: 'Query';
-  /** A guest cart by the opaque token its holder was given. The token is the credential. */
+  /**
+   * A cart: a guest's by the opaque token its holder was given (the token is the credential),
+   * or by `id` with that token, or a signed-in customer's own cart by `id`.
+   */
   cart?: Maybe<Cart>;
   /**
    * The cart priced now for `region` (tax) with its coupon applied. The caller says who is
@@ -321,7 +324,8 @@ export type Query = {
 
 
 export type QueryCartArgs = {
-  token: Scalars['ID']['input'];
+  id?: InputMaybe<Scalars['ID']['input']>;
+  token?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -341,9 +345,9 @@ export type QueryCouponArgs = {
 export type Subscription = {
   __typename?: 'Subscription';
   /**
-   * The cart this token opens changed (items, quantities, coupon, merge, expiry, checkout).
-   * Only its holder: a guest cart's token holder; a customer's cart only for that signed-in
-   * customer (UNAUTHENTICATED, FORBIDDEN; NOT_FOUND for an unknown or expired cart).
+   * A cart changed (items, quantities, coupon, merge, expiry, checkout). Only its holder: a
+   * guest cart with its token; a customer's cart for that customer signed in (UNAUTHENTICATED,
+   * FORBIDDEN; NOT_FOUND for an unknown or expired cart).
    */
   cartChanged: CartChange;
 };
@@ -351,7 +355,8 @@ export type Subscription = {
 
 /** Live updates, served by the gateway over graphql-ws at /graphql (the same path as HTTP). */
 export type SubscriptionCartChangedArgs = {
-  token: Scalars['ID']['input'];
+  cartId: Scalars['ID']['input'];
+  cartToken?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Only the fields given change. */
@@ -620,14 +625,14 @@ export type ProductVariantResolvers<ContextType = CartContext, ParentType extend
 }>;
 
 export type QueryResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType, RequireFields<QueryCartArgs, 'token'>>;
+  cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType, Partial<QueryCartArgs>>;
   checkoutCart?: Resolver<ResolversTypes['CheckoutCart'], ParentType, ContextType, RequireFields<QueryCheckoutCartArgs, 'cartId' | 'region'>>;
   coupon?: Resolver<Maybe<ResolversTypes['Coupon']>, ParentType, ContextType, RequireFields<QueryCouponArgs, 'code'>>;
   myCart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType>;
 }>;
 
 export type SubscriptionResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
-  cartChanged?: SubscriptionResolver<ResolversTypes['CartChange'], "cartChanged", ParentType, ContextType, RequireFields<SubscriptionCartChangedArgs, 'token'>>;
+  cartChanged?: SubscriptionResolver<ResolversTypes['CartChange'], "cartChanged", ParentType, ContextType, RequireFields<SubscriptionCartChangedArgs, 'cartId'>>;
 }>;
 
 export type Resolvers<ContextType = CartContext> = ResolversObject<{

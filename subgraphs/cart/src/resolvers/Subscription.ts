@@ -6,8 +6,8 @@ import type { SubscriptionCartChangedArgs, SubscriptionResolvers } from '../gene
 export const Subscription: SubscriptionResolvers = {
   cartChanged: {
     subscribe: servedByGateway,
-    resolve: async (_: unknown, { token }: SubscriptionCartChangedArgs, ctx: CartContext) => {
-      const cart = await ctx.services.cart.admitWatch(ctx, token);
+    resolve: async (_: unknown, { cartId, cartToken }: SubscriptionCartChangedArgs, ctx: CartContext) => {
+      const cart = await ctx.services.cart.admitWatch(ctx, cartId, cartToken);
       return { cartId: cart.id, change: 'ITEM_UPDATED' as const, occurredAt: cart.updatedAt, cart };
     },
   },

@@ -101,6 +101,20 @@ export class CartService {
     return cart;
   }
 
+  /**
+   * A cart by id: a guest's with its token, a customer's for that customer signed in (or a
+   * token, if it has one). Anything else is NOT_FOUND, UNAUTHENTICATED or FORBIDDEN.
+   */
+  async cartById(ctx: CartReadContext & { identity: Identity }, id: string, token: string | null | undefined): Promise<CartModel> {
+    if (!isUuid(id)) throw InputError.of('id', 'is not a cart id');
+    const cart = await ctx.loaders.cartById.load(id);
+    if (!cart || cart.status !== 'OPEN' || cart.expiresAt <= this.now()) throw new NotFoundError('Cart', 'id', id);
+    if (token != null && sameToken(cart, token)) return cart;
+    if (cart.customerId === null) throw new DomainError(ErrorCode.FORBIDDEN, 'A guest cart is read with its token');
+    if (requireAuthenticated(ctx.identity).subject !== cart.customerId) throw new DomainError(ErrorCode.FORBIDDEN, 'This cart belongs to another customer');
+    return cart;
+  }
+
   async myCart(actor: CartActor): Promise<CartModel | null> {
     if (actor.identity.kind !== 'user') throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Sign in to see your cart');
     const cart = await this.prisma.cart.findFirst({ where: { customerId: actor.identity.subject, status: 'OPEN' } });
@@ -534,11 +548,7 @@ export class CartService {
    * Admits a subscription to a cart's changes: the token opens it (a guest's credential); a
    * customer's cart also needs that customer signed in. Returns the cart.
    */
-  async admitWatch(ctx: CartReadContext & { identity: Identity }, token: string): Promise<CartModel> {
-    const cart = await this.cartByToken(ctx, token);
-    if (cart.customerId !== null && requireAuthenticated(ctx.identity).subject !== cart.customerId) {
-      throw new DomainError(ErrorCode.FORBIDDEN, 'Not yours: this cart belongs to another customer');
-    }
-    return cart;
+  async admitWatch(ctx: CartReadContext & { identity: Identity }, cartId: string, cartToken: string | null | undefined): Promise<CartModel> {
+    return this.cartById(ctx, cartId, cartToken);
   }
 }
