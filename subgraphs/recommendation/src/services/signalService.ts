@@ -209,7 +209,7 @@ export class SignalService {
           at,
         );
         flipped = row?.was === true;
-      } else {
+      } else if (payload.change !== 'availability') {
         this.deps.logger.warn({ eventId: envelope.id, productId: payload.productId }, 'product.changed without the product facts; projection not updated');
       }
     });
