@@ -147,6 +147,10 @@ describe('event consumers', () => {
     await signals.onCartItemAdded(event({ cartId: 'cart-2', customerId: null, productId: p, variantId: randomUUID(), quantity: 1 }));
     expect((await dailyOf(p)).cart_adds).toBe(before.cart_adds + 2);
     expect(await customerSignal(customer, p)).toMatchObject({ cart_adds: 1, views: 0 });
+    // The registry allows any customer id (a cart keeps the token's subject): counted for the product, no customer history.
+    const external = event({ cartId: 'cart-4', customerId: 'auth0|customer-9', productId: p, variantId: randomUUID(), quantity: 1 } satisfies EventPayload<'cart.item_added'>);
+    expect(await signals.onCartItemAdded(external)).toBe(true);
+    expect((await dailyOf(p)).cart_adds).toBe(before.cart_adds + 3);
   });
 
   it('product.changed: keeps the facts projection, ignores an older event, and archives without facts', async () => {

@@ -33,10 +33,19 @@ export const orderPlaced = z.object({
 /** order.status_changed: a cancelled order's products were never bought. */
 export const orderStatusChanged = z.object({ orderId: uuid, status: z.string().min(1) });
 
-/** cart.item_added: the cart's customer when signed in. */
+/**
+ * cart.item_added: the cart's customer when signed in. The registry allows any non-empty
+ * customer id (a cart keeps the token's subject as it is); only a UUID one can have a
+ * customer history here, the product's cart add counts either way.
+ */
 export const cartItemAdded = z.object({
   cartId: z.string().min(1),
-  customerId: uuid.nullable().optional(),
+  customerId: z
+    .string()
+    .min(1)
+    .nullable()
+    .optional()
+    .transform((v) => (v != null && isUuid(v) ? v.toLowerCase() : null)),
   productId: uuid,
   variantId: z.string().min(1),
   quantity: z.number().int().positive(),

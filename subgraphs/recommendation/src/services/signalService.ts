@@ -159,7 +159,7 @@ export class SignalService {
     return applied;
   }
 
-  /** cart.item_added: one cart add for the product (and the customer, when signed in). */
+  /** cart.item_added: one cart add for the product (and the customer, when signed in with a UUID subject). */
   async onCartItemAdded(event: ConsumedEvent): Promise<boolean> {
     const { envelope, payload } = this.parse(event, cartItemAdded);
     const at = new Date(envelope.occurredAt);
