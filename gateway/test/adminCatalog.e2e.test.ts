@@ -97,6 +97,84 @@ describe('admin catalog mutations, through the gateway', () => {
     }, 'the recommendation facts to follow the snapshot');
   });
 
+  it('a product created and published by an admin lands in the recommendation facts, and a catalog availability flip is consumed too', async () => {
+    const admin = bearer(await testToken('ADMIN', { subject: 'admin-1', scopes: ['catalog', 'inventory'] }));
+    const [category] = await stack.sql<{ id: string; path: string; ids: string[] }>(
+      `SELECT c.id::text, c.path, ARRAY(SELECT a.id::text FROM catalog.category a WHERE c.path = a.path OR starts_with(c.path, a.path || '/') ORDER BY a.depth DESC) AS ids
+         FROM catalog.category c WHERE c.depth = 2 ORDER BY c.path DESC LIMIT 1`,
+    );
+    const input = {
+      sku: 'RECO-NEW-1',
+      slug: 'reco-new-1',
+      name: 'Fresh in the catalog',
+      brandId: ids.brand,
+      categoryId: category!.id,
+      currency: 'USD',
+      attributes: [{ name: 'finish', value: 'matte' }],
+      variants: [
+        { sku: 'RECO-NEW-1-A', price: '31.50' },
+        { sku: 'RECO-NEW-1-B', price: '12.25' },
+      ],
+    };
+    const created = await sendGraphQL(stack.gatewayUrl, { query: `mutation($i: CreateProductInput!) { createProduct(input: $i) { id status } }`, variables: { i: input } }, admin);
+    expect(created.body.errors).toBeUndefined();
+    const productId = created.body.data!.createProduct.id as string;
+    const factsOf = async () =>
+      (
+        await stack.sql<{ active: boolean; in_stock: boolean; category_id: string; category_ids: string[]; category_path: string; brand_id: string; price: string; currency: string; attributes: string[] }>(
+          `SELECT active, in_stock, category_id::text, category_ids::text[], category_path, brand_id::text, price::text, currency, attributes FROM reco.product_facts WHERE product_id = $1::uuid`,
+          productId,
+        )
+      )[0];
+    // The DRAFT is known (inactive) with its facts from the 'created' snapshot.
+    await eventually(async () => (await factsOf()) !== undefined, "reco to apply product.changed 'created'");
+    expect(await factsOf()).toMatchObject({ active: false, category_id: category!.id, category_ids: category!.ids, brand_id: ids.brand, price: '12.25', currency: 'USD' });
+
+    const published = await sendGraphQL(stack.gatewayUrl, { query: `mutation($id: ID!) { publishProduct(id: $id) { status } }`, variables: { id: productId } }, admin);
+    expect(published.body.data!.publishProduct.status).toBe('ACTIVE');
+    await eventually(async () => (await factsOf())?.active === true, "reco to apply product.changed 'published'");
+    expect(await factsOf()).toMatchObject({
+      active: true,
+      in_stock: false,
+      category_id: category!.id,
+      category_path: category!.path,
+      brand_id: ids.brand,
+      price: '12.25',
+      attributes: ['finish=matte'],
+    });
+
+    // A product coming back in stock: inventory.stock_changed says so, and the catalog's own
+    // flip (product.changed 'availability', no snapshot) is consumed, not dead-lettered.
+    // (A new product's SKUs have no inventory item yet, so this restocks a seeded one.)
+    const [soldOut] = await stack.sql<{ product: string; sku: string; code: string; version: number }>(
+      `SELECT i.product_id::text AS product, l.sku, w.code, l.version FROM inventory.stock_level l JOIN inventory.inventory_item i ON i.sku = l.sku
+         JOIN inventory.warehouse w ON w.id = l.warehouse_id JOIN catalog.product p ON p.id = i.product_id
+        WHERE p.status = 'ACTIVE' AND NOT p.in_stock ORDER BY l.sku, w.code LIMIT 1`,
+    );
+    expect(soldOut, 'the seed has an active product out of stock').toBeDefined();
+    const stocked = await sendGraphQL(
+      stack.gatewayUrl,
+      { query: `mutation($i: AdjustStockInput!) { adjustStock(input: $i) { available } }`, variables: { i: { sku: soldOut!.sku, warehouse: soldOut!.code, delta: 5, expectedVersion: soldOut!.version, reason: 'received' } } },
+      admin,
+    );
+    expect(stocked.body.errors).toBeUndefined();
+    const availability = async () =>
+      (
+        await stack.sql<{ id: string }>(
+          `SELECT event_id::text AS id FROM catalog.outbox_event WHERE topic = 'product.changed' AND payload->>'productId' = $1 AND payload->>'change' = 'availability'`,
+          soldOut!.product,
+        )
+      )[0]?.id;
+    await eventually(async () => (await availability()) !== undefined, "the catalog to record product.changed 'availability'");
+    await eventually(
+      async () => (await stack.sql(`SELECT 1 FROM reco.processed_event WHERE event_id = $1::uuid`, await availability())).length === 1,
+      "reco to consume product.changed 'availability'",
+    );
+    await eventually(async () => (await stack.sql<{ in_stock: boolean }>(`SELECT in_stock FROM reco.product_facts WHERE product_id = $1::uuid`, soldOut!.product))[0]?.in_stock === true, 'reco to apply inventory.stock_changed');
+    const letters = await stack.deps.recommendation.events.deadLetters('recommendation.signals');
+    expect(letters.map((l) => `${l.topic}: ${l.error}`)).toEqual([]);
+  });
+
   it('caches a response showing a scheduled price no longer than until the window ends', async () => {
     const admin = bearer(await testToken('ADMIN', { scopes: ['catalog'] }));
     const endsAt = new Date(Date.now() + 20_000).toISOString();

@@ -9,6 +9,7 @@ import type { Redis } from '@shopgraph/kit';
 import { sendGraphQL, type HttpGraphQLResponse } from '@shopgraph/kit/testing';
 import { DEFAULT_GATEWAY_LIMITS } from '../src/limits/gatewayLimits.js';
 import { loadSafelist, parseSafelistManifest } from '../src/limits/safelist.js';
+import { createRecommendationParts } from '../../subgraphs/recommendation/src/server.js';
 import type { GatewayServerOptions } from '../src/server.js';
 import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
@@ -233,12 +234,18 @@ describe('safelist mode', () => {
       }),
     );
     url = await gatewayWith({ safelist: loadSafelist(file) });
+    // Trending is precomputed: reco.trending_score stays empty until a refresh has run.
+    const refreshed = await createRecommendationParts(stack.deps.recommendation).refresher.run({ trending: true });
+    expect(refreshed.trending).toBeGreaterThanOrEqual(2);
   });
 
   it('runs a registered operation by id, by documentId and by its exact text', async () => {
     const byId = await post(url, { extensions: { persistedQuery: { version: 1, sha256Hash: id } } });
     expect(byId.body.data!.warehouses).toHaveLength(2);
-    expect((await post(url, { documentId: 'trending-v1' })).body.data!.trending).toHaveLength(2);
+    const trending = await post(url, { documentId: 'trending-v1' });
+    expect(trending.body.errors).toBeUndefined();
+    expect(trending.body.data!.trending).toHaveLength(2);
+    expect(trending.body.data!.trending.every((t: { score: number }) => t.score > 0)).toBe(true);
     expect((await post(url, { query: registered, operationName: 'Warehouses' })).body.data!.warehouses).toHaveLength(2);
     const get = await fetch(`${url}?documentId=trending-v1`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(((await get.json()) as any).data.trending).toHaveLength(2);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Identity } from '@shopgraph/kit';
+import { EVENT_TOPICS, type EventPayload, type Identity } from '@shopgraph/kit';
 import { testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
 import { createRecommendationParts, createRecommendationSubgraph } from '../src/server.js';
 import { CONSUMED_TOPICS, handleRecommendationEvent } from '../src/services/eventSubscriptions.js';
@@ -147,6 +147,10 @@ describe('event consumers', () => {
     await signals.onCartItemAdded(event({ cartId: 'cart-2', customerId: null, productId: p, variantId: randomUUID(), quantity: 1 }));
     expect((await dailyOf(p)).cart_adds).toBe(before.cart_adds + 2);
     expect(await customerSignal(customer, p)).toMatchObject({ cart_adds: 1, views: 0 });
+    // The registry allows any customer id (a cart keeps the token's subject): counted for the product, no customer history.
+    const external = event({ cartId: 'cart-4', customerId: 'auth0|customer-9', productId: p, variantId: randomUUID(), quantity: 1 } satisfies EventPayload<'cart.item_added'>);
+    expect(await signals.onCartItemAdded(external)).toBe(true);
+    expect((await dailyOf(p)).cart_adds).toBe(before.cart_adds + 3);
   });
 
   it('product.changed: keeps the facts projection, ignores an older event, and archives without facts', async () => {
@@ -178,6 +182,32 @@ describe('event consumers', () => {
     expect((await one<{ in_stock: boolean }>(`SELECT in_stock FROM reco.product_facts WHERE product_id = $1::uuid`, productId)).in_stock).toBe(true);
     await signals.onProductChanged(event({ productId, change: 'archived' }, new Date(now + 1_000)));
     expect((await one<{ active: boolean }>(`SELECT active FROM reco.product_facts WHERE product_id = $1::uuid`, productId)).active).toBe(false);
+  });
+
+  it("product.changed: accepts every kind of change the registry allows, with and without the snapshot, like the catalog's 'availability' flip", async () => {
+    const kinds = EVENT_TOPICS['product.changed'].payload.shape.change.options;
+    expect(kinds).toContain('availability');
+    const productId = randomUUID();
+    const snapshot = {
+      status: 'ACTIVE',
+      categoryIds: [randomUUID()],
+      categoryNames: ['Serums'],
+      categoryPath: 'serums',
+      brandId: null,
+      minPrice: null,
+      currency: null,
+      attributes: {},
+    } satisfies EventPayload<'product.changed'>['product'];
+    const start = Date.now();
+    for (const [i, change] of kinds.entries()) {
+      const bare = event({ productId, change } satisfies EventPayload<'product.changed'>, new Date(start + 2 * i * 1_000));
+      expect(await signals.onProductChanged(bare), `${change} without a snapshot`).toBe(true);
+      const full = event({ productId, change, product: snapshot } satisfies EventPayload<'product.changed'>, new Date(start + (2 * i + 1) * 1_000));
+      expect(await signals.onProductChanged(full), `${change} with a snapshot`).toBe(true);
+    }
+    // The last one applied is 'availability' with the snapshot: the facts stand, active.
+    expect(kinds.at(-1)).toBe('availability');
+    expect(await one(`SELECT active, price, category_path AS path FROM reco.product_facts WHERE product_id = $1::uuid`, productId)).toEqual({ active: true, price: null, path: 'serums' });
   });
 
   it('dispatches bus events by topic to their consumer, and refuses a topic it does not consume', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isUuid } from '@shopgraph/kit';
+import { EVENT_TOPICS, isUuid } from '@shopgraph/kit';
 
 /**
  * What the recommendation side reads of each domain event it consumes. The envelope is the
@@ -33,10 +33,19 @@ export const orderPlaced = z.object({
 /** order.status_changed: a cancelled order's products were never bought. */
 export const orderStatusChanged = z.object({ orderId: uuid, status: z.string().min(1) });
 
-/** cart.item_added: the cart's customer when signed in. */
+/**
+ * cart.item_added: the cart's customer when signed in. The registry allows any non-empty
+ * customer id (a cart keeps the token's subject as it is); only a UUID one can have a
+ * customer history here, the product's cart add counts either way.
+ */
 export const cartItemAdded = z.object({
   cartId: z.string().min(1),
-  customerId: uuid.nullable().optional(),
+  customerId: z
+    .string()
+    .min(1)
+    .nullable()
+    .optional()
+    .transform((v) => (v != null && isUuid(v) ? v.toLowerCase() : null)),
   productId: uuid,
   variantId: z.string().min(1),
   quantity: z.number().int().positive(),
@@ -45,7 +54,11 @@ export const cartItemAdded = z.object({
 /**
  * product.changed carrying the product as it now is (`product`), which the projection needs:
  * its category with ancestors leaf first (ids, names, slug path), brand, lowest price,
- * attributes and status. Without `product`, only "archived" and "deleted" can be applied.
+ * attributes and status. Without `product`, only "archived" and "deleted" can be applied;
+ * "availability" (the catalog's own in-stock flip) never carries one and needs nothing here,
+ * since stock comes from inventory.stock_changed. The kinds of change are the registry's
+ * (kit events/topics.ts), so every change the catalog may record is accepted; the price is
+ * a decimal string as the registry has it.
  */
 export const productFacts = z.object({
   status: z.enum(['DRAFT', 'ACTIVE', 'ARCHIVED']),
@@ -53,14 +66,14 @@ export const productFacts = z.object({
   categoryNames: z.array(z.string()),
   categoryPath: z.string().min(1),
   brandId: uuid.nullable(),
-  minPrice: decimal.nullable(),
+  minPrice: z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string such as "19.90"').nullable(),
   currency: z.string().length(3).nullable(),
   attributes: z.record(z.string(), z.unknown()),
 });
 
 export const productChanged = z.object({
   productId: uuid,
-  change: z.enum(['created', 'edited', 'published', 'archived', 'deleted']),
+  change: EVENT_TOPICS['product.changed'].payload.shape.change,
   product: productFacts.optional(),
 });
 

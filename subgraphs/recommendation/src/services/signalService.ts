@@ -159,7 +159,7 @@ export class SignalService {
     return applied;
   }
 
-  /** cart.item_added: one cart add for the product (and the customer, when signed in). */
+  /** cart.item_added: one cart add for the product (and the customer, when signed in with a UUID subject). */
   async onCartItemAdded(event: ConsumedEvent): Promise<boolean> {
     const { envelope, payload } = this.parse(event, cartItemAdded);
     const at = new Date(envelope.occurredAt);
@@ -209,7 +209,7 @@ export class SignalService {
           at,
         );
         flipped = row?.was === true;
-      } else {
+      } else if (payload.change !== 'availability') {
         this.deps.logger.warn({ eventId: envelope.id, productId: payload.productId }, 'product.changed without the product facts; projection not updated');
       }
     });
