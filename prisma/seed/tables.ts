@@ -100,6 +100,7 @@ export const TABLES = {
     ['total', 'numeric'],
     ['placed_at', 'timestamptz'],
     ['created_at', 'timestamptz'],
+    ['updated_at', 'timestamptz'],
   ]),
   orderLine: spec('ordering.order_line', [
     ['id', 'uuid'],
