@@ -107,6 +107,7 @@ export async function writeOrders(
         formatCents(subtotal + tax + shipping),
         placedAt,
         placedAt,
+        // updated_at: seeded history was last touched when it was placed (deterministic, unlike the column's default).
         placedAt,
       );
     }
