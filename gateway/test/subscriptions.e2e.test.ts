@@ -142,7 +142,7 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     const [order] = await stack.sql<{ id: string; customer_id: string; status: string }>(
       `SELECT id::text, customer_id::text, status::text FROM ordering."order" WHERE status = 'CONFIRMED' ORDER BY placed_at DESC LIMIT 1`,
     );
-    const query = `subscription($id: ID!) { orderStatusChanged(orderId: $id) { orderId status previousStatus } }`;
+    const query = `subscription($id: ID!) { orderStatusChanged(orderId: $id) { orderId status previousStatus order { id status } } }`;
     const codeOf = async (token: string | undefined) => ((await new Feed(client(token), query, { id: order!.id }).refusal()) as { extensions: { code: string } }[])[0]!.extensions.code;
     expect(await codeOf(undefined)).toBe('UNAUTHENTICATED');
     expect(await codeOf(await testToken('CUSTOMER', { subject: randomUUID() }))).toBe('FORBIDDEN');
@@ -160,7 +160,10 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
       ]);
     });
     for (const feed of [owner, admin]) {
-      expect((await feed.result(1)).data).toEqual({ orderStatusChanged: { orderId: order!.id, status: 'SHIPPED', previousStatus: 'CONFIRMED' } });
+      // The order itself is read for each subscriber, fresh: it shows the status the event announced.
+      expect((await feed.result(1)).data).toEqual({
+        orderStatusChanged: { orderId: order!.id, status: 'SHIPPED', previousStatus: 'CONFIRMED', order: { id: order!.id, status: 'SHIPPED' } },
+      });
       feed.stop();
     }
     await eventually(() => subscribers() === 0, 'the subscriptions to end');

@@ -141,6 +141,13 @@ export const LIVE_FIELDS: readonly LiveField[] = [
       const p = (e as DomainEvent<'order.status_changed'>).payload;
       return { orderId: p.orderId, status: p.status, previousStatus: p.previousStatus, occurredAt: e.occurredAt };
     },
+    entity: {
+      field: 'order',
+      queryField: 'order',
+      argument: 'id',
+      argumentType: 'ID!',
+      valueOf: (e) => (e as DomainEvent<'order.status_changed'>).payload.orderId,
+    },
   },
   {
     name: 'cartChanged',

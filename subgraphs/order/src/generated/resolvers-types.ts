@@ -189,6 +189,8 @@ export type OrderStatus =
 export type OrderStatusChange = {
   __typename?: 'OrderStatusChange';
   occurredAt: Scalars['DateTime']['output'];
+  /** The order as it is now, read for the subscriber (lines, totals, timeline, payment). */
+  order?: Maybe<Order>;
   orderId: Scalars['ID']['output'];
   previousStatus?: Maybe<Scalars['String']['output']>;
   /** CONFIRMED, FAILED, SHIPPED, DELIVERED, CANCELLED, REFUNDED, PARTIALLY_REFUNDED. */
@@ -423,7 +425,7 @@ export type ResolversTypes = ResolversObject<{
   OrderFilter: OrderFilter;
   OrderLine: ResolverTypeWrapper<OrderLineRow>;
   OrderStatus: OrderStatus;
-  OrderStatusChange: ResolverTypeWrapper<OrderStatusChange>;
+  OrderStatusChange: ResolverTypeWrapper<Omit<OrderStatusChange, 'order'> & { order?: Maybe<ResolversTypes['Order']> }>;
   OrderTimelineEntry: ResolverTypeWrapper<OrderTimelineRow>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Payment: ResolverTypeWrapper<PaymentRow>;
@@ -453,7 +455,7 @@ export type ResolversParentTypes = ResolversObject<{
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
   OrderFilter: OrderFilter;
   OrderLine: OrderLineRow;
-  OrderStatusChange: OrderStatusChange;
+  OrderStatusChange: Omit<OrderStatusChange, 'order'> & { order?: Maybe<ResolversParentTypes['Order']> };
   OrderTimelineEntry: OrderTimelineRow;
   PageInfo: PageInfo;
   Payment: PaymentRow;
@@ -550,6 +552,7 @@ export type OrderLineResolvers<ContextType = OrderContext, ParentType extends Re
 
 export type OrderStatusChangeResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['OrderStatusChange'] = ResolversParentTypes['OrderStatusChange']> = ResolversObject<{
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
   orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   previousStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
