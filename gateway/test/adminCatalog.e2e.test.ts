@@ -145,7 +145,7 @@ describe('admin catalog mutations, through the gateway', () => {
 
     // A product coming back in stock: inventory.stock_changed says so, and the catalog's own
     // flip (product.changed 'availability', no snapshot) is consumed, not dead-lettered.
-    // (A new product's SKUs have no inventory item yet, so this restocks a seeded one.)
+    // (A seeded sold-out product; stocking a new product's SKUs is newSkuStock.e2e.test.ts.)
     const [soldOut] = await stack.sql<{ product: string; sku: string; code: string; version: number }>(
       `SELECT i.product_id::text AS product, l.sku, w.code, l.version FROM inventory.stock_level l JOIN inventory.inventory_item i ON i.sku = l.sku
          JOIN inventory.warehouse w ON w.id = l.warehouse_id JOIN catalog.product p ON p.id = i.product_id

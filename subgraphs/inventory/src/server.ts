@@ -4,17 +4,20 @@ import type { InventoryContext } from './context.js';
 import { createInventoryLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
 import { AdjustmentService } from './services/adjustmentService.js';
+import { CatalogSkus } from './services/catalogSkus.js';
 import { HoldService } from './services/holdService.js';
 import { StockExpiryJob } from './services/stockExpiryJob.js';
 import { StockService } from './services/stockService.js';
 
 /** Builds the inventory subgraph (stock per SKU per warehouse, holds, movements); index.ts decides where it listens. */
-export function createInventorySubgraph({ database, logger, readiness, metrics, caches, internalAuth, commerce }: SubgraphDeps): SubgraphServer {
+export function createInventorySubgraph({ database, logger, readiness, metrics, caches, internalAuth, commerce, events }: SubgraphDeps): SubgraphServer {
   const inventoryCaches = createInventoryCaches(caches);
   const holds = new HoldService(database.prisma, inventoryCaches, { holdTtlSeconds: commerce.stockHoldTtlSeconds });
   const services = { stock: new StockService(database.prisma), holds, adjustments: new AdjustmentService(database.prisma, inventoryCaches) };
   const expiry = new StockExpiryJob(holds, logger.child({ component: 'stock-expiry' }));
   expiry.start(commerce.stockExpiryIntervalSeconds);
+  // New catalog variants become inventory items (product.changed snapshots list the variants).
+  const catalogSkus = new CatalogSkus(database.prisma).subscribe(events, logger.child({ component: 'catalog-skus' }));
   return createSubgraphServer<InventoryContext>({
     name: 'inventory',
     resolvers,
@@ -24,6 +27,9 @@ export function createInventorySubgraph({ database, logger, readiness, metrics, 
     metrics,
     internalAuth,
     perRequest: (_req, { responseTags }) => ({ loaders: createInventoryLoaders(database.prisma, inventoryCaches, responseTags), services }),
-    onStop: () => expiry.stop(),
+    onStop: async () => {
+      await catalogSkus.close();
+      await expiry.stop();
+    },
   });
 }

@@ -87,6 +87,9 @@ describe('products', () => {
     // Leaf first, then its ancestors up to the root.
     expect(event!.payload.product.categoryIds.slice(0, 2)).toEqual([input.categoryId, category.parent_id]);
     expect(event!.payload.product.categoryIds).toHaveLength(3);
+    // The variants (id, SKU) in position order: inventory creates its items from them.
+    expect(event!.payload.product.variants).toEqual(created.variants.map((v: { id: string; sku: string }) => ({ id: v.id, sku: v.sku })));
+    expect(event!.payload.product.variants).toHaveLength(2);
   });
 
   it('publishes: the product reads back at once and search finds it once the event is applied', async () => {

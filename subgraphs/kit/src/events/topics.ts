@@ -28,6 +28,8 @@ const productSnapshot = z.object({
   minPrice: decimal.nullable(),
   currency: z.string().length(3).nullable(),
   attributes: z.record(z.string(), z.unknown()),
+  /** The product's variants (ids and SKUs), so inventory learns new SKUs. Optional: older events lack it. */
+  variants: z.array(z.object({ id, sku: z.string().min(1) })).optional(),
 });
 
 interface TopicDefinition<S extends EventSource, P extends z.ZodType> {

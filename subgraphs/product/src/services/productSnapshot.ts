@@ -12,12 +12,13 @@ interface SnapshotRow {
   path: string;
   category_ids: string[];
   category_names: string[];
+  variants: Array<{ id: string; sku: string }>;
 }
 
 /**
  * What `product.changed` says of each product as it is inside the writing transaction:
  * status, category leaf first then its ancestors (ids, names), the category's slug path,
- * brand, lowest base price, currency and attributes. One query for any number of products.
+ * brand, lowest base price, currency, attributes and variants (id, SKU). One query for any number of products.
  */
 export async function productSnapshots(tx: Prisma.TransactionClient, productIds: readonly string[]): Promise<Map<string, Snapshot>> {
   if (productIds.length === 0) return new Map();
@@ -25,7 +26,9 @@ export async function productSnapshots(tx: Prisma.TransactionClient, productIds:
     `SELECT p.id::text AS product_id, p.status::text AS status, p.brand_id::text AS brand_id, p.min_price::text AS min_price,
             p.currency, p.attributes, c.path,
             ARRAY(SELECT a.id::text FROM catalog.category a WHERE c.path = a.path OR starts_with(c.path, a.path || '/') ORDER BY a.depth DESC) AS category_ids,
-            ARRAY(SELECT a.name FROM catalog.category a WHERE c.path = a.path OR starts_with(c.path, a.path || '/') ORDER BY a.depth DESC) AS category_names
+            ARRAY(SELECT a.name FROM catalog.category a WHERE c.path = a.path OR starts_with(c.path, a.path || '/') ORDER BY a.depth DESC) AS category_names,
+            coalesce((SELECT jsonb_agg(jsonb_build_object('id', v.id::text, 'sku', v.sku) ORDER BY v.position, v.sku)
+                        FROM catalog.product_variant v WHERE v.product_id = p.id), '[]'::jsonb) AS variants
        FROM catalog.product p JOIN catalog.category c ON c.id = p.category_id
       WHERE p.id = ANY ($1::uuid[])`,
     [...productIds],
@@ -42,6 +45,7 @@ export async function productSnapshots(tx: Prisma.TransactionClient, productIds:
         minPrice: r.min_price,
         currency: r.currency.trim(),
         attributes: r.attributes && typeof r.attributes === 'object' && !Array.isArray(r.attributes) ? r.attributes : {},
+        variants: r.variants,
       },
     ]),
   );
