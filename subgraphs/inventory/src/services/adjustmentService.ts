@@ -12,19 +12,12 @@ import {
   type PrismaClient,
 } from '@shopgraph/kit';
 import type { InventoryCaches } from '../caches.js';
+import type { StockLevelRow } from '../models.js';
 import type { StockActor } from './holdService.js';
 import { applyMovements, levelKey, lockLevelsOfProducts, STOCK_TX_OPTIONS, type Movement } from './stockLedger.js';
 
 /** One SKU's stock in one warehouse as admins see it (with the version adjustStock expects). */
-export interface AdminStockLevel {
-  sku: string;
-  variantId: string;
-  productId: string;
-  warehouseId: string;
-  onHand: number;
-  reserved: number;
-  lowStockThreshold: number;
-  backorderable: boolean;
+export interface AdminStockLevel extends StockLevelRow {
   version: number;
   updatedAt: Date;
 }
