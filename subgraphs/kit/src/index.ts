@@ -10,6 +10,7 @@ export * from './money.js';
 export * from './pagination.js';
 export * from './paths.js';
 export * from './readiness.js';
+export * from './periodicTask.js';
 export * from './redis.js';
 export * from './scalars.js';
 export * from './subgraphServer.js';

@@ -1,16 +1,24 @@
-import type { Logger } from '@shopgraph/kit';
+import { PeriodicTask, type Logger } from '@shopgraph/kit';
 import type { CartService } from './cartService.js';
 
 /** Expires untouched carts in the background (every cart instance; batches are FOR UPDATE SKIP LOCKED). */
 export class CartSweepJob {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly carts: CartService,
     private readonly logger: Logger,
     private readonly batchSize = 100,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(
+      async () => {
+        const n = await this.runOnce();
+        if (n > 0) this.logger.info({ expired: n }, 'expired carts released');
+      },
+      logger,
+      'cart sweep',
+    );
+  }
 
   async runOnce(): Promise<number> {
     let total = 0;
@@ -22,22 +30,10 @@ export class CartSweepJob {
   }
 
   start(intervalSeconds: number): void {
-    if (intervalSeconds <= 0 || this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .then((n) => n > 0 && this.logger.info({ expired: n }, 'expired carts released'))
-        .catch((err: unknown) => this.logger.error({ err }, 'cart sweep failed'))
-        .finally(() => {
-          this.running = undefined;
-        });
-    }, intervalSeconds * 1000);
-    this.timer.unref();
+    this.task.start(intervalSeconds * 1000);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '@shopgraph/kit';
+import { PeriodicTask, type Logger } from '@shopgraph/kit';
 import type { HoldService } from './holdService.js';
 
 /**
@@ -6,14 +6,22 @@ import type { HoldService } from './holdService.js';
  * the work safely because each batch takes its rows with FOR UPDATE SKIP LOCKED.
  */
 export class StockExpiryJob {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly holds: HoldService,
     private readonly logger: Logger,
     private readonly batchSize = 500,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(
+      async () => {
+        const n = await this.runOnce();
+        if (n > 0) this.logger.info({ released: n }, 'expired stock holds released');
+      },
+      logger,
+      'stock expiry run',
+    );
+  }
 
   /** Releases every hold expired by now, batch after batch; returns how many. */
   async runOnce(): Promise<number> {
@@ -26,29 +34,10 @@ export class StockExpiryJob {
   }
 
   start(intervalSeconds: number): void {
-    if (intervalSeconds <= 0 || this.timer) return;
-    const tick = () => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .then((n) => {
-          if (n > 0) this.logger.info({ released: n }, 'expired stock holds released');
-          return n;
-        })
-        .catch((err: unknown) => {
-          this.logger.error({ err }, 'stock expiry run failed');
-          return 0;
-        })
-        .finally(() => {
-          this.running = undefined;
-        });
-    };
-    this.timer = setInterval(tick, intervalSeconds * 1000);
-    this.timer.unref();
+    this.task.start(intervalSeconds * 1000);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 }

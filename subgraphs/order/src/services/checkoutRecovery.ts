@@ -1,4 +1,4 @@
-import type { Logger, PrismaClient } from '@shopgraph/kit';
+import { PeriodicTask, type Logger, type PrismaClient } from '@shopgraph/kit';
 import { LeaseLostError, type CheckoutSaga } from './checkoutSaga.js';
 
 export interface RecoveryOptions {
@@ -16,15 +16,16 @@ export interface RecoveryOptions {
  * taken again until this instance's lease lapses too.
  */
 export class CheckoutRecovery {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly saga: CheckoutSaga,
     private readonly logger: Logger,
     private readonly options: RecoveryOptions,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(() => this.runOnce(), logger, 'checkout recovery pass');
+  }
 
   /** One pass: claims up to batchSize lapsed checkouts and drives each to CONFIRMED or FAILED; returns how many it took. */
   async runOnce(): Promise<number> {
@@ -51,22 +52,10 @@ export class CheckoutRecovery {
   }
 
   start(intervalMs: number): void {
-    if (this.timer || intervalMs <= 0) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((err: unknown) => {
-          this.logger.error({ err }, 'checkout recovery pass failed');
-          return 0;
-        })
-        .finally(() => (this.running = undefined));
-    }, intervalMs);
-    this.timer.unref();
+    this.task.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 }
