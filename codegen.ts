@@ -76,6 +76,12 @@ const config: CodegenConfig = {
       Refund: '../models.js#RefundRow',
       OrderConnection: '../models.js#OrderConnectionModel',
       Address: '../models.js#AddressModel',
+      // webhooks (issue 11)
+      WebhookEndpoint: '../models.js#WebhookEndpointModel',
+      WebhookEndpointWithSecret: '../models.js#WebhookEndpointWithSecretModel',
+      WebhookDelivery: '../models.js#WebhookDeliveryModel',
+      WebhookDeliveryAttempt: '../models.js#WebhookDeliveryAttemptModel',
+      WebhookDeliveryConnection: '../models.js#WebhookDeliveryConnectionModel',
     }),
     ...subgraph('recommendation', 'RecommendationContext', {
       Product: '../models.js#ProductRefModel',

@@ -29,3 +29,5 @@ export * from './internal/internalClient.js';
 
 export * from './media/index.js';
 export * from './liveSubscriptions.js';
+
+export * from './webhooks/webhookSignature.js';

@@ -57,6 +57,12 @@ export function createOrderLoaders(prisma: PrismaClient, caches: OrderCaches, no
       (r) => r.orderId,
       ids,
     ),
+    /** A page of webhook deliveries' attempts, one query (webhooks, admins only). */
+    webhookAttempts: childrenLoader<string, Awaited<ReturnType<typeof prisma.webhookDeliveryAttempt.findMany>>[number]>(
+      (deliveryIds) => prisma.webhookDeliveryAttempt.findMany({ where: { deliveryId: { in: [...deliveryIds] } }, orderBy: [{ deliveryId: 'asc' }, { attempt: 'asc' }] }),
+      (a) => a.deliveryId,
+      ids,
+    ),
   };
 }
 

@@ -24,3 +24,13 @@ export interface AddressModel {
   region: string;
   country: string;
 }
+
+// --- webhooks (issue 11) ---
+export type WebhookEndpointModel = Prisma.WebhookEndpointGetPayload<object>;
+export interface WebhookEndpointWithSecretModel {
+  endpoint: WebhookEndpointModel;
+  secret: string;
+}
+export type WebhookDeliveryModel = Prisma.WebhookDeliveryGetPayload<object>;
+export type WebhookDeliveryAttemptModel = Prisma.WebhookDeliveryAttemptGetPayload<object>;
+export type WebhookDeliveryConnectionModel = Connection<WebhookDeliveryModel>;

@@ -16,12 +16,15 @@ import { OrderService } from './services/orderService.js';
 import { OrderWatchService } from './services/orderWatchService.js';
 import { SalesService } from './services/salesService.js';
 import { loadOrderSettings, type OrderSettings } from './settings.js';
+import { createWebhooks } from './services/webhooks/createWebhooks.js';
+import type { WebhookSettings } from './services/webhooks/webhookSettings.js';
 
 /** What a test (or another deployment) may swap: the payment provider, the calls out, the settings. */
 export interface OrderSubgraphOverrides {
   payments?: PaymentProvider;
   ports?: CommercePorts;
   settings?: Partial<OrderSettings>;
+  webhookSettings?: Partial<WebhookSettings>;
 }
 
 /** The order subgraph's long-lived parts, made once at boot (the recovery job is one of them). */
@@ -41,7 +44,9 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
     orderCaches.evictSales,
   );
   const gate = new IdempotencyGate(deps.redis, deps.namespace, logger);
+  const webhooks = createWebhooks(deps, overrides.webhookSettings);
   const services = {
+    webhooks: webhooks.endpoints,
     sales: new SalesService(),
     watch: new OrderWatchService(database.prisma),
     orders: new OrderService(database.prisma, ports, payments, logger, orderCaches.evictSales),
@@ -54,7 +59,7 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
     }),
   };
   const recovery = new CheckoutRecovery(database.prisma, saga, logger.child({ component: 'checkout-recovery' }), { instanceId, leaseSeconds: settings.leaseSeconds });
-  return { settings, orderCaches, services, recovery, saga, instanceId };
+  return { settings, orderCaches, services, recovery, saga, instanceId, webhooks };
 }
 
 /** Runtimes of the servers built in this process, so tests can run a recovery pass themselves. */
@@ -74,9 +79,13 @@ export function createOrderSubgraph(deps: SubgraphDeps, overrides: OrderSubgraph
     metrics,
     internalAuth,
     perRequest: () => ({ loaders: createOrderLoaders(database.prisma, runtime.orderCaches, now), services: runtime.services }),
-    onStop: () => runtime.recovery.stop(),
+    onStop: async () => {
+      await runtime.webhooks.stop();
+      await runtime.recovery.stop();
+    },
   });
   runtime.recovery.start(runtime.settings.recoveryIntervalSeconds * 1000);
+  runtime.webhooks.start();
   orderRuntimes.set(server, runtime);
   return server;
 }

@@ -6,4 +6,10 @@ export const Mutation: MutationResolvers = {
   updateOrderStatus: (_, { orderId, status, note, trackingNumber, carrier }, ctx) =>
     ctx.services.orders.updateStatus({ subject: requireAuthenticated(ctx.identity).subject, requestId: ctx.requestId }, orderId, status, note, { trackingNumber, carrier }),
   refundOrder: (_, args, ctx) => ctx.services.orders.refund({ subject: requireAuthenticated(ctx.identity).subject, requestId: ctx.requestId }, args),
+  // webhooks (issue 11)
+  createWebhookEndpoint: (_, { input }, ctx) => ctx.services.webhooks.create({ subject: requireAuthenticated(ctx.identity).subject, requestId: ctx.requestId }, input),
+  updateWebhookEndpoint: (_, { id, input }, ctx) => ctx.services.webhooks.update(id, input),
+  deleteWebhookEndpoint: (_, { id }, ctx) => ctx.services.webhooks.delete(id),
+  rotateWebhookSecret: (_, { id, keepPreviousForSeconds }, ctx) => ctx.services.webhooks.rotateSecret(id, keepPreviousForSeconds ?? 86_400),
+  resendWebhookDelivery: (_, { id }, ctx) => ctx.services.webhooks.resend(id),
 };

@@ -4,4 +4,7 @@ export const Query: QueryResolvers = {
   order: (_, { id }, ctx) => ctx.services.orders.order(ctx.identity, id),
   myOrders: (_, args, ctx) => ctx.services.orders.myOrders(ctx.identity, args),
   orders: (_, args, ctx) => ctx.services.orders.orders(args),
+  // webhooks (issue 11)
+  webhookEndpoints: (_, __, ctx) => ctx.services.webhooks.list(),
+  webhookDeliveries: (_, args, ctx) => ctx.services.webhooks.deliveries(args),
 };

@@ -5,6 +5,7 @@ import { Order, OrderLine, OrderTimelineEntry, Payment, Refund } from './Order.j
 import { Product } from './Product.js';
 import { Query } from './Query.js';
 import { Subscription } from './Subscription.js';
+import { WebhookDelivery, WebhookEndpoint } from './Webhook.js';
 
 export const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
@@ -18,4 +19,6 @@ export const resolvers: Resolvers = {
   Payment,
   Refund,
   Product,
+  WebhookEndpoint,
+  WebhookDelivery,
 };
