@@ -69,11 +69,11 @@ const config: CodegenConfig = {
     }),
     ...subgraph('order', 'OrderContext', {
       Product: '../models.js#ProductRefModel',
-      Order: '../models.js#OrderRow',
+      Order: '../models.js#OrderModel',
       OrderLine: '../models.js#OrderLineRow',
       OrderTimelineEntry: '../models.js#OrderTimelineRow',
       Payment: '../models.js#PaymentRow',
-      Refund: '../models.js#RefundRow',
+      Refund: '../models.js#RefundModel',
       OrderConnection: '../models.js#OrderConnectionModel',
       Address: '../models.js#AddressModel',
       // webhooks (issue 11)

@@ -17,6 +17,8 @@ import { OrderWatchService } from './services/orderWatchService.js';
 import { SalesService } from './services/salesService.js';
 import { loadOrderSettings, type OrderSettings } from './settings.js';
 import { createWebhooks } from './services/webhooks/createWebhooks.js';
+import { loadArchiveSettings } from './services/archive/archiveSettings.js';
+import { OrderArchiver } from './services/archive/orderArchiver.js';
 import type { WebhookSettings } from './services/webhooks/webhookSettings.js';
 
 /** What a test (or another deployment) may swap: the payment provider, the calls out, the settings. */
@@ -59,7 +61,10 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
     }),
   };
   const recovery = new CheckoutRecovery(database.prisma, saga, logger.child({ component: 'checkout-recovery' }), { instanceId, leaseSeconds: settings.leaseSeconds });
-  return { settings, orderCaches, services, recovery, saga, instanceId, webhooks };
+  const archiveSettings = loadArchiveSettings();
+  const archiver = new OrderArchiver(database.prisma, logger.child({ component: 'order-archive' }));
+  const archival = archiver.periodic(archiveSettings);
+  return { settings, orderCaches, services, recovery, saga, instanceId, webhooks, archiver, archival, archiveSettings };
 }
 
 /** Runtimes of the servers built in this process, so tests can run a recovery pass themselves. */
@@ -81,11 +86,13 @@ export function createOrderSubgraph(deps: SubgraphDeps, overrides: OrderSubgraph
     perRequest: () => ({ loaders: createOrderLoaders(database.prisma, runtime.orderCaches, now), services: runtime.services }),
     onStop: async () => {
       await runtime.webhooks.stop();
+      await runtime.archival.stop();
       await runtime.recovery.stop();
     },
   });
   runtime.recovery.start(runtime.settings.recoveryIntervalSeconds * 1000);
   runtime.webhooks.start();
+  runtime.archival.start(runtime.archiveSettings.intervalSeconds * 1000);
   orderRuntimes.set(server, runtime);
   return server;
 }
