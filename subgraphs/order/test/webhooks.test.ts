@@ -112,6 +112,11 @@ describe('webhook delivery from the outbox', () => {
       ]);
     }
 
+    // Both workers count into the subgraph's /metrics: 24 failed and 12 successful attempts.
+    const metrics = await (await fetch(subgraph.running.url.replace(/\/graphql$/, '/metrics'))).text();
+    expect(metrics).toMatch(/^webhook_attempts_total\{outcome="failed",service="[^"]+"\} 24$/m);
+    expect(metrics).toMatch(/^webhook_attempts_total\{outcome="succeeded",service="[^"]+"\} 12$/m);
+
     // The bus delivers at least once: the same event handed to the fan-out again adds no row.
     const runtime = orderRuntimes.get(subgraph.running.server)!;
     const [row] = await sql<{ id: string; topic: string; payload: any; occurred_at: Date }>(

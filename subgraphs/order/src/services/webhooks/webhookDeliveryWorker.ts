@@ -1,4 +1,5 @@
 import { PeriodicTask, signWebhook, WEBHOOK_HEADERS, type Logger, type PrismaClient } from '@shopgraph/kit';
+import type { WebhookMetrics } from './webhookMetrics.js';
 import type { WebhookSecretBox } from './webhookSecretBox.js';
 import { sendWebhook, type AttemptOutcome } from './webhookSender.js';
 import type { WebhookSettings } from './webhookSettings.js';
@@ -47,6 +48,7 @@ export class WebhookDeliveryWorker {
     private readonly box: WebhookSecretBox,
     private readonly settings: WebhookSettings,
     private readonly logger: Logger,
+    private readonly metrics: WebhookMetrics,
   ) {
     this.task = new PeriodicTask(() => this.kick(), logger, 'webhook delivery run');
   }
@@ -175,6 +177,9 @@ export class WebhookDeliveryWorker {
             next_attempt_at = now() + make_interval(secs => ${retryInMs / 1000}), updated_at = now()
         WHERE id = ${d.id}::uuid AND attempts = ${d.attempt} AND status = 'PENDING'`,
     ]);
+    this.metrics.attempts.inc({ outcome: outcome.succeeded ? 'succeeded' : 'failed' });
+    this.metrics.duration.observe(outcome.durationMs / 1000);
+    if (status === 'DEAD_LETTERED') this.metrics.deadLettered.inc();
     if (status === 'DEAD_LETTERED') this.logger.warn({ deliveryId: d.id, eventId: d.eventId, url: d.url, error: outcome.error }, 'webhook delivery dead-lettered');
   }
 }
