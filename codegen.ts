@@ -76,6 +76,10 @@ const config: CodegenConfig = {
       Refund: '../models.js#RefundRow',
       OrderConnection: '../models.js#OrderConnectionModel',
       Address: '../models.js#AddressModel',
+      // accounts (issue 10)
+      Customer: '../services/account/accountModels.js#CustomerRow',
+      CustomerAddress: '../services/account/accountModels.js#CustomerAddressRow',
+      AuthPayload: '../services/account/accountModels.js#AuthSessionModel',
     }),
     ...subgraph('recommendation', 'RecommendationContext', {
       Product: '../models.js#ProductRefModel',

@@ -215,6 +215,8 @@ export type Mutation = {
    * have none). Quantities of the same variant add up, within what can be held.
    */
   mergeGuestCart: Cart;
+  /** Service-only (the order subgraph's signIn): mergeGuestCart on behalf of `customerId`; NOT_FOUND for an unknown or spent token. */
+  mergeGuestCartForCustomer: Cart;
   removeCartItem: Cart;
   removeCoupon: Cart;
   /** Sets a line's quantity; 0 removes it. */
@@ -267,6 +269,12 @@ export type MutationDeactivateCouponArgs = {
 
 export type MutationMergeGuestCartArgs = {
   cartToken: Scalars['String']['input'];
+};
+
+
+export type MutationMergeGuestCartForCustomerArgs = {
+  cartToken: Scalars['String']['input'];
+  customerId: Scalars['ID']['input'];
 };
 
 
@@ -614,6 +622,7 @@ export type MutationResolvers<ContextType = CartContext, ParentType extends Reso
   createCoupon?: Resolver<ResolversTypes['Coupon'], ParentType, ContextType, RequireFields<MutationCreateCouponArgs, 'input'>>;
   deactivateCoupon?: Resolver<ResolversTypes['Coupon'], ParentType, ContextType, RequireFields<MutationDeactivateCouponArgs, 'code'>>;
   mergeGuestCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationMergeGuestCartArgs, 'cartToken'>>;
+  mergeGuestCartForCustomer?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationMergeGuestCartForCustomerArgs, 'cartToken' | 'customerId'>>;
   removeCartItem?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationRemoveCartItemArgs, 'cartId' | 'variantId'>>;
   removeCoupon?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationRemoveCouponArgs, 'cartId'>>;
   updateCartItemQuantity?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationUpdateCartItemQuantityArgs, 'cartId' | 'quantity' | 'variantId'>>;
