@@ -70,11 +70,13 @@ export type AddressFields = z.output<typeof addressSchema>;
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix: string): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const errors: FieldError[] = parsed.error.issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
-    message: issue.message,
-  }));
-  throw new InputError(errors);
+  const errors = new Map<string, FieldError>();
+  for (const issue of parsed.error.issues) {
+    const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    // One message per field (the first), as a form shows it.
+    if (!errors.has(field)) errors.set(field, { field, message: issue.message });
+  }
+  throw new InputError([...errors.values()]);
 }
 
 export function requireId(id: string, field: string): string {
