@@ -66,6 +66,9 @@ const config: CodegenConfig = {
       Coupon: '../models.js#CouponModel',
       CreateCartPayload: '../models.js#CreateCartPayloadModel',
       CheckoutCart: '../models.js#CheckoutCartModel',
+      // wishlists (issue 10)
+      WishlistItem: '../models.js#WishlistItemModel',
+      WishlistConnection: '../models.js#WishlistConnectionModel',
     }),
     ...subgraph('order', 'OrderContext', {
       Product: '../models.js#ProductRefModel',

@@ -180,6 +180,27 @@ export const EVENT_TOPICS = {
       quantity: z.number().int().positive(),
     }),
   }),
+
+  // ---- wishlists (issue 10, cart)
+  /**
+   * A variant a customer saved fell below the price they saved it at (one event per customer
+   * and price change that lowered it: `oldPrice` is the price before the change).
+   */
+  'wishlist.price_dropped': topic({
+    source: 'cart',
+    aggregateType: 'wishlist',
+    aggregateIdOf: (p) => p.customerId,
+    payload: z.object({
+      customerId: uuidLike,
+      productId: id,
+      variantId: id,
+      sku: z.string().min(1),
+      currency: z.string().length(3),
+      priceWhenSaved: decimal,
+      oldPrice: decimal,
+      newPrice: decimal,
+    }),
+  }),
 } as const;
 
 export type TopicName = keyof typeof EVENT_TOPICS;
