@@ -84,7 +84,9 @@ export type Mutation = {
   /**
    * Admin: moves an order along its lifecycle (PENDING -> CONFIRMED -> SHIPPED -> DELIVERED;
    * CANCELLED before shipping). A transition the lifecycle does not allow is CONFLICT. Cancelling
-   * gives the stock back and voids or refunds the payment.
+   * gives the stock back and voids or refunds the payment. With SHIPPED, `trackingNumber` (3-64
+   * letters, digits, spaces or dashes) and `carrier` (needs a tracking number) are stored on the
+   * order and carried in order.status_changed; with any other status they are BAD_USER_INPUT.
    */
   updateOrderStatus: Order;
 };
@@ -105,14 +107,18 @@ export type MutationRefundOrderArgs = {
 
 
 export type MutationUpdateOrderStatusArgs = {
+  carrier?: InputMaybe<Scalars['String']['input']>;
   note?: InputMaybe<Scalars['String']['input']>;
   orderId: Scalars['ID']['input'];
   status: OrderStatus;
+  trackingNumber?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Order = {
   __typename?: 'Order';
   billingAddress?: Maybe<Address>;
+  /** Who carries the parcel (e.g. DHL), when the admin said. */
+  carrier?: Maybe<Scalars['String']['output']>;
   couponCode?: Maybe<Scalars['String']['output']>;
   currency: Scalars['String']['output'];
   customerId: Scalars['ID']['output'];
@@ -134,6 +140,8 @@ export type Order = {
   /** Every status the order went through, oldest first. */
   timeline: Array<OrderTimelineEntry>;
   total: Money;
+  /** The parcel's tracking number, once the order shipped with one. */
+  trackingNumber?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
 };
 
@@ -508,6 +516,7 @@ export type MutationResolvers<ContextType = OrderContext, ParentType extends Res
 export type OrderResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
   billingAddress?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  carrier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   couponCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -526,6 +535,7 @@ export type OrderResolvers<ContextType = OrderContext, ParentType extends Resolv
   tax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   timeline?: Resolver<Array<ResolversTypes['OrderTimelineEntry']>, ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  trackingNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
