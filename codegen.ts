@@ -79,6 +79,9 @@ const config: CodegenConfig = {
       Refund: '../models.js#RefundRow',
       OrderConnection: '../models.js#OrderConnectionModel',
       Address: '../models.js#AddressModel',
+      // notifications (issue 11)
+      Notification: '../models.js#NotificationRow',
+      NotificationConnection: '../models.js#NotificationConnectionModel',
     }),
     ...subgraph('recommendation', 'RecommendationContext', {
       Product: '../models.js#ProductRefModel',
