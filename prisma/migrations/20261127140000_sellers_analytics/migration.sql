@@ -43,6 +43,7 @@ CREATE TABLE "reco"."product_daily_analytics" (
     "day" DATE NOT NULL,
     "views" INTEGER NOT NULL DEFAULT 0,
     "cart_adds" INTEGER NOT NULL DEFAULT 0,
+    "purchases" INTEGER NOT NULL DEFAULT 0,
     "units" INTEGER NOT NULL DEFAULT 0,
     "revenue" DECIMAL(14,2) NOT NULL DEFAULT 0,
     "currency" CHAR(3),
