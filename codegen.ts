@@ -94,6 +94,8 @@ const config: CodegenConfig = {
       RecommendationReason: '../models.js#ReasonModel',
       AssociatedProduct: '../models.js#AssociatedProductModel',
       Bundle: '../models.js#BundleModel',
+      ProductAnalytics: '../models.js#ProductAnalyticsModel',
+      ProductRanking: '../models.js#ProductRankingModel',
     }),
   },
 };
