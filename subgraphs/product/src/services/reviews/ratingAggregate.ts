@@ -1,0 +1,53 @@
+import { recordEvents, type EventMeta, type Prisma } from '@shopgraph/kit';
+import { averageRating, ratingFromRow, type RatingRow, type RatingSummary } from './ratingSummary.js';
+
+/** One review leaving and/or entering a product's APPROVED set. */
+export interface RatingMove {
+  productId: string;
+  /** Stars of an approved review that stops counting (rejected, edited, deleted). */
+  remove?: number | null;
+  /** Stars of a review that starts counting (approved). */
+  add?: number | null;
+  /** Set when `add` is a review's first approval: a new public review (a trending signal). */
+  firstApproval?: boolean;
+}
+
+/**
+ * Moves a product's rating aggregate by one transition and records product.rating_changed
+ * with the values it now holds, both inside the caller's transaction. The upsert adds
+ * deltas under the aggregate row's lock, so concurrent transitions of one product queue and
+ * none is lost; the table's CHECK refuses any count going below zero.
+ */
+export async function moveRating(tx: Prisma.TransactionClient, move: RatingMove, meta: EventMeta): Promise<RatingSummary> {
+  const delta = [0, 0, 0, 0, 0];
+  if (move.remove != null) delta[move.remove - 1]! -= 1;
+  if (move.add != null) delta[move.add - 1]! += 1;
+  const count = delta.reduce((a, b) => a + b, 0);
+  const starSum = delta.reduce((sum, n, i) => sum + n * (i + 1), 0);
+  const [row] = await tx.$queryRaw<RatingRow[]>`
+    INSERT INTO catalog.product_rating AS r (product_id, count, star_sum, stars_1, stars_2, stars_3, stars_4, stars_5, updated_at)
+    VALUES (${move.productId}::uuid, ${count}, ${starSum}, ${delta[0]}, ${delta[1]}, ${delta[2]}, ${delta[3]}, ${delta[4]}, now())
+    ON CONFLICT (product_id) DO UPDATE SET
+      count = r.count + excluded.count, star_sum = r.star_sum + excluded.star_sum,
+      stars_1 = r.stars_1 + excluded.stars_1, stars_2 = r.stars_2 + excluded.stars_2, stars_3 = r.stars_3 + excluded.stars_3,
+      stars_4 = r.stars_4 + excluded.stars_4, stars_5 = r.stars_5 + excluded.stars_5, updated_at = now()
+    RETURNING product_id::text, count, star_sum, stars_1, stars_2, stars_3, stars_4, stars_5`;
+  const summary = ratingFromRow(row!);
+  await recordEvents(
+    tx,
+    'catalog',
+    [
+      {
+        topic: 'product.rating_changed',
+        payload: {
+          productId: move.productId,
+          rating: averageRating(summary) ?? '0.00',
+          reviewCount: summary.count,
+          newlyApprovedRating: move.firstApproval && move.add != null ? move.add : null,
+        },
+      },
+    ],
+    meta,
+  );
+  return summary;
+}
