@@ -14,7 +14,7 @@ export interface RatingMove {
 
 /**
  * Moves a product's rating aggregate by one transition and records product.rating_changed
- * with the values it now holds, both inside the caller's transaction. The upsert adds
+ * with the values it now holds, both inside the caller's transaction. The UPDATE adds
  * deltas under the aggregate row's lock, so concurrent transitions of one product queue and
  * none is lost; the table's CHECK refuses any count going below zero.
  */
@@ -24,13 +24,15 @@ export async function moveRating(tx: Prisma.TransactionClient, move: RatingMove,
   if (move.add != null) delta[move.add - 1]! += 1;
   const count = delta.reduce((a, b) => a + b, 0);
   const starSum = delta.reduce((sum, n, i) => sum + n * (i + 1), 0);
+  // The row first (zeros), then the deltas: a CHECK is tested on the row an upsert proposes,
+  // so negative deltas cannot travel through INSERT ... ON CONFLICT.
+  await tx.$executeRaw`INSERT INTO catalog.product_rating (product_id) VALUES (${move.productId}::uuid) ON CONFLICT (product_id) DO NOTHING`;
   const [row] = await tx.$queryRaw<RatingRow[]>`
-    INSERT INTO catalog.product_rating AS r (product_id, count, star_sum, stars_1, stars_2, stars_3, stars_4, stars_5, updated_at)
-    VALUES (${move.productId}::uuid, ${count}, ${starSum}, ${delta[0]}, ${delta[1]}, ${delta[2]}, ${delta[3]}, ${delta[4]}, now())
-    ON CONFLICT (product_id) DO UPDATE SET
-      count = r.count + excluded.count, star_sum = r.star_sum + excluded.star_sum,
-      stars_1 = r.stars_1 + excluded.stars_1, stars_2 = r.stars_2 + excluded.stars_2, stars_3 = r.stars_3 + excluded.stars_3,
-      stars_4 = r.stars_4 + excluded.stars_4, stars_5 = r.stars_5 + excluded.stars_5, updated_at = now()
+    UPDATE catalog.product_rating SET
+      count = count + ${count}, star_sum = star_sum + ${starSum},
+      stars_1 = stars_1 + ${delta[0]}, stars_2 = stars_2 + ${delta[1]}, stars_3 = stars_3 + ${delta[2]},
+      stars_4 = stars_4 + ${delta[3]}, stars_5 = stars_5 + ${delta[4]}, updated_at = now()
+    WHERE product_id = ${move.productId}::uuid
     RETURNING product_id::text, count, star_sum, stars_1, stars_2, stars_3, stars_4, stars_5`;
   const summary = ratingFromRow(row!);
   await recordEvents(
