@@ -243,6 +243,25 @@ export const EVENT_TOPICS = {
     aggregateIdOf: (p) => p.productId,
     payload: z.object({ productId: id, viewedAt: z.iso.datetime({ offset: true }) }),
   }),
+  // ------------------------------------------------------------- reviews and ratings (issue 10)
+  /**
+   * A product's rating over its APPROVED reviews changed (a review approved, rejected after
+   * approval, edited back to moderation, or deleted). Recorded in the transaction that moves
+   * the aggregate, so `rating` and `reviewCount` are the values as of that commit.
+   */
+  'product.rating_changed': topic({
+    source: 'catalog',
+    aggregateType: 'product',
+    aggregateIdOf: (p) => p.productId,
+    payload: z.object({
+      productId: id,
+      /** Average stars over approved reviews, rounded half up to 2 decimals ("4.33"); "0.00" with none. */
+      rating: decimal,
+      reviewCount: z.number().int().min(0),
+      /** Stars of the review this change approved for the first time (a new review going public), else null. */
+      newlyApprovedRating: z.number().int().min(1).max(5).nullable(),
+    }),
+  }),
 } as const;
 
 export type TopicName = keyof typeof EVENT_TOPICS;

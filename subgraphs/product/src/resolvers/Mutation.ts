@@ -28,4 +28,10 @@ export const Mutation: MutationResolvers = {
   createProductImageUpload: (_, args, ctx) => ctx.services.images.createUpload(actorOf(ctx), args),
   deleteProductImage: (_, { id }, ctx) => ctx.services.images.deleteImage(actorOf(ctx), id),
   retryProductImage: (_, { id }, ctx) => ctx.services.images.retryImage(actorOf(ctx), id),
+  // reviews and ratings (issue 10): @requiresScopes let only customers (moderation: catalog admins) in
+  createReview: (_, args, ctx) => ctx.services.reviews.createReview(actorOf(ctx), args),
+  updateReview: (_, args, ctx) => ctx.services.reviews.updateReview(actorOf(ctx), args),
+  deleteReview: (_, { id }, ctx) => ctx.services.reviews.deleteReview(actorOf(ctx), id),
+  markReviewHelpful: (_, { reviewId }, ctx) => ctx.services.reviews.markHelpful(actorOf(ctx), reviewId),
+  moderateReview: (_, args, ctx) => ctx.services.reviews.moderateReview(actorOf(ctx), args),
 };
