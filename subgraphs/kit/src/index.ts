@@ -17,6 +17,7 @@ export * from './subgraphServer.js';
 export * from './http/serviceHttpServer.js';
 export * from './http/apolloHandler.js';
 export * from './metricsPlugin.js';
+export * from './requestLogPlugin.js';
 export * from './responseTagsPlugin.js';
 export * from './serviceMain.js';
 export * from './loaders.js';
@@ -29,3 +30,4 @@ export * from './internal/internalClient.js';
 
 export * from './media/index.js';
 export * from './liveSubscriptions.js';
+export * from './jobs/jobQueueMetrics.js';
