@@ -43,6 +43,9 @@ export function jobQueueMetrics(registry: Registry): JobQueueMetrics {
     completed,
     watchDepth(queue, probe) {
       probes.set(queue, probe);
+      // The queue's counters show from the start (at 0), not only after its first job.
+      failures.inc({ queue }, 0);
+      completed.inc({ queue }, 0);
       return () => void probes.delete(queue);
     },
     async track(queue, attempt) {
