@@ -93,11 +93,13 @@ export class EventDelivery {
         this.seen.set(event.id, true);
         if (this.o.options.flush) this.unflushed.push(event.id);
         metrics.handled.inc({ subscription: this.subscription, topic: event.topic });
+        // The request that recorded the event, so one id leads from the request to its consumers.
+        logger.debug({ subscription: this.subscription, eventId: event.id, topic: event.topic, requestId: event.requestId }, 'event handled');
         return 'handled';
       } catch (err) {
         lastError = err instanceof Error ? err.message : String(err);
         metrics.failed.inc({ subscription: this.subscription, topic: event.topic });
-        logger.warn({ subscription: this.subscription, eventId: event.id, topic: event.topic, attempt, err: lastError }, 'event handler failed');
+        logger.warn({ subscription: this.subscription, eventId: event.id, topic: event.topic, requestId: event.requestId, attempt, err: lastError }, 'event handler failed');
         if (attempt < this.maxAttempts && !(await this.pause(backoffDelay(attempt, this.retryDelayMs, MAX_RETRY_DELAY_MS)))) {
           return 'interrupted';
         }
@@ -129,7 +131,7 @@ export class EventDelivery {
   private async giveUp(event: DomainEvent | null, raw: unknown, error: string, attempts: number): Promise<void> {
     await this.o.deadLetter({ eventId: event?.id ?? null, topic: event?.topic ?? null, event: raw, error, attempts });
     this.o.metrics.deadLettered.inc({ subscription: this.subscription, topic: event?.topic ?? 'unreadable' });
-    this.o.logger.error({ subscription: this.subscription, eventId: event?.id, topic: event?.topic, attempts, err: error }, 'event dead-lettered');
+    this.o.logger.error({ subscription: this.subscription, eventId: event?.id, topic: event?.topic, requestId: event?.requestId, attempts, err: error }, 'event dead-lettered');
     if (event) this.seen.set(event.id, true);
   }
 
