@@ -76,6 +76,8 @@ export interface SupergraphOptions {
   subgraphAuth?: TestInternalAuthOptions;
   /** Settings of the stock and cart subgraphs (tax rates, hold TTL ...). */
   commerce?: Partial<CommerceSettings>;
+  /** Extra routes on the first gateway (the playground at "/"). */
+  gatewayRoutes?: GatewayServerOptions['routes'];
 }
 
 /**
@@ -163,7 +165,7 @@ export async function startSupergraph(startOptions: SupergraphOptions = {}): Pro
   const gatewayRedis = options.redis ? await redis() : undefined;
   const metrics = createServiceMetrics('gateway');
   const events = createEventBus({ databaseUrl: testDatabase.url, redis: gatewayRedis, logger, registry: metrics.registry, namespace: testDatabase.name });
-  const first = await startGateway({ ...(gatewayRedis && { redis: gatewayRedis }), events, metrics });
+  const first = await startGateway({ ...(gatewayRedis && { redis: gatewayRedis }), events, metrics, ...(options.gatewayRoutes && { routes: options.gatewayRoutes }) });
   await first.gateway.eventsReady;
   const gatewayUrl = first.url;
   return {
