@@ -91,9 +91,19 @@ async function openPlayground(): Promise<Page> {
   return page;
 }
 
-async function selectTab(page: Page, title: string): Promise<void> {
-  await page.locator('.graphiql-tab-button', { hasText: title }).first().click();
-  await expect.poll(() => readEditor(page, 'query')).toContain(title);
+/**
+ * GraphiQL runs the operation the query editor last parsed, a moment after each change (a
+ * tab switch included): wait for it before pressing run.
+ */
+async function waitForOperation(page: Page, name: string): Promise<void> {
+  await expect
+    .poll(() => page.$eval(EDITOR_SELECTORS.query, (el) => (el as unknown as { CodeMirror: { operationName?: string | null } }).CodeMirror.operationName))
+    .toBe(name);
+}
+
+async function selectTab(page: Page, operationName: string): Promise<void> {
+  await page.locator('.graphiql-tab-button', { hasText: operationName }).first().click();
+  await waitForOperation(page, operationName);
 }
 
 /** The response pane parsed, once it shows something. */
@@ -127,7 +137,12 @@ describe('the playground in Chromium', () => {
     await selectTab(shopper, 'LiveStock');
     await writeEditor(shopper, 'variables', JSON.stringify({ ids: [product.id] }));
     await shopper.locator('.graphiql-execute-button').click();
-    await eventually(() => stack.gateway.live.hub.size === 1, 'the page to subscribe');
+    await eventually(async () => {
+      // A refused subscription shows its errors in the pane: fail with them rather than wait.
+      const pane = await readEditor(shopper, 'response');
+      if (pane.includes('"errors"')) throw new Error(`the subscription was refused: ${pane}`);
+      return stack.gateway.live.hub.size === 1;
+    }, 'the page to subscribe');
 
     // 3. A second tab: the development admin token in one click, then adjustStock.
     const admin = await openPlayground();
@@ -149,8 +164,7 @@ describe('the playground in Chromium', () => {
       'variables',
       JSON.stringify({ input: { sku: level!.sku, warehouse: level!.warehouse, delta: 11, expectedVersion: level!.version, reason: 'playground browser test' } }),
     );
-    // GraphiQL parses the operation name a moment after an edit; the tab's title shows it.
-    await expect.poll(() => admin.locator('.graphiql-tab-active .graphiql-tab-button').textContent()).toBe('Restock');
+    await waitForOperation(admin, 'Restock');
     await admin.locator('.graphiql-execute-button').click();
     const restocked = await responseOf(admin);
     expect(restocked.errors).toBeUndefined();
