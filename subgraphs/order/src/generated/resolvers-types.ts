@@ -20,6 +20,7 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A postal address of an order. */
 export type Address = {
   __typename?: 'Address';
   city: Scalars['String']['output'];
@@ -31,6 +32,7 @@ export type Address = {
   region: Scalars['String']['output'];
 };
 
+/** A postal address; its region decides the tax. */
 export type AddressInput = {
   city: Scalars['String']['input'];
   /** ISO 3166-1 alpha-2 country code. */
@@ -43,10 +45,12 @@ export type AddressInput = {
   region: Scalars['String']['input'];
 };
 
+/** Who may keep a response: PUBLIC, any cache (the gateway's response cache, a CDN); PRIVATE, only the caller's own. */
 export type CacheControlScope =
   | 'PRIVATE'
   | 'PUBLIC';
 
+/** What checkout needs: the cart, where to ship (and bill), and how to pay. */
 export type CheckoutInput = {
   /** Defaults to the shipping address. */
   billingAddress?: InputMaybe<AddressInput>;
@@ -57,6 +61,7 @@ export type CheckoutInput = {
   shippingAddress: AddressInput;
 };
 
+/** An exact amount of money with its currency. */
 export type Money = {
   __typename?: 'Money';
   amount: Scalars['Decimal']['output'];
@@ -110,6 +115,7 @@ export type MutationUpdateOrderStatusArgs = {
   status: OrderStatus;
 };
 
+/** A placed order: its lines at the prices paid, totals, addresses, payment, refunds and timeline. */
 export type Order = {
   __typename?: 'Order';
   billingAddress?: Maybe<Address>;
@@ -137,6 +143,7 @@ export type Order = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** A page of orders, newest first, with the total count. */
 export type OrderConnection = {
   __typename?: 'OrderConnection';
   edges: Array<OrderEdge>;
@@ -144,12 +151,14 @@ export type OrderConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** One order in a page, with its cursor. */
 export type OrderEdge = {
   __typename?: 'OrderEdge';
   cursor: Scalars['String']['output'];
   node: Order;
 };
 
+/** Which orders an admin lists: by status, customer and when they were placed. */
 export type OrderFilter = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
   /** Orders placed at or after this instant. */
@@ -159,6 +168,7 @@ export type OrderFilter = {
   status?: InputMaybe<OrderStatus>;
 };
 
+/** One variant of an order, at the price paid. */
 export type OrderLine = {
   __typename?: 'OrderLine';
   lineTotal: Money;
@@ -171,6 +181,7 @@ export type OrderLine = {
   variantId: Scalars['ID']['output'];
 };
 
+/** Where an order is in its life, from checkout to delivery, cancellation, refund or failure. */
 export type OrderStatus =
   /** Cancelled before shipping; the stock came back. */
   | 'CANCELLED'
@@ -197,6 +208,7 @@ export type OrderStatusChange = {
   status: Scalars['String']['output'];
 };
 
+/** One status change of an order: from what, to what, when, by whom and why. */
 export type OrderTimelineEntry = {
   __typename?: 'OrderTimelineEntry';
   /** Who made the change (an identity subject, or "system"). */
@@ -207,6 +219,7 @@ export type OrderTimelineEntry = {
   status: OrderStatus;
 };
 
+/** Where a page of a cursor connection starts and ends, and whether there is more. */
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -215,6 +228,7 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** The payment of an order: what the provider authorised, captured and refunded. */
 export type Payment = {
   __typename?: 'Payment';
   amount: Money;
@@ -226,6 +240,7 @@ export type Payment = {
   status: PaymentStatus;
 };
 
+/** How the order is paid. */
 export type PaymentMethodInput = {
   /**
    * A card token from the payment provider. The built-in test provider decides by token:
@@ -234,6 +249,7 @@ export type PaymentMethodInput = {
   cardToken: Scalars['String']['input'];
 };
 
+/** Where a payment stands with the provider. */
 export type PaymentStatus =
   | 'AUTHORIZED'
   | 'CAPTURED'
@@ -241,6 +257,7 @@ export type PaymentStatus =
   | 'PENDING'
   | 'VOIDED';
 
+/** A product of the catalog; its variants are what is priced, stocked and sold. */
 export type Product = {
   __typename?: 'Product';
   id: Scalars['ID']['output'];
@@ -249,6 +266,7 @@ export type Product = {
 };
 
 
+/** A product of the catalog; its variants are what is priced, stocked and sold. */
 export type ProductUnitsSoldArgs = {
   days?: Scalars['Int']['input'];
 };
@@ -285,6 +303,7 @@ export type QueryOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Money given back on an order, once per idempotency key. */
 export type Refund = {
   __typename?: 'Refund';
   amount: Money;

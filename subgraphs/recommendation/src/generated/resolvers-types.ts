@@ -45,10 +45,12 @@ export type Bundle = {
   totalPrice: Money;
 };
 
+/** Who may keep a response: PUBLIC, any cache (the gateway's response cache, a CDN); PRIVATE, only the caller's own. */
 export type CacheControlScope =
   | 'PRIVATE'
   | 'PUBLIC';
 
+/** An exact amount of money with its currency. */
 export type Money = {
   __typename?: 'Money';
   /** Exact amount in the currency's major unit, e.g. "19.99". */
@@ -75,6 +77,7 @@ export type MutationTrackProductViewArgs = {
   sessionId?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A product of the catalog; its variants are what is priced, stocked and sold. */
 export type Product = {
   __typename?: 'Product';
   /**
@@ -88,6 +91,7 @@ export type Product = {
 };
 
 
+/** A product of the catalog; its variants are what is priced, stocked and sold. */
 export type ProductAlsoBoughtArgs = {
   first?: Scalars['Int']['input'];
 };
@@ -143,6 +147,7 @@ export type RecommendationReason = {
   product?: Maybe<Product>;
 };
 
+/** Why a product is recommended. */
 export type RecommendationReasonKind =
   | 'BOUGHT_WITH'
   | 'SIMILAR_TO_PURCHASED'
@@ -150,6 +155,7 @@ export type RecommendationReasonKind =
   | 'TRENDING'
   | 'TRENDING_IN_CATEGORY';
 
+/** A product with a lot of activity lately, and why it is shown. */
 export type TrendingProduct = {
   __typename?: 'TrendingProduct';
   product: Product;
