@@ -14,7 +14,7 @@ export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
     name: 'Browse a category (product + inventory)',
     query: `query BrowseCategory($path: String!, $after: String) {
   category(path: $path) {
-    name
+    name path
     ancestors { name path }
     children { name path }
     products(first: 5, after: $after, sort: PRICE_ASC, filter: { inStock: true }) {
@@ -59,7 +59,7 @@ export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
     name: 'Cart and checkout (run CreateCart, AddItem, then Checkout as a customer)',
     query: `# 1. CreateCart: keep the cart id and, for a guest, the token.
 mutation CreateCart {
-  createCart(currency: "EUR") { token cart { id currency } }
+  createCart(currency: "USD") { token cart { id currency } }
 }
 
 # 2. AddItem: a variant id from the Browse tab; holds the stock for a while.
@@ -67,7 +67,7 @@ mutation AddItem($cartId: ID!, $cartToken: String, $variantId: ID!) {
   addCartItem(cartId: $cartId, cartToken: $cartToken, variantId: $variantId, quantity: 1) {
     totalQuantity
     items { sku quantity unitPrice { amount currency } lineTotal { amount currency } }
-    totals(region: "NL") { subtotal { amount } tax { amount } shipping { amount } grandTotal { amount currency } }
+    totals(region: "US-CA") { subtotal { amount } tax { amount } shipping { amount } grandTotal { amount currency } }
   }
 }
 
@@ -78,7 +78,7 @@ mutation Checkout($cartId: ID!, $cartToken: String, $key: String!) {
     input: {
       cartId: $cartId
       cartToken: $cartToken
-      shippingAddress: { name: "Ada Lovelace", line1: "Damrak 1", city: "Amsterdam", postalCode: "1011 AB", region: "NL", country: "NL" }
+      shippingAddress: { name: "Ada Lovelace", line1: "1 Market St", city: "San Francisco", postalCode: "94105", region: "US-CA", country: "US" }
       paymentMethod: { cardToken: "tok_approve" }
     }
   ) {
