@@ -61,6 +61,12 @@ export function createOrderLoaders(prisma: PrismaClient, caches: OrderCaches, no
       (r) => r.orderId,
       ids,
     ),
+    /** Orders by id, for a notification's order (personal: never cached). */
+    orderById: rowLoader<string, Awaited<ReturnType<typeof prisma.order.findMany>>[number]>(
+      (orderIds) => prisma.order.findMany({ where: { id: { in: [...orderIds] } } }),
+      (o) => o.id,
+      ids,
+    ),
     /** Lines of archived orders (order archival), one query per batch. */
     archivedLines: childrenLoader<string, Awaited<ReturnType<typeof prisma.archivedOrderLine.findMany>>[number]>(
       (orderIds) => prisma.archivedOrderLine.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: [{ orderId: 'asc' }, { sku: 'asc' }] }),
@@ -76,4 +82,15 @@ export function createOrderLoaders(prisma: PrismaClient, caches: OrderCaches, no
   };
 }
 
-export type OrderLoaders = ReturnType<typeof createOrderLoaders>;
+/** Accounts (issue 10): a customer's addresses, one query per batch of customers. Personal: never cached. */
+export function createAccountLoaders(prisma: PrismaClient) {
+  return {
+    addresses: childrenLoader<string, Awaited<ReturnType<typeof prisma.customerAddress.findMany>>[number]>(
+      (customerIds) => prisma.customerAddress.findMany({ where: { customerId: { in: [...customerIds] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+      (a) => a.customerId,
+      { isValidKey: isUuid },
+    ),
+  };
+}
+
+export type OrderLoaders = ReturnType<typeof createOrderLoaders> & ReturnType<typeof createAccountLoaders>;

@@ -25,6 +25,9 @@ export interface AddressModel {
   country: string;
 }
 
+// ---- notifications (issue 11)
+export type NotificationRow = Prisma.NotificationGetPayload<object>;
+export type NotificationConnectionModel = Connection<NotificationRow>;
 // --- webhooks (issue 11) ---
 export type WebhookEndpointModel = Prisma.WebhookEndpointGetPayload<object>;
 export interface WebhookEndpointWithSecretModel {

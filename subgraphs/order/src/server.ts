@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
 import { createOrderCaches } from './caches.js';
 import type { OrderContext } from './context.js';
-import { createOrderLoaders } from './loaders.js';
+import { createAccountLoaders, createOrderLoaders } from './loaders.js';
 import type { PaymentProvider } from './payments/paymentProvider.js';
 import { TestPaymentProvider } from './payments/testPaymentProvider.js';
 import { resolvers } from './resolvers/index.js';
@@ -12,10 +12,15 @@ import { CheckoutSaga } from './services/checkoutSaga.js';
 import { CheckoutService } from './services/checkoutService.js';
 import { internalCommercePorts, type CommercePorts } from './services/commercePorts.js';
 import { IdempotencyGate } from './services/idempotencyGate.js';
+import type { NotificationChannel } from './services/notifications/notificationChannel.js';
+import { NotificationConsumer } from './services/notifications/notificationConsumer.js';
+import { NotificationService } from './services/notifications/notificationService.js';
+import { TableNotificationChannel } from './services/notifications/tableNotificationChannel.js';
 import { OrderService } from './services/orderService.js';
 import { OrderWatchService } from './services/orderWatchService.js';
 import { SalesService } from './services/salesService.js';
 import { loadOrderSettings, type OrderSettings } from './settings.js';
+import { createAccountServices, type AccountOverrides } from './services/account/accountServices.js';
 import { createWebhooks } from './services/webhooks/createWebhooks.js';
 import { loadArchiveSettings } from './services/archive/archiveSettings.js';
 import { OrderArchiver } from './services/archive/orderArchiver.js';
@@ -26,6 +31,11 @@ export interface OrderSubgraphOverrides {
   payments?: PaymentProvider;
   ports?: CommercePorts;
   settings?: Partial<OrderSettings>;
+  /** Accounts (issue 10): token settings (the JWT secret), the cart merge. */
+  account?: AccountOverrides;
+  /** Notification channels besides the built-in table channel (email, push ...). */
+  notificationChannels?: NotificationChannel[];
+  /** Webhooks (issue 11): delivery settings (tests shorten the backoff). */
   webhookSettings?: Partial<WebhookSettings>;
 }
 
@@ -46,11 +56,12 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
     orderCaches.evictSales,
   );
   const gate = new IdempotencyGate(deps.redis, deps.namespace, logger);
+  const account = createAccountServices(deps, overrides.account);
   const webhooks = createWebhooks(deps, overrides.webhookSettings);
   const services = {
-    webhooks: webhooks.endpoints,
     sales: new SalesService(),
     watch: new OrderWatchService(database.prisma),
+    notifications: new NotificationService(database.prisma),
     orders: new OrderService(database.prisma, ports, payments, logger, orderCaches.evictSales),
     checkout: new CheckoutService(database.prisma, ports, saga, gate, logger, {
       instanceId,
@@ -58,13 +69,24 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
       inFlightWaitMs: settings.inFlightWaitMs,
       maxConcurrent: settings.maxConcurrent,
       paymentProvider: payments.name,
-    }),
+    }, account.addressBook),
+    // accounts (issue 10)
+    accounts: account.accounts,
+    addressBook: account.addressBook,
+    // webhooks (issue 11)
+    webhooks: webhooks.endpoints,
   };
   const recovery = new CheckoutRecovery(database.prisma, saga, logger.child({ component: 'checkout-recovery' }), { instanceId, leaseSeconds: settings.leaseSeconds });
+  const notificationLogger = logger.child({ component: 'notifications' });
+  const notifier = new NotificationConsumer(
+    database.prisma,
+    [new TableNotificationChannel(database.prisma, notificationLogger), ...(overrides.notificationChannels ?? [])],
+    notificationLogger,
+  );
   const archiveSettings = loadArchiveSettings();
   const archiver = new OrderArchiver(database.prisma, logger.child({ component: 'order-archive' }));
   const archival = archiver.periodic(archiveSettings);
-  return { settings, orderCaches, services, recovery, saga, instanceId, webhooks, archiver, archival, archiveSettings };
+  return { settings, orderCaches, services, recovery, saga, instanceId, notifier, webhooks, archiver, archival, archiveSettings };
 }
 
 /** Runtimes of the servers built in this process, so tests can run a recovery pass themselves. */
@@ -75,6 +97,7 @@ export function createOrderSubgraph(deps: SubgraphDeps, overrides: OrderSubgraph
   const { database, logger, readiness, metrics, internalAuth } = deps;
   const runtime = createOrderRuntime(deps, overrides);
   const now = () => new Date();
+  const notifications = runtime.notifier.subscribe(deps.events);
   const server = createSubgraphServer<OrderContext>({
     name: 'order',
     resolvers,
@@ -83,11 +106,15 @@ export function createOrderSubgraph(deps: SubgraphDeps, overrides: OrderSubgraph
     readiness,
     metrics,
     internalAuth,
-    perRequest: () => ({ loaders: createOrderLoaders(database.prisma, runtime.orderCaches, now), services: runtime.services }),
+    perRequest: () => ({
+      loaders: { ...createOrderLoaders(database.prisma, runtime.orderCaches, now), ...createAccountLoaders(database.prisma) },
+      services: runtime.services,
+    }),
     onStop: async () => {
       await runtime.webhooks.stop();
       await runtime.archival.stop();
       await runtime.recovery.stop();
+      await notifications.close();
     },
   });
   runtime.recovery.start(runtime.settings.recoveryIntervalSeconds * 1000);

@@ -6,6 +6,8 @@ export const Mutation: MutationResolvers = {
   updateOrderStatus: (_, { orderId, status, note, trackingNumber, carrier }, ctx) =>
     ctx.services.orders.updateStatus({ subject: requireAuthenticated(ctx.identity).subject, requestId: ctx.requestId }, orderId, status, note, { trackingNumber, carrier }),
   refundOrder: (_, args, ctx) => ctx.services.orders.refund({ subject: requireAuthenticated(ctx.identity).subject, requestId: ctx.requestId }, args),
+  // notifications (issue 11)
+  markNotificationsRead: (_, { ids }, ctx) => ctx.services.notifications.markRead(ctx.identity, ids),
   // webhooks (issue 11)
   createWebhookEndpoint: (_, { input }, ctx) => ctx.services.webhooks.create({ subject: requireAuthenticated(ctx.identity).subject, requestId: ctx.requestId }, input),
   updateWebhookEndpoint: (_, { id, input }, ctx) => ctx.services.webhooks.update(id, input),
