@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '@shopgraph/kit';
-import { testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
+import { eventually, testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
 import { createOrderSubgraph, orderRuntimes } from '../src/server.js';
 import { OrderArchiver } from '../src/services/archive/orderArchiver.js';
 import { insertOrder } from './fixtures.js';
@@ -172,4 +172,16 @@ describe('order archival', () => {
       ),
     ).toEqual({ archived: 60, lines: 60, live: 0 });
   }, 60_000);
+
+  it('runs as a periodic job when ORDER_ARCHIVE_INTERVAL_SECONDS is set', async () => {
+    const order = await oldOrder(randomUUID(), 'CANCELLED', 45);
+    const job = runtime().archiver.periodic({ afterDays: 30, batchSize: 10 });
+    job.start(50);
+    try {
+      await eventually(async () => (await sql(`SELECT 1 FROM ordering.archived_order WHERE id = $1::uuid`, order.id)).length === 1, 'the job to archive the order');
+    } finally {
+      await job.stop();
+    }
+    expect(await sql(`SELECT 1 FROM ordering."order" WHERE id = $1::uuid`, order.id)).toEqual([]);
+  });
 });
