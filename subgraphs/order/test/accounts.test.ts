@@ -62,6 +62,12 @@ describe('registration', () => {
     const row = await one<{ password_hash: string }>(`SELECT password_hash FROM ordering.customer WHERE id = $1::uuid`, res.data!.register.id);
     expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(row.password_hash).not.toContain(PASSWORD);
+    // customer.registered went out in the same transaction, with no email in it.
+    const events = await sql<{ payload: Record<string, unknown>; actor: string }>(
+      `SELECT payload, actor FROM ordering.outbox_event WHERE topic = 'customer.registered' AND aggregate_id = $1`,
+      res.data!.register.id,
+    );
+    expect(events).toEqual([{ payload: { customerId: res.data!.register.id, registeredAt: expect.any(String) }, actor: res.data!.register.id }]);
   });
 
   it('refuses an email taken in any letter case with CONFLICT', async () => {
@@ -185,6 +191,8 @@ describe('sign-in and sessions', () => {
     expect((await call(REFRESH, { token: changed.data!.changePassword.refreshToken })).errors).toBeUndefined();
     expect(codeOf(await call(SIGN_IN, { email, password: PASSWORD }))).toBe('UNAUTHENTICATED');
     await signedIn(email, 'a brand new passphrase');
+    const events = await sql(`SELECT topic FROM ordering.outbox_event WHERE aggregate_id = $1 ORDER BY position`, as.subject);
+    expect(events).toEqual([{ topic: 'customer.registered' }, { topic: 'customer.password_changed' }]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, InputError, NotFoundError, Prisma, type Identity, type Logger, type PrismaClient } from '@shopgraph/kit';
+import { DomainError, ErrorCode, InputError, NotFoundError, Prisma, recordEvents, type Identity, type Logger, type PrismaClient } from '@shopgraph/kit';
 import { TX_OPTIONS } from '../orderStore.js';
 import type { AccessTokenIssuer } from './accessTokenIssuer.js';
 import { emailSchema, parseInput, passwordSchema, profileSchema, registerSchema } from './accountInput.js';
@@ -17,6 +17,7 @@ const NOT_REQUESTED: CartMergeOutcome = { status: 'NOT_REQUESTED', cartId: null,
 export interface AccountCaller {
   identity: Identity;
   clientAddress: string;
+  requestId?: string | undefined;
 }
 
 /**
@@ -35,11 +36,16 @@ export class AccountService {
   ) {}
 
   /** A new account; CONFLICT on `input.email` when the address is taken (the unique index decides between concurrent ones). */
-  async register(input: { email: string; password: string; name: string }): Promise<CustomerRow> {
+  async register(caller: AccountCaller, input: { email: string; password: string; name: string }): Promise<CustomerRow> {
     const fields = parseInput(registerSchema, input, 'input');
     const passwordHash = await this.passwords.hash(fields.password);
     try {
-      return await this.prisma.customer.create({ data: { email: fields.email, name: fields.name, passwordHash } });
+      return await this.prisma.$transaction(async (tx) => {
+        const customer = await tx.customer.create({ data: { email: fields.email, name: fields.name, passwordHash } });
+        const payload = { customerId: customer.id, registeredAt: customer.createdAt.toISOString() };
+        await recordEvents(tx, 'ordering', [{ topic: 'customer.registered', payload }], { actor: customer.id, ...(caller.requestId && { requestId: caller.requestId }) });
+        return customer;
+      }, TX_OPTIONS);
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
         throw new DomainError(ErrorCode.CONFLICT, 'An account with this email exists already', { field: 'input.email' });
@@ -53,7 +59,8 @@ export class AccountService {
     await this.throttle.begin(normalised, caller.clientAddress);
     // Unknown emails and malformed ones take the same path: the hasher verifies against a dummy hash.
     const known = emailSchema.safeParse(normalised).success ? await this.prisma.customer.findUnique({ where: { email: normalised } }) : null;
-    const ok = password.length <= 256 && (await this.passwords.verify(known?.passwordHash, password));
+    // An over-long password is wrong, after the same argon2 work as any other.
+    const ok = await this.passwords.verify(password.length <= 256 ? known?.passwordHash : null, password.slice(0, 256));
     if (!known || !ok) throw new DomainError(ErrorCode.UNAUTHENTICATED, SIGN_IN_FAILED);
     await this.throttle.succeeded(normalised, caller.clientAddress);
     const refresh = await this.sessions.start(known.id);
@@ -88,6 +95,8 @@ export class AccountService {
     const { updated, refresh } = await this.prisma.$transaction(async (tx) => {
       const row = await tx.customer.update({ where: { id: customer.id }, data: { passwordHash, updatedAt: new Date() } });
       await this.sessions.revokeAll(tx, customer.id, 'PASSWORD_CHANGED');
+      const payload = { customerId: customer.id, changedAt: row.updatedAt.toISOString() };
+      await recordEvents(tx, 'ordering', [{ topic: 'customer.password_changed', payload }], { actor: customer.id, ...(caller.requestId && { requestId: caller.requestId }) });
       return { updated: row, refresh: await this.sessions.start(customer.id, tx) };
     }, TX_OPTIONS);
     return this.session(updated, refresh, NOT_REQUESTED);
