@@ -61,7 +61,7 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
     addressBook: account.addressBook,
   };
   const recovery = new CheckoutRecovery(database.prisma, saga, logger.child({ component: 'checkout-recovery' }), { instanceId, leaseSeconds: settings.leaseSeconds });
-  return { settings, orderCaches, services, recovery, saga, instanceId };
+  return { settings, orderCaches, services, recovery, saga, instanceId, account };
 }
 
 /** Runtimes of the servers built in this process, so tests can run a recovery pass themselves. */
@@ -84,9 +84,13 @@ export function createOrderSubgraph(deps: SubgraphDeps, overrides: OrderSubgraph
       loaders: { ...createOrderLoaders(database.prisma, runtime.orderCaches, now), ...createAccountLoaders(database.prisma) },
       services: runtime.services,
     }),
-    onStop: () => runtime.recovery.stop(),
+    onStop: async () => {
+      await runtime.recovery.stop();
+      await runtime.account.sessionSweep.stop();
+    },
   });
   runtime.recovery.start(runtime.settings.recoveryIntervalSeconds * 1000);
+  runtime.account.sessionSweep.start(runtime.account.settings.sessionSweepIntervalSeconds * 1000);
   orderRuntimes.set(server, runtime);
   return server;
 }

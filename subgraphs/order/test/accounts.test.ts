@@ -3,7 +3,7 @@ import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ANONYMOUS, type Identity } from '@shopgraph/kit';
 import { postGraphQL, TEST_JWT_SECRET, testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
-import { createOrderSubgraph } from '../src/server.js';
+import { createOrderSubgraph, orderRuntimes } from '../src/server.js';
 
 // Settings the subgraph reads when it is built (accounts: README "Accounts and sign-in").
 process.env.CHECKOUT_RECOVERY_INTERVAL_SECONDS = '0';
@@ -11,6 +11,8 @@ process.env.JWT_SECRET = TEST_JWT_SECRET;
 process.env.ACCESS_TOKEN_TTL = '600';
 process.env.LOGIN_MAX_FAILURES_PER_EMAIL_IP = '3';
 process.env.LOGIN_MAX_FAILURES_PER_IP = '8';
+// The session sweep runs when a test says so.
+process.env.SESSION_SWEEP_INTERVAL_SECONDS = '0';
 
 // The real Redis counts sign-in failures (the memory limiter is the no-Redis path).
 const subgraph = useTestSubgraph(createOrderSubgraph, { redis: true });
@@ -166,6 +168,22 @@ describe('sign-in and sessions', () => {
     await sql(`UPDATE ordering.refresh_token SET expires_at = now() - interval '1 second' WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')`, session.refreshToken);
     expect(codeOf(await call(REFRESH, { token: session.refreshToken }))).toBe('UNAUTHENTICATED');
     expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM ordering.session_family WHERE customer_id = $1::uuid AND revoked_at IS NOT NULL`, session.customer.id)).n).toBe(0);
+  });
+
+  it('sweeps dead sessions (every token expired, or revoked over a day ago) and keeps live ones', async () => {
+    const { id, email } = await registered();
+    const [live, expired, revoked, fresh] = [await signedIn(email), await signedIn(email), await signedIn(email), await signedIn(email)];
+    const byToken = `(SELECT family_id FROM ordering.refresh_token WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex'))`;
+    await sql(`UPDATE ordering.session_family SET created_at = now() - interval '2 days' WHERE customer_id = $1::uuid`, id);
+    await sql(`UPDATE ordering.refresh_token SET expires_at = now() - interval '1 minute' WHERE family_id = ${byToken}`, expired.refreshToken);
+    await sql(`UPDATE ordering.session_family SET revoked_at = now() - interval '25 hours' WHERE id = ${byToken}`, revoked.refreshToken);
+    // Signed out just now: kept a day for the record.
+    await call(SIGN_OUT, { token: fresh.refreshToken });
+    const sweep = orderRuntimes.get(subgraph.running.server)!.account.sessionSweep;
+    expect(await sweep.runOnce()).toBeGreaterThanOrEqual(2);
+    const left = await one<{ n: number }>(`SELECT count(*)::int AS n FROM ordering.session_family WHERE customer_id = $1::uuid`, id);
+    expect(left.n).toBe(2);
+    expect((await call(REFRESH, { token: live.refreshToken })).errors).toBeUndefined();
   });
 
   it('signs out: the family ends, and signing out again is fine', async () => {
