@@ -331,3 +331,19 @@ describe('me and the profile', () => {
     expect((await call(UPDATE, { name: '' }, as)).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
   });
 });
+
+describe('metrics', () => {
+  it('counts sign-in outcomes and refresh-token reuse on /metrics', async () => {
+    const { email } = await registered();
+    const session = await signedIn(email);
+    await call(REFRESH, { token: session.refreshToken });
+    await call(REFRESH, { token: session.refreshToken });
+    for (let i = 0; i < 4; i++) await call(SIGN_IN, { email, password: 'wrong password!' }, ANONYMOUS, '203.0.113.50');
+    const text = await (await fetch(subgraph.running.url.replace(/\/graphql$/, '/metrics'))).text();
+    const count = (name: string, outcome: string) =>
+      Number(text.split('\n').find((line) => line.startsWith(`${name}{`) && line.includes(`outcome="${outcome}"`))?.split(' ').pop() ?? 0);
+    expect(count('account_sign_ins_total', 'success')).toBeGreaterThanOrEqual(1);
+    expect(count('account_sign_ins_total', 'rate_limited')).toBeGreaterThanOrEqual(1);
+    expect(count('account_session_refreshes_total', 'reuse_detected')).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -3,6 +3,7 @@ import { TX_OPTIONS } from '../orderStore.js';
 import type { AccessTokenIssuer } from './accessTokenIssuer.js';
 import { emailSchema, parseInput, passwordSchema, profileSchema, registerSchema } from './accountInput.js';
 import type { AuthSessionModel, CartMergeOutcome, CustomerRow } from './accountModels.js';
+import type { AccountMetrics } from './accountMetrics.js';
 import type { CartMergePort } from './cartMergePort.js';
 import { customerIdOf } from './customerIdentity.js';
 import type { LoginThrottle } from './loginThrottle.js';
@@ -32,6 +33,7 @@ export class AccountService {
     private readonly sessions: SessionStore,
     private readonly throttle: LoginThrottle,
     private readonly carts: CartMergePort,
+    private readonly metrics: AccountMetrics,
     private readonly logger: Logger,
   ) {}
 
@@ -56,12 +58,19 @@ export class AccountService {
 
   async signIn(caller: AccountCaller, email: string, password: string, guestCartToken: string | null | undefined): Promise<AuthSessionModel> {
     const normalised = email.trim().toLowerCase().slice(0, 254);
-    await this.throttle.begin(normalised, caller.clientAddress);
+    await this.throttle.begin(normalised, caller.clientAddress).catch((err: unknown) => {
+      this.metrics.signIns.inc({ outcome: 'rate_limited' });
+      throw err;
+    });
     // Unknown emails and malformed ones take the same path: the hasher verifies against a dummy hash.
     const known = emailSchema.safeParse(normalised).success ? await this.prisma.customer.findUnique({ where: { email: normalised } }) : null;
     // An over-long password is wrong, after the same argon2 work as any other.
     const ok = await this.passwords.verify(password.length <= 256 ? known?.passwordHash : null, password.slice(0, 256));
-    if (!known || !ok) throw new DomainError(ErrorCode.UNAUTHENTICATED, SIGN_IN_FAILED);
+    if (!known || !ok) {
+      this.metrics.signIns.inc({ outcome: 'wrong_credentials' });
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, SIGN_IN_FAILED);
+    }
+    this.metrics.signIns.inc({ outcome: 'success' });
     await this.throttle.succeeded(normalised, caller.clientAddress);
     const refresh = await this.sessions.start(known.id);
     const cartMerge = guestCartToken ? await this.mergeGuestCart(known.id, guestCartToken) : NOT_REQUESTED;
@@ -70,7 +79,15 @@ export class AccountService {
 
   /** Spends the refresh token for a new pair (see SessionStore for reuse and races). */
   async refreshSession(refreshToken: string): Promise<AuthSessionModel> {
-    const refresh = await this.sessions.rotate(refreshToken);
+    let refresh: IssuedRefreshToken;
+    try {
+      refresh = await this.sessions.rotate(refreshToken);
+    } catch (err) {
+      if (err instanceof DomainError) this.metrics.refreshes.inc({ outcome: err.details.reason === 'REUSED' ? 'reuse_detected' : 'invalid' });
+      if (err instanceof DomainError && err.details.reason === 'REUSED') this.logger.warn('a spent refresh token was presented again: its session is revoked');
+      throw err;
+    }
+    this.metrics.refreshes.inc({ outcome: 'rotated' });
     const customer = await this.prisma.customer.findUnique({ where: { id: refresh.customerId } });
     if (!customer) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'The account no longer exists');
     return this.session(customer, refresh, NOT_REQUESTED);

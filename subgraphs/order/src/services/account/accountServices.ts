@@ -1,5 +1,6 @@
 import type { SubgraphDeps } from '@shopgraph/kit';
 import { AccessTokenIssuer } from './accessTokenIssuer.js';
+import { accountMetrics } from './accountMetrics.js';
 import { AccountService } from './accountService.js';
 import { loadAccountSettings, type AccountSettings } from './accountSettings.js';
 import { AddressBookService } from './addressBookService.js';
@@ -29,6 +30,7 @@ export function createAccountServices(deps: SubgraphDeps, overrides: AccountOver
     sessions,
     new LoginThrottle(settings, deps.redis, deps.namespace, logger),
     overrides.carts ?? internalCartMerge(deps.internal),
+    accountMetrics(deps.metrics.registry),
     logger,
   );
   // Started by the server (settings.sessionSweepIntervalSeconds), stopped with it.

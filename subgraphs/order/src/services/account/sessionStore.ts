@@ -74,10 +74,8 @@ export class SessionStore {
       return { issued: null, reused: Boolean(token?.spentAt) };
     }, TX_OPTIONS);
     if (outcome.issued) return outcome.issued;
-    throw new DomainError(
-      ErrorCode.UNAUTHENTICATED,
-      outcome.reused ? 'This refresh token was already used: the session is ended, sign in again' : 'The refresh token is not valid: sign in again',
-    );
+    if (outcome.reused) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'This refresh token was already used: the session is ended, sign in again', { reason: 'REUSED' });
+    throw invalidToken();
   }
 
   /** Ends the family of `refreshToken`; false when the token is unknown. */
@@ -105,7 +103,11 @@ export class SessionStore {
   }
 
   private hashOf(refreshToken: string): string {
-    if (refreshToken.length === 0 || refreshToken.length > MAX_TOKEN_LENGTH) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'The refresh token is not valid: sign in again');
+    if (refreshToken.length === 0 || refreshToken.length > MAX_TOKEN_LENGTH) throw invalidToken();
     return refreshTokenHash(refreshToken);
   }
+}
+
+function invalidToken(): DomainError {
+  return new DomainError(ErrorCode.UNAUTHENTICATED, 'The refresh token is not valid: sign in again', { reason: 'INVALID' });
 }
