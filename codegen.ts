@@ -66,6 +66,9 @@ const config: CodegenConfig = {
       Coupon: '../models.js#CouponModel',
       CreateCartPayload: '../models.js#CreateCartPayloadModel',
       CheckoutCart: '../models.js#CheckoutCartModel',
+      // wishlists (issue 10)
+      WishlistItem: '../models.js#WishlistItemModel',
+      WishlistConnection: '../models.js#WishlistConnectionModel',
     }),
     ...subgraph('order', 'OrderContext', {
       Product: '../models.js#ProductRefModel',
@@ -80,6 +83,9 @@ const config: CodegenConfig = {
       Customer: '../services/account/accountModels.js#CustomerRow',
       CustomerAddress: '../services/account/accountModels.js#CustomerAddressRow',
       AuthPayload: '../services/account/accountModels.js#AuthSessionModel',
+      // notifications (issue 11)
+      Notification: '../models.js#NotificationRow',
+      NotificationConnection: '../models.js#NotificationConnectionModel',
     }),
     ...subgraph('recommendation', 'RecommendationContext', {
       Product: '../models.js#ProductRefModel',

@@ -1,6 +1,7 @@
 import type { RequestContext } from '@shopgraph/kit';
 import type { OrderLoaders } from './loaders.js';
 import type { CheckoutService } from './services/checkoutService.js';
+import type { NotificationService } from './services/notifications/notificationService.js';
 import type { OrderService } from './services/orderService.js';
 import type { OrderWatchService } from './services/orderWatchService.js';
 import type { SalesService } from './services/salesService.js';
@@ -15,6 +16,7 @@ export interface OrderServices {
   // accounts (issue 10)
   accounts: AccountService;
   addressBook: AddressBookService;
+  notifications: NotificationService;
 }
 
 export interface OrderContext extends RequestContext {

@@ -57,6 +57,12 @@ export function createOrderLoaders(prisma: PrismaClient, caches: OrderCaches, no
       (r) => r.orderId,
       ids,
     ),
+    /** Orders by id, for a notification's order (personal: never cached). */
+    orderById: rowLoader<string, Awaited<ReturnType<typeof prisma.order.findMany>>[number]>(
+      (orderIds) => prisma.order.findMany({ where: { id: { in: [...orderIds] } } }),
+      (o) => o.id,
+      ids,
+    ),
   };
 }
 

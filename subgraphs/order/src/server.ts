@@ -12,6 +12,10 @@ import { CheckoutSaga } from './services/checkoutSaga.js';
 import { CheckoutService } from './services/checkoutService.js';
 import { internalCommercePorts, type CommercePorts } from './services/commercePorts.js';
 import { IdempotencyGate } from './services/idempotencyGate.js';
+import type { NotificationChannel } from './services/notifications/notificationChannel.js';
+import { NotificationConsumer } from './services/notifications/notificationConsumer.js';
+import { NotificationService } from './services/notifications/notificationService.js';
+import { TableNotificationChannel } from './services/notifications/tableNotificationChannel.js';
 import { OrderService } from './services/orderService.js';
 import { OrderWatchService } from './services/orderWatchService.js';
 import { SalesService } from './services/salesService.js';
@@ -25,6 +29,8 @@ export interface OrderSubgraphOverrides {
   settings?: Partial<OrderSettings>;
   /** Accounts (issue 10): token settings (the JWT secret), the cart merge. */
   account?: AccountOverrides;
+  /** Notification channels besides the built-in table channel (email, push ...). */
+  notificationChannels?: NotificationChannel[];
 }
 
 /** The order subgraph's long-lived parts, made once at boot (the recovery job is one of them). */
@@ -48,6 +54,7 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
   const services = {
     sales: new SalesService(),
     watch: new OrderWatchService(database.prisma),
+    notifications: new NotificationService(database.prisma),
     orders: new OrderService(database.prisma, ports, payments, logger, orderCaches.evictSales),
     checkout: new CheckoutService(database.prisma, ports, saga, gate, logger, {
       instanceId,
@@ -61,7 +68,13 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
     addressBook: account.addressBook,
   };
   const recovery = new CheckoutRecovery(database.prisma, saga, logger.child({ component: 'checkout-recovery' }), { instanceId, leaseSeconds: settings.leaseSeconds });
-  return { settings, orderCaches, services, recovery, saga, instanceId, account };
+  const notificationLogger = logger.child({ component: 'notifications' });
+  const notifier = new NotificationConsumer(
+    database.prisma,
+    [new TableNotificationChannel(database.prisma, notificationLogger), ...(overrides.notificationChannels ?? [])],
+    notificationLogger,
+  );
+  return { settings, orderCaches, services, recovery, saga, instanceId, notifier, account };
 }
 
 /** Runtimes of the servers built in this process, so tests can run a recovery pass themselves. */
@@ -72,6 +85,7 @@ export function createOrderSubgraph(deps: SubgraphDeps, overrides: OrderSubgraph
   const { database, logger, readiness, metrics, internalAuth } = deps;
   const runtime = createOrderRuntime(deps, overrides);
   const now = () => new Date();
+  const notifications = runtime.notifier.subscribe(deps.events);
   const server = createSubgraphServer<OrderContext>({
     name: 'order',
     resolvers,
@@ -86,6 +100,7 @@ export function createOrderSubgraph(deps: SubgraphDeps, overrides: OrderSubgraph
     }),
     onStop: async () => {
       await runtime.recovery.stop();
+      await notifications.close();
       await runtime.account.sessionSweep.stop();
     },
   });

@@ -1,6 +1,7 @@
 import { scalarResolvers } from '@shopgraph/kit';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { Mutation } from './Mutation.js';
+import { Notification } from './Notification.js';
 import { Order, OrderLine, OrderTimelineEntry, Payment, Refund } from './Order.js';
 import { Product } from './Product.js';
 import { Query } from './Query.js';
@@ -23,4 +24,5 @@ export const resolvers: Resolvers = {
   Product,
   // accounts (issue 10)
   Customer,
+  Notification,
 };
