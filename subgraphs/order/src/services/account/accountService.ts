@@ -83,8 +83,12 @@ export class AccountService {
     try {
       refresh = await this.sessions.rotate(refreshToken);
     } catch (err) {
-      if (err instanceof DomainError) this.metrics.refreshes.inc({ outcome: err.details.reason === 'REUSED' ? 'reuse_detected' : 'invalid' });
-      if (err instanceof DomainError && err.details.reason === 'REUSED') this.logger.warn('a spent refresh token was presented again: its session is revoked');
+      if (err instanceof DomainError) {
+        const reused = err.details.reason === 'REUSED';
+        this.metrics.refreshes.inc({ outcome: reused ? 'reuse_detected' : 'invalid' });
+        // A stolen token, or a client that refreshed twice at once: worth an operator's look.
+        if (reused) this.logger.warn('a spent refresh token was presented again: its session is revoked');
+      }
       throw err;
     }
     this.metrics.refreshes.inc({ outcome: 'rotated' });
