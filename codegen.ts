@@ -46,6 +46,10 @@ const config: CodegenConfig = {
       CategoryFacet: '../models.js#CategoryFacetModel',
       BrandFacet: '../models.js#BrandFacetModel',
       SearchSuggestion: '../models.js#SuggestionModel',
+      // reviews and ratings (issue 10)
+      Review: '../models.js#ReviewModel',
+      ReviewConnection: '../models.js#ReviewConnectionModel',
+      ProductRating: '../models.js#RatingSummaryModel',
     }),
     ...subgraph('inventory', 'InventoryContext', {
       Product: '../models.js#ProductRefModel',
@@ -94,6 +98,8 @@ const config: CodegenConfig = {
       RecommendationReason: '../models.js#ReasonModel',
       AssociatedProduct: '../models.js#AssociatedProductModel',
       Bundle: '../models.js#BundleModel',
+      ProductAnalytics: '../models.js#ProductAnalyticsModel',
+      ProductRanking: '../models.js#ProductRankingModel',
     }),
   },
 };

@@ -21,6 +21,7 @@ import { createServiceHttpServer, type RouteHandler, type ServiceHttpServer } fr
 import type { Logger } from './logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
 import { metricsPlugin } from './metricsPlugin.js';
+import { requestLogPlugin } from './requestLogPlugin.js';
 import { responseTagsPlugin } from './responseTagsPlugin.js';
 import { SCHEMA_DIR } from './paths.js';
 import type { ReadinessCheck } from './readiness.js';
@@ -80,7 +81,7 @@ export function createSubgraphServer<TContext extends RequestContext>(options: S
     includeStacktraceInErrorResponses: false,
     // The service's own signal handling stops it in order; Apollo's would race it.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<TContext>(metrics), responseTagsPlugin<TContext>()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<TContext>(metrics), requestLogPlugin<TContext>(), responseTagsPlugin<TContext>()],
     logger,
   });
   const http = createServiceHttpServer({

@@ -30,6 +30,8 @@ const productSnapshot = z.object({
   attributes: z.record(z.string(), z.unknown()),
   /** The product's variants (ids and SKUs), so inventory learns new SKUs. Optional: older events lack it. */
   variants: z.array(z.object({ id, sku: z.string().min(1) })).optional(),
+  /** The owning seller (a SELLER's sub); null or absent: the shop's own. Inventory, orders and analytics learn it from here. */
+  sellerId: id.nullable().optional(),
 });
 
 interface TopicDefinition<S extends EventSource, P extends z.ZodType> {
@@ -228,6 +230,36 @@ export const EVENT_TOPICS = {
       priceWhenSaved: decimal,
       oldPrice: decimal,
       newPrice: decimal,
+    }),
+  }),
+  // ---------------------------------------------------------------- analytics (issue 11)
+  /**
+   * A product page view that counted (trackProductView: once per viewer and product in 30
+   * minutes), recorded with the view's signal so analytics sees every counted view once.
+   */
+  'product.viewed': topic({
+    source: 'reco',
+    aggregateType: 'product',
+    aggregateIdOf: (p) => p.productId,
+    payload: z.object({ productId: id, viewedAt: z.iso.datetime({ offset: true }) }),
+  }),
+  // ------------------------------------------------------------- reviews and ratings (issue 10)
+  /**
+   * A product's rating over its APPROVED reviews changed (a review approved, rejected after
+   * approval, edited back to moderation, or deleted). Recorded in the transaction that moves
+   * the aggregate, so `rating` and `reviewCount` are the values as of that commit.
+   */
+  'product.rating_changed': topic({
+    source: 'catalog',
+    aggregateType: 'product',
+    aggregateIdOf: (p) => p.productId,
+    payload: z.object({
+      productId: id,
+      /** Average stars over approved reviews, rounded half up to 2 decimals ("4.33"); "0.00" with none. */
+      rating: decimal,
+      reviewCount: z.number().int().min(0),
+      /** Stars of the review this change approved for the first time (a new review going public), else null. */
+      newlyApprovedRating: z.number().int().min(1).max(5).nullable(),
     }),
   }),
   // ---- accounts (issue 10). No email or name in the payloads: consumers read them from the owner.

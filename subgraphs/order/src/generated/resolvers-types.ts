@@ -21,6 +21,7 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A postal address of an order. */
 export type Address = {
   __typename?: 'Address';
   city: Scalars['String']['output'];
@@ -32,6 +33,7 @@ export type Address = {
   region: Scalars['String']['output'];
 };
 
+/** A postal address; its region decides the tax. */
 export type AddressInput = {
   city: Scalars['String']['input'];
   /** ISO 3166-1 alpha-2 country code. */
@@ -44,10 +46,12 @@ export type AddressInput = {
   region: Scalars['String']['input'];
 };
 
+/** What an address is the default for. */
 export type AddressKind =
   | 'BILLING'
   | 'SHIPPING';
 
+/** A signed-in session: a short-lived access token and the refresh token that renews it. */
 export type AuthPayload = {
   __typename?: 'AuthPayload';
   /** A JWT for `Authorization: Bearer <token>` (role CUSTOMER, sub = customer id). */
@@ -61,10 +65,12 @@ export type AuthPayload = {
   refreshTokenExpiresAt: Scalars['DateTime']['output'];
 };
 
+/** Who may keep a response: PUBLIC, any cache (the gateway's response cache, a CDN); PRIVATE, only the caller's own. */
 export type CacheControlScope =
   | 'PRIVATE'
   | 'PUBLIC';
 
+/** What happened to the guest cart given at sign-in. */
 export type CartMerge = {
   __typename?: 'CartMerge';
   /** The customer's cart after a merge. */
@@ -74,6 +80,7 @@ export type CartMerge = {
   status: CartMergeStatus;
 };
 
+/** The outcome of merging a guest cart at sign-in. */
 export type CartMergeStatus =
   /** The cart could not be merged (unknown or expired token, another currency, the cart service down); it is left as it was. */
   | 'FAILED'
@@ -81,6 +88,7 @@ export type CartMergeStatus =
   /** No guest cart was given. */
   | 'NOT_REQUESTED';
 
+/** What checkout needs: the cart, where to ship (and bill), and how to pay. */
 export type CheckoutInput = {
   /** Defaults to the shipping address. Give at most one of `billingAddress` and `billingAddressId`. */
   billingAddress?: InputMaybe<AddressInput>;
@@ -96,6 +104,7 @@ export type CheckoutInput = {
   shippingAddressId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** A customer account: the signed-in customer sees their own (me). */
 export type Customer = {
   __typename?: 'Customer';
   /** Oldest first. */
@@ -109,6 +118,7 @@ export type Customer = {
   name: Scalars['String']['output'];
 };
 
+/** An address in a customer's address book; checkout can ship to it by id. */
 export type CustomerAddress = {
   __typename?: 'CustomerAddress';
   city: Scalars['String']['output'];
@@ -124,6 +134,7 @@ export type CustomerAddress = {
   region: Scalars['String']['output'];
 };
 
+/** An address for the address book, checked field by field (BAD_USER_INPUT names the field). */
 export type CustomerAddressInput = {
   city: Scalars['String']['input'];
   /** ISO 3166-1 alpha-2 country code, e.g. "US". */
@@ -139,6 +150,7 @@ export type CustomerAddressInput = {
   region: Scalars['String']['input'];
 };
 
+/** An exact amount of money with its currency. */
 export type Money = {
   __typename?: 'Money';
   amount: Scalars['Decimal']['output'];
@@ -305,6 +317,7 @@ export type Notification = {
   variantId?: Maybe<Scalars['ID']['output']>;
 };
 
+/** A page of notifications, newest first. */
 export type NotificationConnection = {
   __typename?: 'NotificationConnection';
   edges: Array<NotificationEdge>;
@@ -312,12 +325,14 @@ export type NotificationConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** One notification of a page, with its cursor. */
 export type NotificationEdge = {
   __typename?: 'NotificationEdge';
   cursor: Scalars['String']['output'];
   node: Notification;
 };
 
+/** What a notification is about. */
 export type NotificationKind =
   /** For admins: a SKU's available stock fell to its threshold. */
   | 'LOW_STOCK'
@@ -327,6 +342,7 @@ export type NotificationKind =
   | 'PRICE_DROP'
   | 'REFUND_ISSUED';
 
+/** A placed order: its lines at the prices paid, totals, addresses, payment, refunds and timeline. */
 export type Order = {
   __typename?: 'Order';
   billingAddress?: Maybe<Address>;
@@ -358,6 +374,7 @@ export type Order = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** A page of orders, newest first, with the total count. */
 export type OrderConnection = {
   __typename?: 'OrderConnection';
   edges: Array<OrderEdge>;
@@ -365,12 +382,14 @@ export type OrderConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** One order in a page, with its cursor. */
 export type OrderEdge = {
   __typename?: 'OrderEdge';
   cursor: Scalars['String']['output'];
   node: Order;
 };
 
+/** Which orders an admin lists: by status, customer and when they were placed. */
 export type OrderFilter = {
   customerId?: InputMaybe<Scalars['ID']['input']>;
   /** Orders placed at or after this instant. */
@@ -380,6 +399,7 @@ export type OrderFilter = {
   status?: InputMaybe<OrderStatus>;
 };
 
+/** One variant of an order, at the price paid. */
 export type OrderLine = {
   __typename?: 'OrderLine';
   lineTotal: Money;
@@ -392,6 +412,7 @@ export type OrderLine = {
   variantId: Scalars['ID']['output'];
 };
 
+/** Where an order is in its life, from checkout to delivery, cancellation, refund or failure. */
 export type OrderStatus =
   /** Cancelled before shipping; the stock came back. */
   | 'CANCELLED'
@@ -418,6 +439,7 @@ export type OrderStatusChange = {
   status: Scalars['String']['output'];
 };
 
+/** One status change of an order: from what, to what, when, by whom and why. */
 export type OrderTimelineEntry = {
   __typename?: 'OrderTimelineEntry';
   /** Who made the change (an identity subject, or "system"). */
@@ -428,6 +450,7 @@ export type OrderTimelineEntry = {
   status: OrderStatus;
 };
 
+/** Where a page of a cursor connection starts and ends, and whether there is more. */
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -436,6 +459,7 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** The payment of an order: what the provider authorised, captured and refunded. */
 export type Payment = {
   __typename?: 'Payment';
   amount: Money;
@@ -447,6 +471,7 @@ export type Payment = {
   status: PaymentStatus;
 };
 
+/** How the order is paid. */
 export type PaymentMethodInput = {
   /**
    * A card token from the payment provider. The built-in test provider decides by token:
@@ -455,6 +480,7 @@ export type PaymentMethodInput = {
   cardToken: Scalars['String']['input'];
 };
 
+/** Where a payment stands with the provider. */
 export type PaymentStatus =
   | 'AUTHORIZED'
   | 'CAPTURED'
@@ -462,6 +488,7 @@ export type PaymentStatus =
   | 'PENDING'
   | 'VOIDED';
 
+/** A product of the catalog; its variants are what is priced, stocked and sold. */
 export type Product = {
   __typename?: 'Product';
   id: Scalars['ID']['output'];
@@ -470,6 +497,7 @@ export type Product = {
 };
 
 
+/** A product of the catalog; its variants are what is priced, stocked and sold. */
 export type ProductUnitsSoldArgs = {
   days?: Scalars['Int']['input'];
 };
@@ -526,6 +554,7 @@ export type QueryOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Money given back on an order, once per idempotency key. */
 export type Refund = {
   __typename?: 'Refund';
   amount: Money;
@@ -535,6 +564,7 @@ export type Refund = {
   reason: Scalars['String']['output'];
 };
 
+/** A new customer account. */
 export type RegisterInput = {
   email: Scalars['String']['input'];
   name: Scalars['String']['input'];
@@ -558,6 +588,7 @@ export type SubscriptionOrderStatusChangedArgs = {
   orderId: Scalars['ID']['input'];
 };
 
+/** Changes to the signed-in customer's profile; a field left out stays as it is. */
 export type UpdateProfileInput = {
   name?: InputMaybe<Scalars['String']['input']>;
 };
