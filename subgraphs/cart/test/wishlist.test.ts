@@ -143,4 +143,16 @@ describe('price drops on saved variants (the price projection consumer)', () => 
     expect((await drops(v.id)).length).toBe(before + 5);
     await project(v, '20.00');
   });
+
+  it('forgets processed event ids only after the dedupe window', async () => {
+    const [old, recent] = [randomUUID(), randomUUID()];
+    await sql(
+      `INSERT INTO cart.processed_event (event_id, topic, processed_at) VALUES ($1::uuid, 't', now() - interval '31 days'), ($2::uuid, 't', now() - interval '29 days')`,
+      old,
+      recent,
+    );
+    expect(await book().pruneProcessedEvents()).toBeGreaterThanOrEqual(1);
+    const left = await sql<{ id: string }>(`SELECT event_id::text AS id FROM cart.processed_event WHERE event_id IN ($1::uuid, $2::uuid)`, old, recent);
+    expect(left).toEqual([{ id: recent }]);
+  });
 });
