@@ -79,6 +79,10 @@ const config: CodegenConfig = {
       Refund: '../models.js#RefundRow',
       OrderConnection: '../models.js#OrderConnectionModel',
       Address: '../models.js#AddressModel',
+      // accounts (issue 10)
+      Customer: '../services/account/accountModels.js#CustomerRow',
+      CustomerAddress: '../services/account/accountModels.js#CustomerAddressRow',
+      AuthPayload: '../services/account/accountModels.js#AuthSessionModel',
       // notifications (issue 11)
       Notification: '../models.js#NotificationRow',
       NotificationConnection: '../models.js#NotificationConnectionModel',
@@ -90,6 +94,8 @@ const config: CodegenConfig = {
       RecommendationReason: '../models.js#ReasonModel',
       AssociatedProduct: '../models.js#AssociatedProductModel',
       Bundle: '../models.js#BundleModel',
+      ProductAnalytics: '../models.js#ProductAnalyticsModel',
+      ProductRanking: '../models.js#ProductRankingModel',
     }),
   },
 };

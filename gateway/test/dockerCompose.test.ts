@@ -13,6 +13,7 @@ import {
 import { GATEWAY_ENVIRONMENT_VARIABLES, loadGatewayConfig, subgraphUrlVariable } from '../src/gatewayConfig.js';
 import { DEFAULT_GATEWAY_LIMITS } from '../src/limits/gatewayLimits.js';
 import { LAUNCH_ENVIRONMENT_VARIABLES } from '../src/launch/launchSettings.js';
+import { ACCOUNT_ENVIRONMENT_VARIABLES, loadAccountSettings } from '../../subgraphs/order/src/services/account/accountSettings.js';
 
 /** Docker cannot run on this machine: check the file against the code's configuration instead. */
 interface ComposeService {
@@ -73,7 +74,9 @@ describe('docker-compose.yml', () => {
         ? new Set([...SERVICE_VARIABLES, ...LAUNCH_ENVIRONMENT_VARIABLES])
         : name === 'gateway'
           ? GATEWAY_VARIABLES
-          : SERVICE_VARIABLES;
+          : name === 'order'
+            ? new Set([...SERVICE_VARIABLES, ...ACCOUNT_ENVIRONMENT_VARIABLES])
+            : SERVICE_VARIABLES;
     for (const variable of Object.keys(services[name]!.environment ?? {})) {
       expect(known, `${name}: ${variable}`).toContain(variable);
     }
@@ -112,11 +115,14 @@ describe('docker-compose.yml', () => {
     expect(services.gateway!.depends_on?.seed).toEqual({ condition: 'service_completed_successfully' });
   });
 
-  it('gives every service the same internal signing secret, and only the gateway the JWT key', () => {
+  it('gives every service the same internal signing secret, and the JWT key only to the gateway and the order subgraph (it signs sign-in tokens)', () => {
     const secrets = SHOPGRAPH_SERVICES.map((name) => services[name]!.environment?.INTERNAL_SIGNING_SECRET);
     expect(new Set(secrets).size, 'one shared value').toBe(1);
     expect(withDefaults({ s: secrets[0]! }).s!.length).toBeGreaterThanOrEqual(MIN_SECRET_LENGTH);
-    for (const name of SUBGRAPH_NAMES) expect(services[name]!.environment?.JWT_SECRET, name).toBeUndefined();
+    for (const name of SUBGRAPH_NAMES.filter((n) => n !== 'order')) expect(services[name]!.environment?.JWT_SECRET, name).toBeUndefined();
+    for (const variable of ['JWT_SECRET', 'JWT_ISSUER', 'JWT_AUDIENCE']) expect(services.order!.environment?.[variable], variable).toBe(services.gateway!.environment?.[variable]);
+    // The order subgraph accepts its account settings as written.
+    expect(() => loadAccountSettings(withDefaults(services.order!.environment!))).not.toThrow();
     for (const name of SHOPGRAPH_SERVICES) expect(services[name]!.environment?.SHOPGRAPH_INSECURE_SUBGRAPHS, name).toBe('0');
   });
 

@@ -5,12 +5,17 @@ import type { NotificationService } from './services/notifications/notificationS
 import type { OrderService } from './services/orderService.js';
 import type { OrderWatchService } from './services/orderWatchService.js';
 import type { SalesService } from './services/salesService.js';
+import type { AccountService } from './services/account/accountService.js';
+import type { AddressBookService } from './services/account/addressBookService.js';
 
 export interface OrderServices {
   sales: SalesService;
   orders: OrderService;
   checkout: CheckoutService;
   watch: OrderWatchService;
+  // accounts (issue 10)
+  accounts: AccountService;
+  addressBook: AddressBookService;
   notifications: NotificationService;
 }
 

@@ -66,4 +66,15 @@ export function createOrderLoaders(prisma: PrismaClient, caches: OrderCaches, no
   };
 }
 
-export type OrderLoaders = ReturnType<typeof createOrderLoaders>;
+/** Accounts (issue 10): a customer's addresses, one query per batch of customers. Personal: never cached. */
+export function createAccountLoaders(prisma: PrismaClient) {
+  return {
+    addresses: childrenLoader<string, Awaited<ReturnType<typeof prisma.customerAddress.findMany>>[number]>(
+      (customerIds) => prisma.customerAddress.findMany({ where: { customerId: { in: [...customerIds] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+      (a) => a.customerId,
+      { isValidKey: isUuid },
+    ),
+  };
+}
+
+export type OrderLoaders = ReturnType<typeof createOrderLoaders> & ReturnType<typeof createAccountLoaders>;

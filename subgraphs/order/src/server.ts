@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
 import { createOrderCaches } from './caches.js';
 import type { OrderContext } from './context.js';
-import { createOrderLoaders } from './loaders.js';
+import { createAccountLoaders, createOrderLoaders } from './loaders.js';
 import type { PaymentProvider } from './payments/paymentProvider.js';
 import { TestPaymentProvider } from './payments/testPaymentProvider.js';
 import { resolvers } from './resolvers/index.js';
@@ -20,12 +20,15 @@ import { OrderService } from './services/orderService.js';
 import { OrderWatchService } from './services/orderWatchService.js';
 import { SalesService } from './services/salesService.js';
 import { loadOrderSettings, type OrderSettings } from './settings.js';
+import { createAccountServices, type AccountOverrides } from './services/account/accountServices.js';
 
 /** What a test (or another deployment) may swap: the payment provider, the calls out, the settings. */
 export interface OrderSubgraphOverrides {
   payments?: PaymentProvider;
   ports?: CommercePorts;
   settings?: Partial<OrderSettings>;
+  /** Accounts (issue 10): token settings (the JWT secret), the cart merge. */
+  account?: AccountOverrides;
   /** Notification channels besides the built-in table channel (email, push ...). */
   notificationChannels?: NotificationChannel[];
 }
@@ -47,6 +50,7 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
     orderCaches.evictSales,
   );
   const gate = new IdempotencyGate(deps.redis, deps.namespace, logger);
+  const account = createAccountServices(deps, overrides.account);
   const services = {
     sales: new SalesService(),
     watch: new OrderWatchService(database.prisma),
@@ -58,7 +62,10 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
       inFlightWaitMs: settings.inFlightWaitMs,
       maxConcurrent: settings.maxConcurrent,
       paymentProvider: payments.name,
-    }),
+    }, account.addressBook),
+    // accounts (issue 10)
+    accounts: account.accounts,
+    addressBook: account.addressBook,
   };
   const recovery = new CheckoutRecovery(database.prisma, saga, logger.child({ component: 'checkout-recovery' }), { instanceId, leaseSeconds: settings.leaseSeconds });
   const notificationLogger = logger.child({ component: 'notifications' });
@@ -87,7 +94,10 @@ export function createOrderSubgraph(deps: SubgraphDeps, overrides: OrderSubgraph
     readiness,
     metrics,
     internalAuth,
-    perRequest: () => ({ loaders: createOrderLoaders(database.prisma, runtime.orderCaches, now), services: runtime.services }),
+    perRequest: () => ({
+      loaders: { ...createOrderLoaders(database.prisma, runtime.orderCaches, now), ...createAccountLoaders(database.prisma) },
+      services: runtime.services,
+    }),
     onStop: async () => {
       await runtime.recovery.stop();
       await notifications.close();

@@ -217,6 +217,8 @@ export type Mutation = {
    * have none). Quantities of the same variant add up, within what can be held.
    */
   mergeGuestCart: Cart;
+  /** Service-only (the order subgraph's signIn): mergeGuestCart on behalf of `customerId`; NOT_FOUND for an unknown or spent token. */
+  mergeGuestCartForCustomer: Cart;
   /**
    * Puts `quantity` of a saved variant into the customer's open cart (made when they have none),
    * holding its stock as addCartItem does, and takes it off the wishlist in the same commit.
@@ -283,6 +285,12 @@ export type MutationDeactivateCouponArgs = {
 
 export type MutationMergeGuestCartArgs = {
   cartToken: Scalars['String']['input'];
+};
+
+
+export type MutationMergeGuestCartForCustomerArgs = {
+  cartToken: Scalars['String']['input'];
+  customerId: Scalars['ID']['input'];
 };
 
 
@@ -704,6 +712,7 @@ export type MutationResolvers<ContextType = CartContext, ParentType extends Reso
   createCoupon?: Resolver<ResolversTypes['Coupon'], ParentType, ContextType, RequireFields<MutationCreateCouponArgs, 'input'>>;
   deactivateCoupon?: Resolver<ResolversTypes['Coupon'], ParentType, ContextType, RequireFields<MutationDeactivateCouponArgs, 'code'>>;
   mergeGuestCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationMergeGuestCartArgs, 'cartToken'>>;
+  mergeGuestCartForCustomer?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationMergeGuestCartForCustomerArgs, 'cartToken' | 'customerId'>>;
   moveWishlistItemToCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationMoveWishlistItemToCartArgs, 'quantity' | 'variantId'>>;
   removeCartItem?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationRemoveCartItemArgs, 'cartId' | 'variantId'>>;
   removeCoupon?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationRemoveCouponArgs, 'cartId'>>;

@@ -5,6 +5,7 @@ import {
   InputError,
   NotFoundError,
   Prisma,
+  identityFor,
   isUuid,
   recordEvents,
   requireAuthenticated,
@@ -272,6 +273,15 @@ export class CartService {
     });
     await this.caches.evictCart(guest);
     return merged;
+  }
+
+  /**
+   * Service-only (the order subgraph's signIn, issue 10): mergeGuestCart for `customerId`, as if
+   * the customer had called it. The schema lets only a service identity reach this.
+   */
+  async mergeGuestCartForCustomer(actor: CartActor, customerId: string, cartToken: string): Promise<CartModel> {
+    if (!isUuid(customerId)) throw InputError.of('customerId', 'is not a customer id');
+    return this.mergeGuestCart({ ...actor, identity: identityFor(customerId, 'CUSTOMER') }, cartToken);
   }
 
   // ------------------------------------------------------------------ checkout (service-only)

@@ -30,6 +30,8 @@ const productSnapshot = z.object({
   attributes: z.record(z.string(), z.unknown()),
   /** The product's variants (ids and SKUs), so inventory learns new SKUs. Optional: older events lack it. */
   variants: z.array(z.object({ id, sku: z.string().min(1) })).optional(),
+  /** The owning seller (a SELLER's sub); null or absent: the shop's own. Inventory, orders and analytics learn it from here. */
+  sellerId: id.nullable().optional(),
 });
 
 interface TopicDefinition<S extends EventSource, P extends z.ZodType> {
@@ -229,6 +231,17 @@ export const EVENT_TOPICS = {
       oldPrice: decimal,
       newPrice: decimal,
     }),
+  }),
+  // ---------------------------------------------------------------- analytics (issue 11)
+  /**
+   * A product page view that counted (trackProductView: once per viewer and product in 30
+   * minutes), recorded with the view's signal so analytics sees every counted view once.
+   */
+  'product.viewed': topic({
+    source: 'reco',
+    aggregateType: 'product',
+    aggregateIdOf: (p) => p.productId,
+    payload: z.object({ productId: id, viewedAt: z.iso.datetime({ offset: true }) }),
   }),
 } as const;
 

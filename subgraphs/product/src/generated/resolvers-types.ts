@@ -376,6 +376,8 @@ export type Product = {
   priceHistory: Array<PriceChange>;
   /** Lowest and highest variant price, as in effect now (scheduled prices included). */
   priceRange: PriceRange;
+  /** The seller who sells the product (a SELLER token's subject); null when the shop sells it itself. */
+  sellerId?: Maybe<Scalars['ID']['output']>;
   /** Stock-keeping unit of the product as a whole; each variant has its own. */
   sku: Scalars['String']['output'];
   slug: Scalars['String']['output'];
@@ -1115,6 +1117,7 @@ export type ProductResolvers<ContextType = ProductContext, ParentType extends Re
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   priceHistory?: Resolver<Array<ResolversTypes['PriceChange']>, ParentType, ContextType, RequireFields<ProductPriceHistoryArgs, 'first'>>;
   priceRange?: Resolver<ResolversTypes['PriceRange'], ParentType, ContextType>;
+  sellerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProductStatus'], ParentType, ContextType>;
