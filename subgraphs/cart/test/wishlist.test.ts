@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
 import { PriceBook } from '../src/services/priceBook.js';
+import { MAX_WISHLIST_ITEMS } from '../src/services/wishlistService.js';
 import { createCartSubgraph } from '../src/server.js';
 
 const subgraph = useTestSubgraph(createCartSubgraph);
@@ -88,6 +89,19 @@ describe('wishlist', () => {
     const res = await gqlAs(me, ADD, { v: 'not-a-uuid' });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'variantId' });
     expect(subgraph.database.queries.count).toBe(0);
+  });
+
+  it('holds at most MAX_WISHLIST_ITEMS items', async () => {
+    const me = testIdentities.customer(`full-${randomUUID()}`);
+    await sql(
+      `INSERT INTO cart.wishlist_item (customer_id, product_id, variant_id, sku, price_when_saved, currency)
+       SELECT $1, gen_random_uuid(), gen_random_uuid(), 'SKU-FILL-' || n, 1, 'USD' FROM generate_series(1, $2::int) n`,
+      me.subject,
+      MAX_WISHLIST_ITEMS,
+    );
+    const res = await gqlAs(me, ADD, { v: variants[0]!.id });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'variantId' });
+    expect(await sql(`SELECT 1 FROM cart.wishlist_item WHERE customer_id = $1`, me.subject)).toHaveLength(MAX_WISHLIST_ITEMS);
   });
 
   it('pages newest first and removes items; the cached list follows every write', async () => {
