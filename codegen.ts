@@ -76,6 +76,7 @@ const config: CodegenConfig = {
       Refund: '../models.js#RefundRow',
       OrderConnection: '../models.js#OrderConnectionModel',
       Address: '../models.js#AddressModel',
+      SellerOrderLine: '../models.js#SellerOrderLineModel',
     }),
     ...subgraph('recommendation', 'RecommendationContext', {
       Product: '../models.js#ProductRefModel',

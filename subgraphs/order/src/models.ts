@@ -24,3 +24,11 @@ export interface AddressModel {
   region: string;
   country: string;
 }
+
+/** One line of a seller's product in an order, as sellerOrderLines shows it. */
+export interface SellerOrderLineModel {
+  orderId: string;
+  orderStatus: OrderRow['status'];
+  placedAt: Date;
+  line: OrderLineRow;
+}

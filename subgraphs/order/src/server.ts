@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
+import { createSubgraphServer, subscribeProductSellers, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
 import { createOrderCaches } from './caches.js';
 import type { OrderContext } from './context.js';
 import { createOrderLoaders } from './loaders.js';
@@ -15,6 +15,7 @@ import { IdempotencyGate } from './services/idempotencyGate.js';
 import { OrderService } from './services/orderService.js';
 import { OrderWatchService } from './services/orderWatchService.js';
 import { SalesService } from './services/salesService.js';
+import { PRODUCT_SELLERS_GROUP, SellerOrderLinesService } from './services/sellerOrderLines.js';
 import { loadOrderSettings, type OrderSettings } from './settings.js';
 
 /** What a test (or another deployment) may swap: the payment provider, the calls out, the settings. */
@@ -43,6 +44,7 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
   const gate = new IdempotencyGate(deps.redis, deps.namespace, logger);
   const services = {
     sales: new SalesService(),
+    sellerLines: new SellerOrderLinesService(database.prisma),
     watch: new OrderWatchService(database.prisma),
     orders: new OrderService(database.prisma, ports, payments, logger, orderCaches.evictSales),
     checkout: new CheckoutService(database.prisma, ports, saga, gate, logger, {
@@ -74,8 +76,13 @@ export function createOrderSubgraph(deps: SubgraphDeps, overrides: OrderSubgraph
     metrics,
     internalAuth,
     perRequest: () => ({ loaders: createOrderLoaders(database.prisma, runtime.orderCaches, now), services: runtime.services }),
-    onStop: () => runtime.recovery.stop(),
+    onStop: async () => {
+      await runtime.recovery.stop();
+      await productSellers.close();
+    },
   });
+  // Which products are whose, for sellerOrderLines (one durable group across order instances).
+  const productSellers = subscribeProductSellers(deps.events, database.prisma, 'ordering', PRODUCT_SELLERS_GROUP);
   runtime.recovery.start(runtime.settings.recoveryIntervalSeconds * 1000);
   orderRuntimes.set(server, runtime);
   return server;
