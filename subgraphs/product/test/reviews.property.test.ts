@@ -51,7 +51,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('helpful' as const), voter, who, product }), weight: 2 },
 );
 
-const customer = (i: number) => testIdentities.customer(customers[i]!);
+const customer = (i: number) => testIdentities.customer(customers[i]);
 
 /** The review of (customer, product), if any: commands name reviews by their author and product. */
 async function reviewId(whoIndex: number, productIndex: number): Promise<string | undefined> {
