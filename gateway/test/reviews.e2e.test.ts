@@ -113,4 +113,36 @@ describe('reviews through the gateway', () => {
       'recommendations to count the good review',
     );
   });
+
+  it('lets only customers write reviews and only catalog admins moderate, refusing everyone else before any SQL runs', async () => {
+    const id = randomUUID();
+    const customerOnly: Array<[string, string]> = [
+      ['createReview', `mutation { createReview(productId: "${id}", rating: 5, title: "t", body: "b") { id } }`],
+      ['updateReview', `mutation { updateReview(id: "${id}", rating: 4) { id } }`],
+      ['deleteReview', `mutation { deleteReview(id: "${id}") }`],
+      ['markReviewHelpful', `mutation { markReviewHelpful(reviewId: "${id}") { id } }`],
+    ];
+    const adminOnly: Array<[string, string]> = [
+      ['moderateReview', `mutation { moderateReview(id: "${id}", status: APPROVED) { id } }`],
+      ['reviewModerationQueue', `{ reviewModerationQueue { totalCount } }`],
+    ];
+    const customer = await bearer('CUSTOMER', randomUUID());
+    const catalogAdmin = await bearer('ADMIN', 'moderator-e2e', ['catalog']);
+    const inventoryAdmin = await bearer('ADMIN', 'admin-9', ['inventory']);
+    const refused = async (query: string, headers: Record<string, string> | undefined, code: string, what: string) => {
+      stack.databases.product.queries.reset();
+      const res = await stack.gql(query, {}, headers);
+      expect(res.errors?.map((e) => e.extensions?.code), what).toEqual([code]);
+      expect(stack.databases.product.queries.count, `${what}: SQL ran for a refused caller`).toBe(0);
+    };
+    for (const [name, query] of customerOnly) {
+      await refused(query, undefined, 'UNAUTHENTICATED', `${name} anonymous`);
+      await refused(query, catalogAdmin, 'FORBIDDEN', `${name} admin`);
+    }
+    for (const [name, query] of adminOnly) {
+      await refused(query, undefined, 'UNAUTHENTICATED', `${name} anonymous`);
+      await refused(query, customer, 'FORBIDDEN', `${name} customer`);
+      await refused(query, inventoryAdmin, 'FORBIDDEN', `${name} admin without catalog`);
+    }
+  });
 });
