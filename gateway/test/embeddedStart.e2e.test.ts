@@ -102,8 +102,13 @@ describe('npm start on the embedded default', () => {
     const res = await postGraphQL(gatewayUrl, '{ products(first: 5) { edges { node { name stock { available } } } } }');
     expect(res.errors).toBeUndefined();
     expect(res.data!.products.edges).toHaveLength(5);
-    const playground = await fetch(gatewayUrl.replace('/graphql', '/'));
-    expect(await playground.text()).toContain('Shopgraph playground');
+    const playground = await (await fetch(gatewayUrl.replace('/graphql', '/'))).text();
+    expect(playground).toContain('Shopgraph playground');
+    // `npm start` is development mode: the page this machine's browser gets has an admin token.
+    const pageToken = (JSON.parse(/id="playground-config">(.*?)<\/script>/s.exec(playground)![1]!) as { developmentToken?: string }).developmentToken;
+    expect(pageToken).toEqual(expect.any(String));
+    const viaPage = await postGraphQL(gatewayUrl, '{ lowStock(first: 1) { sku } }', undefined, { authorization: `Bearer ${pageToken}` });
+    expect(viaPage.errors).toBeUndefined();
 
     // Secrets generated once, owner-only; the printed development token is an admin's.
     expect(statSync(path.join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);

@@ -1,4 +1,4 @@
-import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
+import { createSubgraphServer, jobQueueMetrics, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
 import { createCatalogCaches } from './caches.js';
 import type { ProductContext } from './context.js';
 import { consumeSearchProjectionEvents } from './events/searchProjectionConsumer.js';
@@ -42,7 +42,7 @@ export function createProductSubgraph(deps: SubgraphDeps, options: ProductSubgra
   const { database, logger, readiness, metrics, caches, internalAuth } = deps;
   const catalogCaches = createCatalogCaches(caches);
   const search = createSearch(deps, catalogCaches, options.search);
-  const imageJobs = new ImageJobs(database.url, logger.child({ component: 'image-jobs' }), options.images?.jobs);
+  const imageJobs = new ImageJobs(database.url, logger.child({ component: 'image-jobs' }), options.images?.jobs, jobQueueMetrics(metrics.registry));
   const images = new ImageService(database.prisma, catalogCaches, deps.media, imageJobs, options.images?.processor ?? new SharpImageProcessor(), logger.child({ component: 'images' }), imageMetrics(metrics.registry));
   // The worker runs in this process; pg-boss installs its schema on first start.
   const jobsStarted = imageJobs.start((job, attempt) => images.renderImage(job.imageId, attempt));
@@ -65,7 +65,7 @@ export function createProductSubgraph(deps: SubgraphDeps, options: ProductSubgra
     resolvers,
     database,
     logger,
-    readiness: [...(readiness ?? []), { name: 'image-jobs', check: () => jobsStarted }],
+    readiness: [...(readiness ?? []), { name: 'image-jobs', check: () => jobsStarted }, ...(search.readiness ? [search.readiness] : [])],
     metrics,
     internalAuth,
     perRequest: (_req, { responseTags, identity }) => ({

@@ -1,10 +1,12 @@
+import { sellerIdOf } from '@shopgraph/kit';
 import type { ProductContext } from '../context.js';
 import type { MutationResolvers } from '../generated/resolvers-types.js';
 import type { ChangeActor } from '../services/pricingService.js';
 
-/** The admin who acts (the field's @requiresScopes has already let only them in). */
+/** The admin or seller who acts (the field's @requiresScopes has already let only them in; the services apply the seller rule). */
 function actorOf(ctx: ProductContext): ChangeActor {
-  return { subject: ctx.identity.kind === 'user' ? ctx.identity.subject : 'anonymous', requestId: ctx.requestId };
+  const sellerId = sellerIdOf(ctx.identity);
+  return { subject: ctx.identity.kind === 'user' ? ctx.identity.subject : 'anonymous', requestId: ctx.requestId, ...(sellerId !== undefined && { sellerId }) };
 }
 
 export const Mutation: MutationResolvers = {

@@ -1,9 +1,9 @@
 // Behaviour signals and the product facts projection, as they arrive: product views from the
-// storefront (trackProductView), and the domain events of other subgraphs (orders, carts,
+// storefront (trackProductView, which also records product.viewed for analytics), and the domain events of other subgraphs (orders, carts,
 // catalog, stock, reviews). Each event is applied once: its id is recorded in the same
 // transaction as its effects, so a redelivery does nothing. Each write marks what it made
 // stale for the refresh job and evicts what it made wrong from the caches.
-import { InputError, isUuid, NotFoundError, type Identity, type Logger, type PrismaClient } from '@shopgraph/kit';
+import { InputError, isUuid, NotFoundError, recordEvents, type Identity, type Logger, type PrismaClient } from '@shopgraph/kit';
 import type { RecommendationCaches } from '../caches.js';
 import type { RecommendationLoaders } from '../loaders.js';
 import {
@@ -59,6 +59,10 @@ export class SignalService {
 
     const at = this.now();
     await this.deps.prisma.$transaction(async (tx) => {
+      // Analytics counts the same views: the event commits with the signal, and reaches the analytics batch writer through the bus.
+      await recordEvents(tx, 'reco', [{ topic: 'product.viewed', payload: { productId: productId.toLowerCase(), viewedAt: at.toISOString() } }], {
+        ...(customerId && { actor: customerId }),
+      });
       await tx.$executeRawUnsafe(
         `INSERT INTO reco.product_daily_signal (product_id, day, views) VALUES ($1::uuid, $2::date, 1)
          ON CONFLICT (product_id, day) DO UPDATE SET views = product_daily_signal.views + 1`,
