@@ -4,9 +4,9 @@ import { eventually } from '@shopgraph/kit/testing';
 import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
 /**
- * Reviews end to end, through the real gateway and the event bus: a customer checks out
- * (the real saga: cart, stock hold, payment), the order events make them a verified buyer in
- * the catalog, they review the product, a catalog admin approves it, and Product.rating as
+ * Reviews end to end, through the real gateway and the event bus: a customer registers, signs
+ * in, saves an address and checks out with it (the real saga: cart, stock hold, payment), the
+ * order events make them a verified buyer in the catalog, they review the product, a catalog admin approves it, and Product.rating as
  * the gateway serves it changes (the rating event evicts the cached response). The rating
  * then reaches search (RATING sort) and recommendations (a good review as trending activity).
  * A customer who did not buy is refused.
@@ -14,6 +14,7 @@ import { startSupergraph, testToken, type RunningSupergraph } from './supergraph
 let stack: RunningSupergraph;
 
 const ADDRESS = { name: 'Ada Lovelace', line1: '1 Main St', city: 'San Francisco', postalCode: '94105', region: 'US-CA', country: 'US' };
+const PASSWORD = 'correct horse battery';
 const CREATE_CART = `mutation { createCart(currency: "USD") { cart { id } } }`;
 const ADD = `mutation($cart: ID!, $variant: ID!) { addCartItem(cartId: $cart, variantId: $variant, quantity: 1) { id } }`;
 const CHECKOUT = `mutation($input: CheckoutInput!, $key: String!) { checkout(input: $input, idempotencyKey: $key) { id status } }`;
@@ -33,12 +34,22 @@ const bearer = async (role: 'CUSTOMER' | 'ADMIN', subject: string, scopes?: stri
   authorization: `Bearer ${await testToken(role, { subject, ...(scopes && { scopes }) })}`,
 });
 
-/** An active product with a variant that has stock to sell, that nobody has reviewed. */
+/** A new customer, registered and signed in through the gateway: their id and the headers carrying their access token. */
+async function signedInCustomer(): Promise<{ id: string; headers: Record<string, string> }> {
+  const email = `reviewer-${randomUUID().slice(0, 8)}@example.com`;
+  const registered = await stack.gql(`mutation($input: RegisterInput!) { register(input: $input) { id } }`, { input: { email, password: PASSWORD, name: 'Ada' } });
+  expect(registered.errors, JSON.stringify(registered.errors)).toBeUndefined();
+  const session = await stack.gql(`mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) { accessToken customer { id } } }`, { email, password: PASSWORD });
+  expect(session.errors, JSON.stringify(session.errors)).toBeUndefined();
+  return { id: session.data!.signIn.customer.id as string, headers: { authorization: `Bearer ${session.data!.signIn.accessToken as string}` } };
+}
+
+/** An active USD product (the cart's currency) with a variant that has stock to sell, that nobody has reviewed. */
 async function sellableProduct(): Promise<{ productId: string; variantId: string }> {
   const [row] = await stack.sql<{ productId: string; variantId: string }>(
     `SELECT i.product_id::text AS "productId", i.variant_id::text AS "variantId"
        FROM inventory.inventory_item i JOIN inventory.stock_level l ON l.sku = i.sku JOIN catalog.product p ON p.id = i.product_id
-      WHERE p.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM catalog.review r WHERE r.product_id = p.id)
+      WHERE p.status = 'ACTIVE' AND p.currency = 'USD' AND NOT EXISTS (SELECT 1 FROM catalog.review r WHERE r.product_id = p.id)
       GROUP BY i.product_id, i.variant_id HAVING sum(l.on_hand - l.reserved) >= 2 ORDER BY i.product_id LIMIT 1`,
   );
   expect(row, 'a product in stock').toBeDefined();
@@ -48,8 +59,7 @@ async function sellableProduct(): Promise<{ productId: string; variantId: string
 describe('reviews through the gateway', () => {
   it('a buyer reviews what they bought, an admin approves, the rating changes everywhere; a non-buyer is refused', async () => {
     const { productId, variantId } = await sellableProduct();
-    const buyerId = randomUUID();
-    const buyer = await bearer('CUSTOMER', buyerId);
+    const { id: buyerId, headers: buyer } = await signedInCustomer();
 
     // Before: no rating (and the gateway caches this response).
     const before = await stack.gql(PRODUCT, { id: productId }, buyer);
@@ -57,12 +67,14 @@ describe('reviews through the gateway', () => {
     expect(before.data!.product.rating).toMatchObject({ average: null, count: 0 });
     expect(before.data!.product.myReview).toBeNull();
 
-    // A real checkout.
+    // A real checkout, to an address from the customer's book.
+    const address = await stack.gql(`mutation($input: CustomerAddressInput!) { addAddress(input: $input) { id } }`, { input: ADDRESS }, buyer);
+    expect(address.errors, JSON.stringify(address.errors)).toBeUndefined();
     const cart = await stack.gql(CREATE_CART, {}, buyer);
     expect(cart.errors).toBeUndefined();
     const cartId = cart.data!.createCart.cart.id as string;
     expect((await stack.gql(ADD, { cart: cartId, variant: variantId }, buyer)).errors).toBeUndefined();
-    const order = await stack.gql(CHECKOUT, { input: { cartId, shippingAddress: ADDRESS, paymentMethod: { cardToken: 'tok_approve' } }, key: `k-${randomUUID()}` }, buyer);
+    const order = await stack.gql(CHECKOUT, { input: { cartId, shippingAddressId: address.data!.addAddress.id, paymentMethod: { cardToken: 'tok_approve' } }, key: `k-${randomUUID()}` }, buyer);
     expect(order.errors, JSON.stringify(order.errors)).toBeUndefined();
     expect(order.data!.checkout.status).toBe('CONFIRMED');
 
@@ -73,7 +85,7 @@ describe('reviews through the gateway', () => {
     );
 
     // Someone who did not buy it is refused, with a reason.
-    const stranger = await stack.gql(CREATE_REVIEW, { productId }, await bearer('CUSTOMER', randomUUID()));
+    const stranger = await stack.gql(CREATE_REVIEW, { productId }, (await signedInCustomer()).headers);
     expect(stranger.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(stranger.errors?.[0]?.message).toMatch(/only customers who bought this product/i);
 
