@@ -173,6 +173,19 @@ describe('order archival', () => {
     ).toEqual({ archived: 60, lines: 60, live: 0 });
   }, 60_000);
 
+  it("keeps a seller's lines of archived orders in sellerOrderLines", async () => {
+    const order = await oldOrder(randomUUID(), 'DELIVERED', 47);
+    const [line] = await sql<{ product_id: string }>(`SELECT product_id::text FROM ordering.order_line WHERE order_id = $1::uuid`, order.id);
+    await sql(`INSERT INTO ordering.product_seller (product_id, seller_id) VALUES ($1::uuid, 'seller-archive')`, line!.product_id);
+    const seller = testIdentities.seller('seller-archive');
+    const LINES = `{ sellerOrderLines(first: 10) { orderId orderStatus } }`;
+    const before = await gqlAs(seller, LINES);
+    expect(before.errors).toBeUndefined();
+    expect(before.data!.sellerOrderLines).toEqual([{ orderId: order.id, orderStatus: 'DELIVERED' }]);
+    await runtime().archiver.run({ afterDays: 30, batchSize: 50 });
+    expect((await gqlAs(seller, LINES)).data!.sellerOrderLines).toEqual(before.data!.sellerOrderLines);
+  });
+
   it('runs as a periodic job when ORDER_ARCHIVE_INTERVAL_SECONDS is set', async () => {
     const order = await oldOrder(randomUUID(), 'CANCELLED', 45);
     const job = runtime().archiver.periodic({ afterDays: 30, batchSize: 10 });
