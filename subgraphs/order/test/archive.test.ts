@@ -186,6 +186,20 @@ describe('order archival', () => {
     expect((await gqlAs(seller, LINES)).data!.sellerOrderLines).toEqual(before.data!.sellerOrderLines);
   });
 
+  it("keeps the order a customer's notification names readable once archived", async () => {
+    const customerId = randomUUID();
+    const order = await oldOrder(customerId, 'DELIVERED', 48);
+    await sql(
+      `INSERT INTO ordering.notification (recipient, kind, event_id, title, body, data) VALUES ($1, 'ORDER_SHIPPED', gen_random_uuid(), 'Shipped', 'On its way', $2::jsonb)`,
+      customerId,
+      JSON.stringify({ orderId: order.id }),
+    );
+    await runtime().archiver.run({ afterDays: 30, batchSize: 50 });
+    const res = await gqlAs(testIdentities.customer(customerId), `{ myNotifications(first: 5) { edges { node { order { id archived total { amount } } } } } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.myNotifications.edges.map((e: any) => e.node.order)).toEqual([{ id: order.id, archived: true, total: { amount: '100.00' } }]);
+  });
+
   it('runs as a periodic job when ORDER_ARCHIVE_INTERVAL_SECONDS is set', async () => {
     const order = await oldOrder(randomUUID(), 'CANCELLED', 45);
     const job = runtime().archiver.periodic({ afterDays: 30, batchSize: 10 });
