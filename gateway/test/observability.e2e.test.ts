@@ -82,6 +82,29 @@ describe('request id', () => {
     expect(handled().every((l) => typeof l.eventId === 'string' && typeof l.subscription === 'string')).toBe(true);
   });
 
+  it('carries an image upload\'s id through the pg-boss job into the event it records when the image is ready', async () => {
+    const requestId = `obs-upload-${randomUUID()}`;
+    const ticket = await sendGraphQL(
+      stack.gatewayUrl,
+      { query: `mutation ($productId: ID!) { createProductImageUpload(productId: $productId) { uploadUrl } }`, variables: { productId: product.id } },
+      { headers: { authorization: `Bearer ${adminToken}` } },
+    );
+    expect(ticket.body.errors).toBeUndefined();
+    const put = await fetch(`${origin()}${ticket.body.data!.createProductImageUpload.uploadUrl}`, {
+      method: 'PUT',
+      body: await photoJpeg(320, 240),
+      headers: { 'content-type': 'image/jpeg', 'x-request-id': requestId },
+    });
+    expect(put.status).toBe(201);
+    expect(put.headers.get('x-request-id')).toBe(requestId);
+    const imageId = ((await put.json()) as { image: { imageId: string } }).image.imageId;
+    // Two events of this request: the upload accepted (PENDING), then the rendering job's (READY).
+    const events = () => stack.sql<{ topic: string }>(`SELECT topic FROM catalog.outbox_event WHERE request_id = $1 ORDER BY position`, requestId);
+    await eventually(async () => (await events()).length === 2, 'the rendering job to record its event with the upload\'s request id', 30_000);
+    expect((await events()).map((e) => e.topic)).toEqual(['product.changed', 'product.changed']);
+    expect(logs.product.withRequestId(requestId)).toContainEqual(expect.objectContaining({ msg: 'image rendered', imageId }));
+  });
+
   it('makes one for a request without it, and replaces a malformed one, the same id in every hop', async () => {
     for (const header of [undefined, 'not a valid id; with spaces']) {
       const res = await sendGraphQL(stack.gatewayUrl, { query: `query ObsListing { products(first: 3) { edges { node { id name stock { available } } } } }` }, {
