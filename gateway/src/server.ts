@@ -32,6 +32,7 @@ import { SignedSubgraphDataSource } from './auth/signedSubgraphDataSource.js';
 import { gatewayAdmission } from './gatewayAdmission.js';
 import { createMediaRoutes } from './media/mediaRoutes.js';
 import { createCallerRateLimiter } from './limits/callerRateLimiter.js';
+import { clientAddress } from './limits/clientAddress.js';
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits/gatewayLimits.js';
 import { operationLimitsPlugin } from './limits/operationLimitsPlugin.js';
 import type { Safelist } from './limits/safelist.js';
@@ -199,7 +200,9 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
             },
           });
           if (!admitted) return undefined;
-          return { request: httpGraphQLRequestOf(admitted.call), context: createRequestContext(req, logger, admitted.admission) };
+          // The caller's address goes to the subgraphs in the signature (per-IP limits there, e.g. sign-in throttling).
+          const context = createRequestContext(req, logger, admitted.admission, clientAddress(req, limits.trustProxyHops));
+          return { request: httpGraphQLRequestOf(admitted.call), context };
         },
         sharedMaxAgeSeconds: options.sharedMaxAgeSeconds ?? 30,
       }),

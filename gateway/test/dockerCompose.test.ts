@@ -17,6 +17,8 @@ import {
 import { GATEWAY_ENVIRONMENT_VARIABLES, loadGatewayConfig, subgraphUrlVariable } from '../src/gatewayConfig.js';
 import { DEFAULT_GATEWAY_LIMITS } from '../src/limits/gatewayLimits.js';
 import { LAUNCH_ENVIRONMENT_VARIABLES } from '../src/launch/launchSettings.js';
+import { ACCOUNT_ENVIRONMENT_VARIABLES } from '../../subgraphs/order/src/services/account/accountSettings.js';
+import { ORDER_ENVIRONMENT_VARIABLES } from '../../subgraphs/order/src/settings.js';
 
 /** Docker cannot run on this machine: check the file against the code's configuration instead. */
 interface ComposeService {
@@ -51,6 +53,15 @@ function variablesReadBy(service: ServiceName): Set<string> {
   const gatewayOnly = service === 'gateway' ? GATEWAY_ENVIRONMENT_VARIABLES : [];
   return new Set([...read, ...urls, ...gatewayOnly]);
 }
+
+/**
+ * A subgraph's own settings (its settings modules, beside kit config.ts): compose MAY set them
+ * (they have defaults) and MUST set the ones that have to agree with another service.
+ */
+const OWN_SETTINGS: Partial<Record<ServiceName, { may: readonly string[]; must: readonly string[] }>> = {
+  // The order subgraph signs access tokens with the key (and claims) the gateway verifies them with.
+  order: { may: [...ORDER_ENVIRONMENT_VARIABLES, ...ACCOUNT_ENVIRONMENT_VARIABLES], must: ['JWT_SECRET', 'JWT_ISSUER', 'JWT_AUDIENCE'] },
+};
 
 /** Every service a service waits for, directly or through the ones it waits for. */
 function waitsFor(name: string, seen = new Set<string>()): Set<string> {
@@ -88,11 +99,18 @@ describe('docker-compose.yml', () => {
 
   it.each(SHOPGRAPH_SERVICES)('%s is given exactly the variables the code has it read', (name) => {
     const given = new Set(Object.keys(services[name]!.environment ?? {}));
-    const read = variablesReadBy(name);
+    const own = OWN_SETTINGS[name] ?? { may: [], must: [] };
+    const read = new Set([...variablesReadBy(name), ...own.must]);
     const lacking = [...read].filter((v) => !given.has(v)).sort();
-    const unread = [...given].filter((v) => !read.has(v)).sort();
+    const unread = [...given].filter((v) => !read.has(v) && !own.may.includes(v)).sort();
     expect(lacking, `docker-compose.yml: service "${name}" lacks ${lacking.join(', ')}, which the code reads (kit config.ts / gatewayConfig.ts; readers in kit environmentReaders.ts)`).toEqual([]);
     expect(unread, `docker-compose.yml: service "${name}" sets ${unread.join(', ')}, which ${name} does not read (kit environmentReaders.ts)`).toEqual([]);
+  });
+
+  it('gives the order subgraph the same token key and claims as the gateway', () => {
+    for (const variable of OWN_SETTINGS.order!.must) {
+      expect(services.order!.environment![variable], variable).toBe(services.gateway!.environment![variable]);
+    }
   });
 
   it.each(SUBGRAPH_NAMES)('%s runs at the settings the code defaults to, and the code accepts them', (name) => {
@@ -151,11 +169,11 @@ describe('docker-compose.yml', () => {
     expect(services.gateway!.depends_on?.seed).toEqual({ condition: 'service_completed_successfully' });
   });
 
-  it('gives every service the same internal signing secret, and only the gateway the JWT key', () => {
+  it('gives every service the same internal signing secret, and the JWT key only to the gateway and the token-signing order subgraph', () => {
     const secrets = SHOPGRAPH_SERVICES.map((name) => services[name]!.environment?.INTERNAL_SIGNING_SECRET);
     expect(new Set(secrets).size, 'one shared value').toBe(1);
     expect(withDefaults({ s: secrets[0]! }).s!.length).toBeGreaterThanOrEqual(MIN_SECRET_LENGTH);
-    for (const name of SUBGRAPH_NAMES) expect(services[name]!.environment?.JWT_SECRET, name).toBeUndefined();
+    for (const name of SUBGRAPH_NAMES.filter((n) => n !== 'order')) expect(services[name]!.environment?.JWT_SECRET, name).toBeUndefined();
     for (const name of SHOPGRAPH_SERVICES) expect(services[name]!.environment?.SHOPGRAPH_INSECURE_SUBGRAPHS, name).toBe('0');
   });
 

@@ -45,7 +45,8 @@ export const SUBGRAPH_FACTORIES: Record<SubgraphName, (deps: SubgraphDeps) => Su
   product: createProductSubgraph,
   inventory: createInventorySubgraph,
   cart: createCartSubgraph,
-  order: createOrderSubgraph,
+  // The order subgraph signs customers' access tokens (signIn) with the key the test gateway verifies.
+  order: (deps) => createOrderSubgraph(deps, { account: { settings: { jwtSecret: TEST_JWT_SECRET } } }),
   recommendation: createRecommendationSubgraph,
 };
 

@@ -13,6 +13,8 @@ export interface RequestContext {
   identity: Identity;
   /** What this response shows, for the gateway's response cache (filled by the loaders). */
   responseTags: ResponseTags;
+  /** The end caller's address as the gateway saw it, carried in its signature (per-IP limits); absent on service calls. */
+  clientAddress?: string;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -33,11 +35,11 @@ export function requestIdOf(req: IncomingMessage): string {
   return id;
 }
 
-export function createRequestContext(req: IncomingMessage, logger: Logger, identity: Identity = ANONYMOUS): RequestContext {
+export function createRequestContext(req: IncomingMessage, logger: Logger, identity: Identity = ANONYMOUS, clientAddress?: string): RequestContext {
   const requestId = requestIdOf(req);
   const bindings =
     identity.kind === 'user' ? { requestId, subject: identity.subject } : identity.kind === 'service' ? { requestId, service: identity.service } : { requestId };
-  return { requestId, logger: logger.child(bindings), identity, responseTags: new ResponseTags() };
+  return { requestId, logger: logger.child(bindings), identity, responseTags: new ResponseTags(), ...(clientAddress !== undefined && { clientAddress }) };
 }
 
 /** Per-request tallies that code far from the resolvers adds to (SQL statements sent). */

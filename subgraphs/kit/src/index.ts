@@ -31,4 +31,7 @@ export * from './internal/internalClient.js';
 
 export * from './media/index.js';
 export * from './liveSubscriptions.js';
+
+// Sellers (issue 11): product -> seller projections fed by product.changed.
+export * from './sellers/productSellers.js';
 export * from './jobs/jobQueueMetrics.js';

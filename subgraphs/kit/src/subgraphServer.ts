@@ -95,14 +95,14 @@ export function createSubgraphServer<TContext extends RequestContext>(options: S
         admit: (call) => {
           const header = call.headers.get(IDENTITY_HEADER);
           const check = options.internalAuth.authenticate(header, { method: call.method, search: call.url.search, body: call.rawBody });
-          if (check.ok) return check.identity;
+          if (check.ok) return check;
           signatureRefusals.inc({ reason: check.reason });
           throw new GraphQLHttpRefusal(401, ErrorCode.UNAUTHENTICATED, `Gateway signature ${check.reason}: call the supergraph through the gateway`, {
             reason: check.reason,
           });
         },
-        context: async (call, identity) => {
-          const base = createRequestContext(call.req, logger, identity);
+        context: async (call, { identity, clientAddress }) => {
+          const base = createRequestContext(call.req, logger, identity, clientAddress);
           return { ...base, ...options.perRequest(call.req, base) } as TContext;
         },
       }),

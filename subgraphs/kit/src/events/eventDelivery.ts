@@ -45,6 +45,8 @@ export class EventDelivery {
   private readonly timeoutMs: number;
   private interruptWait: (() => void) | undefined;
   private interrupted = false;
+  /** Events handled since the last flush: forgotten again if the flush fails, so their redelivery is not skipped. */
+  private unflushed: string[] = [];
 
   constructor(private readonly o: EventDeliveryOptions) {
     this.subscription = o.subscription;
@@ -89,6 +91,7 @@ export class EventDelivery {
       try {
         await this.runHandler(event);
         this.seen.set(event.id, true);
+        if (this.o.options.flush) this.unflushed.push(event.id);
         metrics.handled.inc({ subscription: this.subscription, topic: event.topic });
         // The request that recorded the event, so one id leads from the request to its consumers.
         logger.debug({ subscription: this.subscription, eventId: event.id, topic: event.topic, requestId: event.requestId }, 'event handled');
@@ -104,6 +107,25 @@ export class EventDelivery {
     }
     await this.giveUp(event, event, lastError, this.maxAttempts);
     return 'dead_lettered';
+  }
+
+  /**
+   * Runs the subscription's `flush` (if any) over what the handler took since the last one;
+   * the bus acknowledges a read only after this resolves. On failure the read's events are
+   * forgotten by the dedupe and the error is thrown, so the bus reads them again.
+   */
+  async flush(): Promise<void> {
+    const flush = this.o.options.flush;
+    if (!flush || this.unflushed.length === 0) return;
+    const ids = this.unflushed;
+    this.unflushed = [];
+    try {
+      await flush();
+    } catch (err) {
+      for (const id of ids) this.seen.delete(id);
+      this.o.metrics.failed.inc({ subscription: this.subscription, topic: 'flush' });
+      throw err;
+    }
   }
 
   private async giveUp(event: DomainEvent | null, raw: unknown, error: string, attempts: number): Promise<void> {
