@@ -1,6 +1,11 @@
 // Type-aware lint for every workspace. Generated files are checked by regenerate-and-diff instead.
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
+import graphqlPlugin from '@graphql-eslint/eslint-plugin';
 import tseslint from 'typescript-eslint';
+
+/** The subgraphs' SDL; supergraph.graphql is composed from them, not written by hand. */
+const SUBGRAPH_SCHEMAS = readdirSync(new URL('schema/', import.meta.url)).filter((f) => f.endsWith('.graphql') && f !== 'supergraph.graphql');
 
 export default tseslint.config(
   {
@@ -12,9 +17,10 @@ export default tseslint.config(
       'gateway/src/playground/client/**',
     ],
   },
-  js.configs.recommended,
-  ...tseslint.configs.recommendedTypeChecked,
   {
+    // Code only: the .graphql files have a parser and rules of their own (below).
+    files: ['**/*.{ts,mts,cts,js,mjs,cjs}'],
+    extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
     },
@@ -53,4 +59,29 @@ export default tseslint.config(
       'no-restricted-imports': 'off',
     },
   },
+  // .graphql lint: each subgraph's SDL is its own schema (@graphql-eslint builds it with
+  // @apollo/subgraph, so federation directives are known).
+  ...SUBGRAPH_SCHEMAS.map((file) => ({
+    files: [`schema/${file}`],
+    plugins: { '@graphql-eslint': graphqlPlugin },
+    languageOptions: { parser: graphqlPlugin.parser, parserOptions: { graphQLConfig: { schema: `schema/${file}` } } },
+    rules: {
+      ...graphqlPlugin.configs['flat/schema-recommended'].rules,
+      // Every type, directive and root field says what it is. Not the root types themselves:
+      // composition refuses differing descriptions of Mutation across subgraphs, so notes on
+      // them are `#` comments (a blank line away, for no-hashtag-description).
+      '@graphql-eslint/require-description': [
+        'error',
+        { types: true, DirectiveDefinition: true, rootField: true, ignoredSelectors: ['[type=ObjectTypeDefinition][name.value=/^(Query|Mutation|Subscription)$/]'] },
+      ],
+      // @apollo/subgraph rebuilds Query and Mutation without their AST, so the rule sees no root
+      // fields and calls nearly every type unreachable. gateway/test/schemaLint.test.ts checks
+      // reachability on the composed supergraph instead.
+      '@graphql-eslint/no-unreachable-types': 'off',
+      // Value types (Money, PriceRange, facets, payloads) have no identity; entities have @key.
+      '@graphql-eslint/strict-id-in-types': 'off',
+      // Both "…" and """…""" descriptions are in use; composition prints them all as blocks.
+      '@graphql-eslint/description-style': 'off',
+    },
+  })),
 );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadServiceConfig, MIN_SECRET_LENGTH, SERVICE_PORTS, SUBGRAPH_NAMES, type ServiceConfig, type SubgraphName } from '@shopgraph/kit';
+import { envFlag, loadServiceConfig, MIN_SECRET_LENGTH, SERVICE_PORTS, SUBGRAPH_NAMES, type ServiceConfig, type SubgraphName } from '@shopgraph/kit';
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits/gatewayLimits.js';
 import { DEFAULT_LIVE_SETTINGS, type LiveSettings } from './live/liveSocketServer.js';
 
@@ -21,6 +21,8 @@ export interface GatewayConfig extends ServiceConfig {
   safelistPath: string | undefined;
   /** Subscriptions over graphql-ws (LIVE_*). */
   live: LiveSettings;
+  /** SHOPGRAPH_DEVELOPMENT (set by `npm start`): the playground offers local browsers an admin token. */
+  development: boolean;
 }
 
 /** `<NAME>_SUBGRAPH_URL`, e.g. PRODUCT_SUBGRAPH_URL, moves a subgraph (docker-compose uses service names). */
@@ -54,6 +56,8 @@ const gatewayEnvironmentSchema = z.object({
   LIVE_KEEPALIVE_MS: z.coerce.number().int().min(0).max(600_000).default(DEFAULT_LIVE_SETTINGS.keepAliveMs),
   LIVE_MAX_QUEUED_EVENTS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_LIVE_SETTINGS.maxQueuedEvents),
   LIVE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1_024).max(1_073_741_824).default(DEFAULT_LIVE_SETTINGS.maxBufferedBytes),
+  // Playground: development mode, set by the embedded launcher only.
+  SHOPGRAPH_DEVELOPMENT: envFlag,
 });
 
 /** Every variable only the gateway reads (docker-compose and README are checked against it). */
@@ -108,6 +112,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       maxBufferedBytes: e.LIVE_MAX_BUFFERED_BYTES,
       maxMessageBytes: e.MAX_REQUEST_BYTES,
     },
+    development: e.SHOPGRAPH_DEVELOPMENT,
   };
 }
 

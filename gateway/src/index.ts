@@ -2,6 +2,7 @@ import { createEventBus, createInternalAuth, createLogger, createMediaSettings, 
 import { createJwtVerifier } from './auth/jwtVerifier.js';
 import { loadGatewayConfig } from './gatewayConfig.js';
 import { loadSafelist } from './limits/safelist.js';
+import { developmentTokenIssuer } from './playground/developmentToken.js';
 import { createPlaygroundRoutes } from './playground/playgroundRoutes.js';
 import { createGatewayServer } from './server.js';
 import { readCheckedInSupergraph } from './supergraph/composeSupergraph.js';
@@ -13,6 +14,7 @@ if (!verifier.configured) logger.warn('neither JWT_SECRET nor JWT_JWKS_URL is se
 const { signer } = createInternalAuth({ secret: config.internalSigningSecret, insecure: config.insecureSubgraphs });
 const stopWarning = config.insecureSubgraphs ? warnWhileInsecure(logger) : undefined;
 const safelist = config.safelistPath ? loadSafelist(config.safelistPath) : undefined;
+if (config.development) logger.warn('SHOPGRAPH_DEVELOPMENT is on: the playground offers an admin token to browsers on this machine. For development only.');
 if (safelist) logger.info({ operations: safelist.size, manifest: config.safelistPath }, 'safelist mode: only registered operations run');
 const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined;
 const metrics = createServiceMetrics('gateway');
@@ -25,7 +27,10 @@ const server = createGatewayServer({
   auth: { verifier, signer },
   limits: config.limits,
   safelist,
-  routes: await createPlaygroundRoutes({ graphqlPath: '/graphql' }),
+  routes: await createPlaygroundRoutes({
+    graphqlPath: '/graphql',
+    developmentToken: developmentTokenIssuer({ development: config.development, jwtSecret: config.jwt.secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
+  }),
   ...(redis && { redis }),
   cacheNamespace: databaseNameOf(config.databaseUrl),
   cacheEnabled: config.responseCacheEnabled,

@@ -102,8 +102,13 @@ describe('npm start on the embedded default', () => {
     const res = await postGraphQL(gatewayUrl, '{ products(first: 5) { edges { node { name stock { available } } } } }');
     expect(res.errors).toBeUndefined();
     expect(res.data!.products.edges).toHaveLength(5);
-    const playground = await fetch(gatewayUrl.replace('/graphql', '/'));
-    expect(await playground.text()).toContain('Shopgraph playground');
+    const playground = await (await fetch(gatewayUrl.replace('/graphql', '/'))).text();
+    expect(playground).toContain('Shopgraph playground');
+    // `npm start` is development mode: the page this machine's browser gets has an admin token.
+    const pageToken = (JSON.parse(/id="playground-config">(.*?)<\/script>/s.exec(playground)![1]!) as { developmentToken?: string }).developmentToken;
+    expect(pageToken).toEqual(expect.any(String));
+    const viaPage = await postGraphQL(gatewayUrl, '{ lowStock(first: 1) { sku } }', undefined, { authorization: `Bearer ${pageToken}` });
+    expect(viaPage.errors).toBeUndefined();
 
     // Secrets generated once, owner-only; the printed development token is an admin's.
     expect(statSync(path.join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
@@ -113,6 +118,13 @@ describe('npm start on the embedded default', () => {
     const admin = await postGraphQL(gatewayUrl, '{ lowStock(first: 1) { sku } }', undefined, { authorization: `Bearer ${devToken}` });
     expect(admin.errors).toBeUndefined();
     expect((await postGraphQL(gatewayUrl, '{ lowStock(first: 1) { sku } }')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    // A customer signs up and in: the launcher gave the order subgraph the key the gateway checks tokens with.
+    const email = `launch-${process.pid}@example.com`;
+    const registered = await postGraphQL(gatewayUrl, 'mutation($e: String!) { register(input: { email: $e, password: "correct horse battery", name: "Ada" }) { id } }', { e: email });
+    expect(registered.errors).toBeUndefined();
+    const session = await postGraphQL(gatewayUrl, 'mutation($e: String!) { signIn(email: $e, password: "correct horse battery") { accessToken } }', { e: email });
+    const me = await postGraphQL(gatewayUrl, '{ me { email } }', undefined, { authorization: `Bearer ${session.data!.signIn.accessToken}` });
+    expect(me.data!.me.email).toBe(email);
     // A subgraph port reached directly grants nothing.
     const direct = await sendGraphQL(`http://127.0.0.1:${SERVICE_PORTS.inventory + PORT_OFFSET}/graphql`, { query: '{ warehouses { code } }' });
     expect(direct.status).toBe(401);

@@ -1,4 +1,4 @@
-import { buildASTSchema, parse, validate } from 'graphql';
+import { buildASTSchema, Kind, parse, validate, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createServiceHttpServer, createServiceMetrics, type ServiceHttpServer } from '@shopgraph/kit';
 import { buildPlayground } from '../src/playground/buildPlayground.js';
@@ -125,6 +125,25 @@ describe('self-hosted playground', () => {
     const text = EXAMPLE_OPERATIONS.map((e) => e.query).join('\n');
     expect(text).toMatch(/products\(first: 5/);
     expect(text).toMatch(/categories \{ name path children \{ name path children \{ name path \} \} \}/);
+    // The tabs issue 9 asks for: browse a category, product page, search with facets, cart and
+    // checkout, live stock, an admin's price change (each with its root field).
+    const operations = EXAMPLE_OPERATIONS.flatMap((e) => parse(e.query).definitions)
+      .filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
+      .map((d) => `${d.operation} ${d.name?.value}: ${d.selectionSet.selections.map((f) => (f.kind === Kind.FIELD ? f.name.value : '?')).join(' ')}`);
+    expect(operations).toEqual(
+      expect.arrayContaining([
+        'query BrowseCategory: category categories',
+        'query ProductPage: product',
+        'query Search: search suggest',
+        'mutation CreateCart: createCart',
+        'mutation AddItem: addCartItem',
+        'mutation Checkout: checkout',
+        'subscription LiveStock: stockChanged',
+        'subscription LivePrices: priceChanged',
+        'mutation ChangePrice: setPrice',
+      ]),
+    );
+    expect(EXAMPLE_OPERATIONS.find((e) => e.query.includes('query Search'))!.query).toMatch(/facets \{ categories .* brands .* prices/);
     for (const example of EXAMPLE_OPERATIONS) {
       expect(validate(schema, parse(example.query)).map((e) => e.message), example.name).toEqual([]);
       if (example.variables) expect(() => JSON.parse(example.variables!) as unknown, example.name).not.toThrow();

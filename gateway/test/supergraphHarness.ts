@@ -81,6 +81,8 @@ export interface SupergraphOptions {
   commerce?: Partial<CommerceSettings>;
   /** Each service's logger (to read its log lines); by default one silent logger (TEST_LOG_LEVEL) for all. */
   logger?: (service: ServiceName) => Logger;
+  /** Extra routes on the first gateway (the playground at "/"). */
+  gatewayRoutes?: GatewayServerOptions['routes'];
 }
 
 /**
@@ -169,7 +171,7 @@ export async function startSupergraph(startOptions: SupergraphOptions = {}): Pro
   const gatewayRedis = options.redis ? await redis() : undefined;
   const metrics = createServiceMetrics('gateway');
   const events = createEventBus({ databaseUrl: testDatabase.url, redis: gatewayRedis, logger: loggerOf('gateway'), registry: metrics.registry, namespace: testDatabase.name });
-  const first = await startGateway({ ...(gatewayRedis && { redis: gatewayRedis }), events, metrics });
+  const first = await startGateway({ ...(gatewayRedis && { redis: gatewayRedis }), events, metrics, ...(options.gatewayRoutes && { routes: options.gatewayRoutes }) });
   await first.gateway.eventsReady;
   const gatewayUrl = first.url;
   return {

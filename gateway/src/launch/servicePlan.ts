@@ -19,6 +19,7 @@ export function planServices(portOffset: number): { subgraphs: PlannedService[];
   const urls: Record<string, string> = {};
   for (const name of SUBGRAPH_NAMES) urls[subgraphUrlVariable(name)] = `http://127.0.0.1:${portOf(name)}/graphql`;
   const subgraphs = SUBGRAPH_NAMES.map((name) => ({ name, port: portOf(name), env: { ...urls, PORT: String(portOf(name)) } }));
-  const gatewayEnv: Record<string, string> = { ...urls, PORT: String(portOf('gateway')) };
+  // `npm start` is development: the playground offers browsers on this machine an admin token.
+  const gatewayEnv: Record<string, string> = { ...urls, PORT: String(portOf('gateway')), SHOPGRAPH_DEVELOPMENT: '1' };
   return { subgraphs, gateway: { name: 'gateway', port: portOf('gateway'), env: gatewayEnv } };
 }

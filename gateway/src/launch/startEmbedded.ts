@@ -140,7 +140,7 @@ async function printDevelopmentToken(jwtSecret: string | undefined): Promise<voi
     audience: process.env.JWT_AUDIENCE?.trim() || undefined,
   });
   say('Development admin token (for development only: whoever holds it is an admin; valid 7 days).');
-  say('In the playground, put it in the Headers tab as {"Authorization": "Bearer <token>"}:');
+  say('The playground on this machine has it one click away (the "admin" button in its toolbar); elsewhere send:');
   say(`Authorization: Bearer ${token}`);
   say('Other callers: npm run token -- --role customer --sub customer-1');
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { RouteHandler } from '@shopgraph/kit';
 import { buildPlayground, type PlaygroundAsset } from './buildPlayground.js';
+import { isLocalBrowserRequest, type DevelopmentTokenIssuer } from './developmentToken.js';
 import { EXAMPLE_OPERATIONS, type ExampleOperation } from './exampleOperations.js';
 
 export interface PlaygroundOptions {
@@ -10,6 +11,11 @@ export interface PlaygroundOptions {
   defaultHeaders?: Record<string, string>;
   /** Shown as GraphiQL tabs on a first visit; EXAMPLE_OPERATIONS when left out. */
   exampleOperations?: ExampleOperation[];
+  /**
+   * Development mode only (developmentTokenIssuer): an admin token the page offers as one
+   * click in the toolbar, to browsers on this machine (isLocalBrowserRequest).
+   */
+  developmentToken?: DevelopmentTokenIssuer | undefined;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -98,7 +104,7 @@ export async function createPlaygroundRoutes(options: PlaygroundOptions): Promis
     defaultHeaders: options.defaultHeaders ?? {},
     exampleOperations: options.exampleOperations ?? EXAMPLE_OPERATIONS,
   };
-  const page = (styleNonce: string) =>
+  const page = (styleNonce: string, developmentToken: string | undefined) =>
     Buffer.from(`<!doctype html>
 <html lang="en">
 <head>
@@ -111,16 +117,17 @@ export async function createPlaygroundRoutes(options: PlaygroundOptions): Promis
 <body>
 <div id="playground"><p class="playground-loading">Loading the Shopgraph playground…</p></div>
 <noscript>The playground needs JavaScript. The API itself is at ${escapeHtml(options.graphqlPath)}.</noscript>
-<script type="application/json" id="playground-config">${escapeJsonForHtml({ ...config, styleNonce })}</script>
+<script type="application/json" id="playground-config">${escapeJsonForHtml({ ...config, styleNonce, ...(developmentToken && { developmentToken }) })}</script>
 <script src="${base}/main.js"></script>
 </body>
 </html>
 `);
   const routes: Record<string, RouteHandler> = {
-    '/': (req, res) => {
+    '/': async (req, res) => {
       if (!readOnly(req, res)) return;
       const styleNonce = randomBytes(16).toString('base64');
-      const html = page(styleNonce);
+      const developmentToken = options.developmentToken && isLocalBrowserRequest(req) ? await options.developmentToken() : undefined;
+      const html = page(styleNonce, developmentToken);
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
         'content-length': html.length,

@@ -1,5 +1,6 @@
 // Browser entry of the playground: GraphiQL over HTTP and graphql-ws, everything bundled,
 // nothing loaded from another host.
+import { ToolbarButton, useHeadersEditorState } from '@graphiql/react';
 import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
 import { createClient } from 'graphql-ws';
 import { GraphiQL } from 'graphiql';
@@ -14,6 +15,8 @@ interface PlaygroundConfig {
   exampleOperations: Array<{ name: string; query: string; variables?: string }>;
   /** This response's CSP nonce for <style> elements made at run time. */
   styleNonce: string;
+  /** Development mode, on this machine only: an admin token one click away. */
+  developmentToken?: string;
 }
 
 const config = JSON.parse(document.getElementById('playground-config')!.textContent!) as PlaygroundConfig;
@@ -42,6 +45,34 @@ const fetcher: Fetcher = (params, options) => {
   return graphiqlFetcher(params, options);
 };
 
+/** Headers as an object when the editor holds a JSON object, else none (a half-typed edit is replaced). */
+function headerObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text || '{}');
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Toolbar button: puts the development admin token in the headers editor, keeping the other headers. */
+function DevelopmentTokenButton() {
+  const [headers, setHeaders] = useHeadersEditorState();
+  const token = config.developmentToken!;
+  return createElement(
+    ToolbarButton,
+    {
+      label: 'Use the development admin token (sets the Authorization header)',
+      className: 'playground-dev-token',
+      onClick: () => {
+        const { authorization: _lower, Authorization: _upper, ...others } = headerObject(headers);
+        setHeaders(JSON.stringify({ ...others, Authorization: `Bearer ${token}` }, null, 2));
+      },
+    },
+    'admin',
+  );
+}
+
 createRoot(document.getElementById('playground')!).render(
   createElement(GraphiQL, {
     fetcher,
@@ -49,5 +80,6 @@ createRoot(document.getElementById('playground')!).render(
     shouldPersistHeaders: true,
     defaultHeaders: Object.keys(config.defaultHeaders).length ? JSON.stringify(config.defaultHeaders, null, 2) : undefined,
     defaultTabs: config.exampleOperations.map((e) => ({ query: `# ${e.name}\n${e.query}`, variables: e.variables })),
+    ...(config.developmentToken && { toolbar: { additionalComponent: DevelopmentTokenButton } }),
   }),
 );

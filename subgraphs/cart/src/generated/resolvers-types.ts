@@ -13,11 +13,14 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** An ISO-8601 instant in UTC, e.g. "2026-11-22T09:00:00.000Z". */
   DateTime: { input: Date; output: Date | string; }
+  /** An exact decimal number as a string, e.g. "19.99". Money never travels as a binary float. */
   Decimal: { input: string; output: string; }
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Who may keep a response: PUBLIC, any cache (the gateway's response cache, a CDN); PRIVATE, only the caller's own. */
 export type CacheControlScope =
   | 'PRIVATE'
   | 'PUBLIC';
@@ -61,6 +64,7 @@ export type CartChange = {
   occurredAt: Scalars['DateTime']['output'];
 };
 
+/** What changed in a cart, as cartChanged reports it. */
 export type CartChangeKind =
   | 'CHECKED_OUT'
   | 'CLEARED'
@@ -72,6 +76,7 @@ export type CartChangeKind =
   | 'MERGED'
   | 'PRICE';
 
+/** One variant in a cart: its quantity, the price now and when it was added. */
 export type CartItem = {
   __typename?: 'CartItem';
   addedAt: Scalars['DateTime']['output'];
@@ -90,6 +95,7 @@ export type CartItem = {
   variant: ProductVariant;
 };
 
+/** Where a cart is in its life: OPEN to change; CHECKED_OUT, MERGED into a customer's cart, or EXPIRED are final. */
 export type CartStatus =
   | 'CHECKED_OUT'
   | 'EXPIRED'
@@ -131,6 +137,7 @@ export type CheckoutCart = {
   version: Scalars['Int']['output'];
 };
 
+/** A cart line as checkout (the order subgraph) reads it, priced at that moment. Service-only. */
 export type CheckoutCartLine = {
   __typename?: 'CheckoutCartLine';
   productId: Scalars['ID']['output'];
@@ -140,6 +147,7 @@ export type CheckoutCartLine = {
   variantId: Scalars['ID']['output'];
 };
 
+/** A discount code a cart can apply, with its limits (minimum spend, validity window, uses). */
 export type Coupon = {
   __typename?: 'Coupon';
   active: Scalars['Boolean']['output'];
@@ -158,10 +166,12 @@ export type Coupon = {
   value: Scalars['Decimal']['output'];
 };
 
+/** How a coupon discounts: a PERCENTAGE of the subtotal, or a FIXED amount in its currency. */
 export type CouponKind =
   | 'FIXED'
   | 'PERCENTAGE';
 
+/** A new (or the customer's existing open) cart, and a guest's token for it. */
 export type CreateCartPayload = {
   __typename?: 'CreateCartPayload';
   cart: Cart;
@@ -169,6 +179,7 @@ export type CreateCartPayload = {
   token?: Maybe<Scalars['String']['output']>;
 };
 
+/** A new coupon, as an admin with the catalog scope defines it. */
 export type CreateCouponInput = {
   /** Letters, digits, - and _; stored upper-case. */
   code: Scalars['String']['input'];
@@ -183,6 +194,7 @@ export type CreateCouponInput = {
   value: Scalars['Decimal']['input'];
 };
 
+/** An exact amount of money with its currency. */
 export type Money = {
   __typename?: 'Money';
   amount: Scalars['Decimal']['output'];
@@ -331,6 +343,7 @@ export type MutationUpdateCouponArgs = {
   input: UpdateCouponInput;
 };
 
+/** Where a page of a cursor connection starts and ends, and whether there is more. */
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -339,11 +352,13 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** A product of the catalog; its variants are what is priced, stocked and sold. */
 export type Product = {
   __typename?: 'Product';
   id: Scalars['ID']['output'];
 };
 
+/** One sellable version of a product (a size, a colour) with its own SKU, price and stock. */
 export type ProductVariant = {
   __typename?: 'ProductVariant';
   id: Scalars['ID']['output'];
@@ -426,6 +441,7 @@ export type UpdateCouponInput = {
   value?: InputMaybe<Scalars['Decimal']['input']>;
 };
 
+/** A page of the wishlist, most recently saved first. */
 export type WishlistConnection = {
   __typename?: 'WishlistConnection';
   edges: Array<WishlistEdge>;
@@ -433,6 +449,7 @@ export type WishlistConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** One saved item of a wishlist page, with its cursor. */
 export type WishlistEdge = {
   __typename?: 'WishlistEdge';
   cursor: Scalars['String']['output'];

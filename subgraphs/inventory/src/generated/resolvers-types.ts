@@ -18,6 +18,7 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** An admin's correction of one SKU's stock in one warehouse: a delta or a count, at the version the admin saw. */
 export type AdjustStockInput = {
   backorderable?: InputMaybe<Scalars['Boolean']['input']>;
   /** Units to add (received) or remove (lost, damaged); not with `set`. */
@@ -33,6 +34,7 @@ export type AdjustStockInput = {
   warehouse: Scalars['String']['input'];
 };
 
+/** Who may keep a response: PUBLIC, any cache (the gateway's response cache, a CDN); PRIVATE, only the caller's own. */
 export type CacheControlScope =
   | 'PRIVATE'
   | 'PUBLIC';
@@ -107,6 +109,7 @@ export type MutationReturnStockArgs = {
   reference: Scalars['ID']['input'];
 };
 
+/** Where a page of a cursor connection starts and ends, and whether there is more. */
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -115,6 +118,7 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** A product of the catalog; its variants are what is priced, stocked and sold. */
 export type Product = {
   __typename?: 'Product';
   id: Scalars['ID']['output'];
@@ -122,6 +126,7 @@ export type Product = {
   stock: Stock;
 };
 
+/** One sellable version of a product (a size, a colour) with its own SKU, price and stock. */
 export type ProductVariant = {
   __typename?: 'ProductVariant';
   id: Scalars['ID']['output'];
@@ -179,6 +184,7 @@ export type QueryStockMovementsArgs = {
   sku: Scalars['String']['input'];
 };
 
+/** Units on hand, held and available, summed over warehouses, with the figures per warehouse. */
 export type Stock = {
   __typename?: 'Stock';
   /** onHand - reserved: what can still be sold. */
@@ -210,6 +216,7 @@ export type StockChange = {
   warehouseId: Scalars['ID']['output'];
 };
 
+/** The stock held for one owner (a cart or a checkout) until it expires, is released or committed. Service-only. */
 export type StockHold = {
   __typename?: 'StockHold';
   expiresAt: Scalars['DateTime']['output'];
@@ -217,6 +224,7 @@ export type StockHold = {
   owner: Scalars['ID']['output'];
 };
 
+/** One SKU and quantity of a stock hold. Service-only. */
 export type StockHoldLine = {
   __typename?: 'StockHoldLine';
   quantity: Scalars['Int']['output'];
@@ -239,6 +247,7 @@ export type StockLevel = {
   warehouse: Warehouse;
 };
 
+/** A SKU and a quantity to hold or return. Service-only. */
 export type StockLineInput = {
   quantity: Scalars['Int']['input'];
   sku: Scalars['String']['input'];
@@ -264,18 +273,21 @@ export type StockMovement = {
   warehouse: Warehouse;
 };
 
+/** A page of a stock level's movements, newest first. */
 export type StockMovementConnection = {
   __typename?: 'StockMovementConnection';
   edges: Array<StockMovementEdge>;
   pageInfo: PageInfo;
 };
 
+/** One stock movement in a page, with its cursor. */
 export type StockMovementEdge = {
   __typename?: 'StockMovementEdge';
   cursor: Scalars['String']['output'];
   node: StockMovement;
 };
 
+/** Why stock moved: received, adjusted, held (RESERVE) or let go (RELEASE) for a cart, sold, or returned. */
 export type StockMovementKind =
   | 'ADJUST'
   | 'RECEIVE'
@@ -301,6 +313,7 @@ export type SubscriptionStockChangedArgs = {
   skus?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
+/** A place stock is kept in, known by its code. */
 export type Warehouse = {
   __typename?: 'Warehouse';
   code: Scalars['String']['output'];
@@ -308,6 +321,7 @@ export type Warehouse = {
   name: Scalars['String']['output'];
 };
 
+/** Stock in one warehouse. */
 export type WarehouseStock = {
   __typename?: 'WarehouseStock';
   available: Scalars['Int']['output'];

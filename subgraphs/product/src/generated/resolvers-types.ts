@@ -20,11 +20,13 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A product attribute that must have one of these values. */
 export type AttributeFilter = {
   name: Scalars['String']['input'];
   values: Array<Scalars['String']['input']>;
 };
 
+/** A brand products are sold under. */
 export type Brand = {
   __typename?: 'Brand';
   id: Scalars['ID']['output'];
@@ -32,16 +34,19 @@ export type Brand = {
   slug: Scalars['String']['output'];
 };
 
+/** Matches of one brand. */
 export type BrandFacet = {
   __typename?: 'BrandFacet';
   brand: Brand;
   count: Scalars['Int']['output'];
 };
 
+/** Who may keep a response: PUBLIC, any cache (the gateway's response cache, a CDN); PRIVATE, only the caller's own. */
 export type CacheControlScope =
   | 'PRIVATE'
   | 'PUBLIC';
 
+/** A node of the category tree; its products include those of its descendants. */
 export type Category = {
   __typename?: 'Category';
   /** From the root down to the parent of this category (breadcrumbs). */
@@ -60,6 +65,7 @@ export type Category = {
 };
 
 
+/** A node of the category tree; its products include those of its descendants. */
 export type CategoryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ProductFilter>;
@@ -67,6 +73,7 @@ export type CategoryProductsArgs = {
   sort?: InputMaybe<ProductSort>;
 };
 
+/** Matches in a category of the tree. */
 export type CategoryFacet = {
   __typename?: 'CategoryFacet';
   category: Category;
@@ -75,11 +82,13 @@ export type CategoryFacet = {
   count: Scalars['Int']['output'];
 };
 
+/** A new brand. */
 export type CreateBrandInput = {
   name: Scalars['String']['input'];
   slug: Scalars['String']['input'];
 };
 
+/** A new category, under a parent or at the root. */
 export type CreateCategoryInput = {
   name: Scalars['String']['input'];
   parentId?: InputMaybe<Scalars['ID']['input']>;
@@ -87,6 +96,7 @@ export type CreateCategoryInput = {
   slug: Scalars['String']['input'];
 };
 
+/** A new product with its first variants, as an admin with the catalog scope defines it. */
 export type CreateProductInput = {
   /** Up to 50, names unique. */
   attributes?: InputMaybe<Array<PairInput>>;
@@ -106,10 +116,12 @@ export type CreateProductInput = {
   variants: Array<VariantInput>;
 };
 
+/** The encodings every image is served in. */
 export type ImageFormat =
   | 'JPEG'
   | 'WEBP';
 
+/** One size and format of a product image, at its immutable URL. */
 export type ImageRendition = {
   __typename?: 'ImageRendition';
   /** Size of the file in bytes. */
@@ -132,6 +144,7 @@ export type ImageSize =
   /** 200 px */
   | 'THUMBNAIL';
 
+/** Where an uploaded image is on its way to its renditions. */
 export type ImageStatus =
   /** Refused (not an image, too many pixels) or failed after every retry: see `error`. */
   | 'FAILED'
@@ -141,10 +154,12 @@ export type ImageStatus =
   | 'PROCESSING'
   | 'READY';
 
+/** What a moderator decides about a review. */
 export type ModerationDecision =
   | 'APPROVED'
   | 'REJECTED';
 
+/** An exact amount of money with its currency. */
 export type Money = {
   __typename?: 'Money';
   /** Exact amount in the currency's major unit, e.g. "19.99". */
@@ -340,6 +355,7 @@ export type MutationUpdateVariantArgs = {
   input: UpdateVariantInput;
 };
 
+/** Where a page of a cursor connection starts and ends, and whether there is more. */
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -370,6 +386,7 @@ export type PriceChange = {
   variantId: Scalars['ID']['output'];
 };
 
+/** Matches in one price band. */
 export type PriceFacet = {
   __typename?: 'PriceFacet';
   count: Scalars['Int']['output'];
@@ -379,6 +396,7 @@ export type PriceFacet = {
   to?: Maybe<Scalars['Decimal']['output']>;
 };
 
+/** The lowest and highest price among a product's variants. */
 export type PriceRange = {
   __typename?: 'PriceRange';
   max: Money;
@@ -399,6 +417,7 @@ export type PriceUpdate = {
   variantId: Scalars['ID']['output'];
 };
 
+/** A product of the catalog; its variants are what is priced, stocked and sold. */
 export type Product = {
   __typename?: 'Product';
   /** Descriptive attributes such as material or fit, in a stable order. */
@@ -443,16 +462,19 @@ export type Product = {
 };
 
 
+/** A product of the catalog; its variants are what is priced, stocked and sold. */
 export type ProductLowestPriceArgs = {
   days?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** A product of the catalog; its variants are what is priced, stocked and sold. */
 export type ProductPriceHistoryArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** A product of the catalog; its variants are what is priced, stocked and sold. */
 export type ProductReviewsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -460,6 +482,7 @@ export type ProductReviewsArgs = {
   sort?: InputMaybe<ReviewSort>;
 };
 
+/** A named property of a product, e.g. material: linen. */
 export type ProductAttribute = {
   __typename?: 'ProductAttribute';
   name: Scalars['String']['output'];
@@ -476,6 +499,7 @@ export type ProductChange = {
   productId: Scalars['ID']['output'];
 };
 
+/** What happened to a product, as productChanged reports it. */
 export type ProductChangeKind =
   | 'ARCHIVED'
   /** It became available or sold out as a whole. */
@@ -485,6 +509,7 @@ export type ProductChangeKind =
   | 'EDITED'
   | 'PUBLISHED';
 
+/** A page of products, with the total count. */
 export type ProductConnection = {
   __typename?: 'ProductConnection';
   edges: Array<ProductEdge>;
@@ -492,12 +517,14 @@ export type ProductConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** One product in a page, with its cursor. */
 export type ProductEdge = {
   __typename?: 'ProductEdge';
   cursor: Scalars['String']['output'];
   node: Product;
 };
 
+/** Narrows a product listing; every field given must hold. */
 export type ProductFilter = {
   /** A brand id. */
   brand?: InputMaybe<Scalars['ID']['input']>;
@@ -560,6 +587,7 @@ export type ProductImageUpload = {
   uploadUrl: Scalars['String']['output'];
 };
 
+/** A product's rating over its approved reviews. */
 export type ProductRating = {
   __typename?: 'ProductRating';
   /**
@@ -573,17 +601,20 @@ export type ProductRating = {
   distribution: Array<RatingBucket>;
 };
 
+/** The order of a product listing. */
 export type ProductSort =
   | 'NAME_ASC'
   | 'NEWEST'
   | 'PRICE_ASC'
   | 'PRICE_DESC';
 
+/** Whether shoppers see a product: DRAFT not yet, ACTIVE yes, ARCHIVED no longer. */
 export type ProductStatus =
   | 'ACTIVE'
   | 'ARCHIVED'
   | 'DRAFT';
 
+/** One sellable version of a product (a size, a colour) with its own SKU, price and stock. */
 export type ProductVariant = {
   __typename?: 'ProductVariant';
   /** The base price, set by setPrice (admins only). */
@@ -606,6 +637,7 @@ export type ProductVariant = {
 };
 
 
+/** One sellable version of a product (a size, a colour) with its own SKU, price and stock. */
 export type ProductVariantLowestPriceArgs = {
   days?: InputMaybe<Scalars['Int']['input']>;
 };
@@ -686,18 +718,21 @@ export type QuerySuggestArgs = {
   prefix: Scalars['String']['input'];
 };
 
+/** How many approved reviews gave a number of stars. */
 export type RatingBucket = {
   __typename?: 'RatingBucket';
   count: Scalars['Int']['output'];
   stars: Scalars['Int']['output'];
 };
 
+/** Matches rated at least this many stars. */
 export type RatingFacet = {
   __typename?: 'RatingFacet';
   count: Scalars['Int']['output'];
   minRating: Scalars['Int']['output'];
 };
 
+/** A customer's review of a product they bought. */
 export type Review = {
   __typename?: 'Review';
   body: Scalars['String']['output'];
@@ -718,6 +753,7 @@ export type Review = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** A page of a product's reviews. */
 export type ReviewConnection = {
   __typename?: 'ReviewConnection';
   edges: Array<ReviewEdge>;
@@ -725,12 +761,14 @@ export type ReviewConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** One review of a page, with its cursor. */
 export type ReviewEdge = {
   __typename?: 'ReviewEdge';
   cursor: Scalars['String']['output'];
   node: Review;
 };
 
+/** Orders of a product's reviews. */
 export type ReviewSort =
   /** Most marked helpful first, then newest. */
   | 'HELPFUL'
@@ -741,6 +779,7 @@ export type ReviewSort =
   /** Newest first. */
   | 'RECENT';
 
+/** Where a review is in moderation; only APPROVED reviews are public. */
 export type ReviewStatus =
   /** Public, counted in the rating. */
   | 'APPROVED'
@@ -748,6 +787,7 @@ export type ReviewStatus =
   | 'PENDING'
   | 'REJECTED';
 
+/** A price a variant takes for a time window (a sale), back to its base price after it. */
 export type SchedulePriceInput = {
   /** After startsAt, at most 366 days later. */
   endsAt: Scalars['DateTime']['input'];
@@ -769,6 +809,7 @@ export type ScheduledPrice = {
   variantId: Scalars['ID']['output'];
 };
 
+/** One search match, with its cursor and where the words matched. */
 export type SearchEdge = {
   __typename?: 'SearchEdge';
   cursor: Scalars['String']['output'];
@@ -777,10 +818,12 @@ export type SearchEdge = {
   node: Product;
 };
 
+/** The engine that answered a search: PostgreSQL full-text search, or OpenSearch when OPENSEARCH_URL is set. */
 export type SearchEngineName =
   | 'OPENSEARCH'
   | 'POSTGRES';
 
+/** Counts of the matches by category, brand, price band and rating, to narrow a search by. */
 export type SearchFacets = {
   __typename?: 'SearchFacets';
   brands: Array<BrandFacet>;
@@ -791,6 +834,7 @@ export type SearchFacets = {
   ratings: Array<RatingFacet>;
 };
 
+/** Narrows a search; every field given must hold. */
 export type SearchFilter = {
   /** Attribute values, e.g. { name: "material", values: ["Linen", "Wool"] }: any value of one name, every name. */
   attributes?: InputMaybe<Array<AttributeFilter>>;
@@ -808,6 +852,7 @@ export type SearchFilter = {
   priceMin?: InputMaybe<Scalars['Decimal']['input']>;
 };
 
+/** Where a search matched in one field. */
 export type SearchHighlight = {
   __typename?: 'SearchHighlight';
   /** name or description */
@@ -815,6 +860,7 @@ export type SearchHighlight = {
   snippet: Scalars['String']['output'];
 };
 
+/** A page of search matches with facets over all of them. */
 export type SearchResult = {
   __typename?: 'SearchResult';
   /**
@@ -832,6 +878,7 @@ export type SearchResult = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** The order of search results. */
 export type SearchSort =
   | 'NEWEST'
   | 'PRICE_ASC'
@@ -841,6 +888,7 @@ export type SearchSort =
   /** Text relevance blended with availability, rating and popularity. */
   | 'RELEVANCE';
 
+/** An autocomplete suggestion for a typed prefix. */
 export type SearchSuggestion = {
   __typename?: 'SearchSuggestion';
   /** Set when kind is BRAND. */
@@ -878,11 +926,13 @@ export type SubscriptionProductChangedArgs = {
   productIds: Array<Scalars['ID']['input']>;
 };
 
+/** What an autocomplete suggestion completes to. */
 export type SuggestionKind =
   | 'BRAND'
   | 'CATEGORY'
   | 'PRODUCT';
 
+/** The product fields to change; those left out stay as they are. */
 export type UpdateProductInput = {
   /** Replaces all attributes. */
   attributes?: InputMaybe<Array<PairInput>>;
@@ -893,6 +943,7 @@ export type UpdateProductInput = {
   slug?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The variant fields to change; those left out stay as they are. */
 export type UpdateVariantInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   /** Replaces all options. */
@@ -901,6 +952,7 @@ export type UpdateVariantInput = {
   sku?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A new variant of a product: its SKU, options and price. */
 export type VariantInput = {
   /** Display name; defaults to the option values joined by " / ". */
   name?: InputMaybe<Scalars['String']['input']>;
@@ -910,6 +962,7 @@ export type VariantInput = {
   sku: Scalars['String']['input'];
 };
 
+/** One option value that sets a variant apart, e.g. size: M. */
 export type VariantOption = {
   __typename?: 'VariantOption';
   name: Scalars['String']['output'];

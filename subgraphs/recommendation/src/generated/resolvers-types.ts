@@ -84,10 +84,12 @@ export type Bundle = {
   totalPrice: Money;
 };
 
+/** Who may keep a response: PUBLIC, any cache (the gateway's response cache, a CDN); PRIVATE, only the caller's own. */
 export type CacheControlScope =
   | 'PRIVATE'
   | 'PUBLIC';
 
+/** An exact amount of money with its currency. */
 export type Money = {
   __typename?: 'Money';
   /** Exact amount in the currency's major unit, e.g. "19.99". */
@@ -114,6 +116,7 @@ export type MutationTrackProductViewArgs = {
   sessionId?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A product of the catalog; its variants are what is priced, stocked and sold. */
 export type Product = {
   __typename?: 'Product';
   /**
@@ -127,10 +130,12 @@ export type Product = {
 };
 
 
+/** A product of the catalog; its variants are what is priced, stocked and sold. */
 export type ProductAlsoBoughtArgs = {
   first?: Scalars['Int']['input'];
 };
 
+/** How one product sold over a range of days: a row per day and the totals. */
 export type ProductAnalytics = {
   __typename?: 'ProductAnalytics';
   /** One row per day of the range, oldest first. */
@@ -141,6 +146,7 @@ export type ProductAnalytics = {
   totals: AnalyticsTotals;
 };
 
+/** A product and its totals in a topProducts ranking. */
 export type ProductRanking = {
   __typename?: 'ProductRanking';
   product: Product;
@@ -227,6 +233,7 @@ export type RecommendationReason = {
   product?: Maybe<Product>;
 };
 
+/** Why a product is recommended. */
 export type RecommendationReasonKind =
   | 'BOUGHT_WITH'
   | 'SIMILAR_TO_PURCHASED'
@@ -234,6 +241,7 @@ export type RecommendationReasonKind =
   | 'TRENDING'
   | 'TRENDING_IN_CATEGORY';
 
+/** A product with a lot of activity lately, and why it is shown. */
 export type TrendingProduct = {
   __typename?: 'TrendingProduct';
   product: Product;
