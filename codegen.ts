@@ -46,6 +46,10 @@ const config: CodegenConfig = {
       CategoryFacet: '../models.js#CategoryFacetModel',
       BrandFacet: '../models.js#BrandFacetModel',
       SearchSuggestion: '../models.js#SuggestionModel',
+      // reviews and ratings (issue 10)
+      Review: '../models.js#ReviewModel',
+      ReviewConnection: '../models.js#ReviewConnectionModel',
+      ProductRating: '../models.js#RatingSummaryModel',
     }),
     ...subgraph('inventory', 'InventoryContext', {
       Product: '../models.js#ProductRefModel',
@@ -66,6 +70,9 @@ const config: CodegenConfig = {
       Coupon: '../models.js#CouponModel',
       CreateCartPayload: '../models.js#CreateCartPayloadModel',
       CheckoutCart: '../models.js#CheckoutCartModel',
+      // wishlists (issue 10)
+      WishlistItem: '../models.js#WishlistItemModel',
+      WishlistConnection: '../models.js#WishlistConnectionModel',
     }),
     ...subgraph('order', 'OrderContext', {
       Product: '../models.js#ProductRefModel',
@@ -76,6 +83,13 @@ const config: CodegenConfig = {
       Refund: '../models.js#RefundRow',
       OrderConnection: '../models.js#OrderConnectionModel',
       Address: '../models.js#AddressModel',
+      // accounts (issue 10)
+      Customer: '../services/account/accountModels.js#CustomerRow',
+      CustomerAddress: '../services/account/accountModels.js#CustomerAddressRow',
+      AuthPayload: '../services/account/accountModels.js#AuthSessionModel',
+      // notifications (issue 11)
+      Notification: '../models.js#NotificationRow',
+      NotificationConnection: '../models.js#NotificationConnectionModel',
     }),
     ...subgraph('recommendation', 'RecommendationContext', {
       Product: '../models.js#ProductRefModel',
@@ -84,6 +98,8 @@ const config: CodegenConfig = {
       RecommendationReason: '../models.js#ReasonModel',
       AssociatedProduct: '../models.js#AssociatedProductModel',
       Bundle: '../models.js#BundleModel',
+      ProductAnalytics: '../models.js#ProductAnalyticsModel',
+      ProductRanking: '../models.js#ProductRankingModel',
     }),
   },
 };

@@ -26,6 +26,7 @@ import { prepareDatabase } from '../gateway/src/launch/prepareDatabase.js';
 import { issueToken } from '../gateway/src/auth/issueToken.js';
 import { spawnService, waitUntilHealthy, type ServiceProcess } from '../gateway/src/launch/serviceProcess.js';
 import { measureEvictionLatency, type EvictionLatency } from './evictionLatency.js';
+import { captureGatewayMetrics, writeGatewayMetrics, type GatewayMetricsCapture } from './gatewayMetrics.js';
 import { runImagesBench } from './images/imagesBench.js';
 import { runCheckoutBench } from './checkout/checkoutBench.js';
 import { runRecoBench } from './reco/recoBench.js';
@@ -235,6 +236,7 @@ async function main(): Promise<void> {
     undefined,
   );
   results.push(baselineResult);
+  const gatewayMetrics: GatewayMetricsCapture[] = [];
   for (const mode of MODES) {
     const stack = await startStack(
       {
@@ -271,10 +273,12 @@ async function main(): Promise<void> {
           ),
         );
       }
+      if (mode.gateway === 'apollo') gatewayMetrics.push(await captureGatewayMetrics(stack.endpoints.gateway, mode.name));
     } finally {
       await stack.stop();
     }
   }
+  writeGatewayMetrics(path.join(REPO_ROOT, 'bench', 'results'), gatewayMetrics);
   baseline.close();
   // The machine's limit for each scenario: a bare node:http server answering the very bytes the gateway answered.
   const answers = [...sameJson.values()];

@@ -115,3 +115,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     development: e.SHOPGRAPH_DEVELOPMENT,
   };
 }
+
+/** A gateway variable's default as text when it has a plain one (the README's table is checked against it). */
+export function gatewayEnvironmentDefault(variable: string): string | undefined {
+  const field = (gatewayEnvironmentSchema.shape as Record<string, z.ZodType | undefined>)[variable];
+  const parsed = field?.safeParse(undefined);
+  return parsed?.success && (typeof parsed.data === 'number' || typeof parsed.data === 'string') ? String(parsed.data) : undefined;
+}

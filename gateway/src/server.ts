@@ -13,6 +13,8 @@ import {
   createServiceMetrics,
   httpGraphQLRequestOf,
   metricsPlugin,
+  requestIdOf,
+  requestLogPlugin,
   ResponseTags,
   type EventBus,
   type InternalSigner,
@@ -30,6 +32,7 @@ import { SignedSubgraphDataSource } from './auth/signedSubgraphDataSource.js';
 import { gatewayAdmission } from './gatewayAdmission.js';
 import { createMediaRoutes } from './media/mediaRoutes.js';
 import { createCallerRateLimiter } from './limits/callerRateLimiter.js';
+import { clientAddress } from './limits/clientAddress.js';
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits/gatewayLimits.js';
 import { operationLimitsPlugin } from './limits/operationLimitsPlugin.js';
 import type { Safelist } from './limits/safelist.js';
@@ -43,6 +46,7 @@ import { LiveHub, liveHubMetrics } from './live/liveHub.js';
 import { createLiveSocketServer, DEFAULT_LIVE_SETTINGS, type LiveSettings, type LiveSocketServer } from './live/liveSocketServer.js';
 import { subgraphAdmission } from './live/subgraphAdmission.js';
 import { createSubgraphFetcher } from './subgraphFetcher.js';
+import { subgraphFetchHistogram, timedSubgraphFetcher } from './subgraphFetchMetrics.js';
 import { subgraphReadiness } from './subgraphReadiness.js';
 import { supergraphForApolloGateway } from './supergraph/securityFeatures.js';
 
@@ -124,13 +128,14 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     registers: [metrics.registry],
   });
   const subgraphFetcher = createSubgraphFetcher();
+  const fetchDuration = subgraphFetchHistogram(metrics.registry);
   const liveSettings: LiveSettings = { ...DEFAULT_LIVE_SETTINGS, ...options.live };
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphForApolloGateway(options.supergraphSdl),
     logger,
     buildService: ({ name, url }) =>
       new SignedSubgraphDataSource(subgraphUrls[name as SubgraphName] ?? url, options.auth.signer, {
-        fetcher: subgraphFetcher.fetcher,
+        fetcher: timedSubgraphFetcher(subgraphFetcher.fetcher, name, fetchDuration),
         didReceiveResponse({ response, context }) {
           collectCacheTags({ response, context });
           return Promise.resolve(response);
@@ -155,6 +160,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       // The policy is still computed from the subgraphs' headers; the route writes Cache-Control.
       ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
       metricsPlugin<GatewayContext>(metrics),
+      requestLogPlugin<GatewayContext>(),
       operationLimitsPlugin<GatewayContext>(limits),
       responseCachePlugin(),
     ],
@@ -175,7 +181,11 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     service: 'gateway',
     logger,
     metrics,
-    readiness: [...subgraphReadiness(subgraphUrls), ...(options.events ? [options.events.readiness] : [])],
+    readiness: [
+      ...subgraphReadiness(subgraphUrls),
+      ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
+      ...(options.events ? [options.events.readiness] : []),
+    ],
     routes: {
       '/graphql': responseCacheRoute({
         apollo,
@@ -184,10 +194,15 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
           const admitted = await admitGraphQLHttpCall(req, res, url, {
             maxBodyBytes: limits.maxBodyBytes,
             admit,
-            onRefusal: (refusal) => refusals.inc({ code: refusal.code }),
+            onRefusal: (refusal) => {
+              refusals.inc({ code: refusal.code });
+              logger.debug({ requestId: requestIdOf(req), code: refusal.code, status: refusal.status }, 'request refused');
+            },
           });
           if (!admitted) return undefined;
-          return { request: httpGraphQLRequestOf(admitted.call), context: createRequestContext(req, logger, admitted.admission) };
+          // The caller's address goes to the subgraphs in the signature (per-IP limits there, e.g. sign-in throttling).
+          const context = createRequestContext(req, logger, admitted.admission, clientAddress(req, limits.trustProxyHops));
+          return { request: httpGraphQLRequestOf(admitted.call), context };
         },
         sharedMaxAgeSeconds: options.sharedMaxAgeSeconds ?? 30,
       }),

@@ -111,8 +111,11 @@ describe('checkout through the gateway', () => {
     expect(order.payment).toEqual({ status: 'CAPTURED', authorized: { amount: order.total.amount }, captured: { amount: order.total.amount } });
     expect(order.timeline.map((t: any) => t.status)).toEqual(['PENDING', 'CONFIRMED']);
     expect(await stockOf(sku.sku)).toEqual({ onHand: 3, reserved: 0 });
-    const events = await sg.sql<{ topic: string }>(`SELECT topic FROM ordering.outbox_event WHERE aggregate_id = $1 ORDER BY position`, order.id);
-    expect(events.map((e) => e.topic)).toEqual(['order.placed', 'order.status_changed']);
+    const events = await sg.sql<{ topic: string; payload: any }>(`SELECT topic, payload FROM ordering.outbox_event WHERE aggregate_id = $1 ORDER BY position`, order.id);
+    expect(events.map((e) => e.topic)).toEqual(['order.placed', 'payment.captured', 'order.status_changed']);
+    // payment.captured is recorded in the transaction that confirms the order, with what was captured.
+    const [payment] = await sg.sql<{ id: string }>(`SELECT id::text FROM ordering.payment WHERE order_id = $1::uuid`, order.id);
+    expect(events[1]!.payload).toEqual({ orderId: order.id, paymentId: payment!.id, customerId, amount: order.total.amount, currency: 'USD' });
     // The same key again: the same order, no second charge.
     const again = await checkoutAs(customerId, cartId, 'k-happy');
     expect(again.data!.checkout.id).toBe(order.id);

@@ -3,16 +3,22 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
+  loadServiceConfig,
   MIN_SECRET_LENGTH,
   REPO_ROOT,
   SERVICE_ENVIRONMENT_VARIABLES,
   SERVICE_PORTS,
+  SERVICE_VARIABLE_READERS,
   SUBGRAPH_NAMES,
+  SUBGRAPH_URL_READERS,
+  unmappedServiceVariables,
   type ServiceName,
 } from '@shopgraph/kit';
 import { GATEWAY_ENVIRONMENT_VARIABLES, loadGatewayConfig, subgraphUrlVariable } from '../src/gatewayConfig.js';
 import { DEFAULT_GATEWAY_LIMITS } from '../src/limits/gatewayLimits.js';
 import { LAUNCH_ENVIRONMENT_VARIABLES } from '../src/launch/launchSettings.js';
+import { ACCOUNT_ENVIRONMENT_VARIABLES } from '../../subgraphs/order/src/services/account/accountSettings.js';
+import { ORDER_ENVIRONMENT_VARIABLES } from '../../subgraphs/order/src/settings.js';
 
 /** Docker cannot run on this machine: check the file against the code's configuration instead. */
 interface ComposeService {
@@ -33,11 +39,29 @@ const SHOPGRAPH_SERVICES = Object.keys(SERVICE_PORTS) as ServiceName[];
 /** Services run from our own image: the six above, plus the one-shot migrate and seed. */
 const OUR_IMAGE = Object.keys(services).filter((name) => services[name]!.build === '.');
 const SERVICE_VARIABLES = new Set([...SERVICE_ENVIRONMENT_VARIABLES, ...SUBGRAPH_NAMES.map(subgraphUrlVariable)]);
-const GATEWAY_VARIABLES = new Set([...SERVICE_ENVIRONMENT_VARIABLES, ...GATEWAY_ENVIRONMENT_VARIABLES]);
 /** What docker compose makes of `${NAME:-default}` when NAME is unset. */
 const withDefaults = (env: Record<string, string>) =>
   Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]));
 const INFRASTRUCTURE_PORTS: Record<string, number> = { postgres: 5432, redis: 6379, opensearch: 9200 };
+
+/** The variables the code has `service` act on: its share of config.ts, and the gateway's own. */
+function variablesReadBy(service: ServiceName): Set<string> {
+  const read = Object.entries(SERVICE_VARIABLE_READERS)
+    .filter(([, readers]) => readers.includes(service))
+    .map(([variable]) => variable);
+  const urls = SUBGRAPH_URL_READERS.includes(service) ? SUBGRAPH_NAMES.map(subgraphUrlVariable) : [];
+  const gatewayOnly = service === 'gateway' ? GATEWAY_ENVIRONMENT_VARIABLES : [];
+  return new Set([...read, ...urls, ...gatewayOnly]);
+}
+
+/**
+ * A subgraph's own settings (its settings modules, beside kit config.ts): compose MAY set them
+ * (they have defaults) and MUST set the ones that have to agree with another service.
+ */
+const OWN_SETTINGS: Partial<Record<ServiceName, { may: readonly string[]; must: readonly string[] }>> = {
+  // The order subgraph signs access tokens with the key (and claims) the gateway verifies them with.
+  order: { may: [...ORDER_ENVIRONMENT_VARIABLES, ...ACCOUNT_ENVIRONMENT_VARIABLES], must: ['JWT_SECRET', 'JWT_ISSUER', 'JWT_AUDIENCE'] },
+};
 
 /** Every service a service waits for, directly or through the ones it waits for. */
 function waitsFor(name: string, seen = new Set<string>()): Set<string> {
@@ -67,16 +91,49 @@ describe('docker-compose.yml', () => {
     expect(test[3]).toContain(`fetch('http://127.0.0.1:${port}/health')`);
   });
 
-  it.each(OUR_IMAGE)('%s sets only environment variables the code reads', (name) => {
-    const known =
-      name === 'seed'
-        ? new Set([...SERVICE_VARIABLES, ...LAUNCH_ENVIRONMENT_VARIABLES])
-        : name === 'gateway'
-          ? GATEWAY_VARIABLES
-          : SERVICE_VARIABLES;
-    for (const variable of Object.keys(services[name]!.environment ?? {})) {
-      expect(known, `${name}: ${variable}`).toContain(variable);
+  it('knows who reads every variable of kit config.ts', () => {
+    const { missing, stale } = unmappedServiceVariables();
+    expect(missing, 'read by config.ts but missing from SERVICE_VARIABLE_READERS (subgraphs/kit/src/environmentReaders.ts): say which services read them').toEqual([]);
+    expect(stale, 'in SERVICE_VARIABLE_READERS but no longer read by config.ts').toEqual([]);
+  });
+
+  it.each(SHOPGRAPH_SERVICES)('%s is given exactly the variables the code has it read', (name) => {
+    const given = new Set(Object.keys(services[name]!.environment ?? {}));
+    const own = OWN_SETTINGS[name] ?? { may: [], must: [] };
+    const read = new Set([...variablesReadBy(name), ...own.must]);
+    const lacking = [...read].filter((v) => !given.has(v)).sort();
+    const unread = [...given].filter((v) => !read.has(v) && !own.may.includes(v)).sort();
+    expect(lacking, `docker-compose.yml: service "${name}" lacks ${lacking.join(', ')}, which the code reads (kit config.ts / gatewayConfig.ts; readers in kit environmentReaders.ts)`).toEqual([]);
+    expect(unread, `docker-compose.yml: service "${name}" sets ${unread.join(', ')}, which ${name} does not read (kit environmentReaders.ts)`).toEqual([]);
+  });
+
+  it('gives the order subgraph the same token key and claims as the gateway', () => {
+    for (const variable of OWN_SETTINGS.order!.must) {
+      expect(services.order!.environment![variable], variable).toBe(services.gateway!.environment![variable]);
     }
+  });
+
+  it.each(SUBGRAPH_NAMES)('%s runs at the settings the code defaults to, and the code accepts them', (name) => {
+    const env = withDefaults(services[name]!.environment!);
+    const config = loadServiceConfig(name, env);
+    const defaults = loadServiceConfig(name, { INTERNAL_SIGNING_SECRET: env.INTERNAL_SIGNING_SECRET });
+    expect(config.commerce).toEqual(defaults.commerce);
+    for (const key of ['databasePoolSize', 'cacheEnabled', 'eventsRetentionHours', 'eventsReplayMinutes', 'recoRefreshIntervalSeconds', 'internalTimeoutMs', 'host', 'logLevel'] as const) {
+      expect(config[key], `${name}: ${key}`).toEqual(defaults[key]);
+    }
+    expect(config.port).toBe(SERVICE_PORTS[name]);
+  });
+
+  it.each(['migrate', 'seed'])('%s sets only environment variables the code reads', (name) => {
+    const known = name === 'seed' ? new Set([...SERVICE_VARIABLES, ...LAUNCH_ENVIRONMENT_VARIABLES]) : new Set(['DATABASE_URL']);
+    for (const variable of Object.keys(services[name]!.environment ?? {})) {
+      expect(known, `docker-compose.yml: service "${name}" sets ${variable}, which it does not read`).toContain(variable);
+    }
+  });
+
+  it('lists exactly the six services, the one-shot jobs and the three servers', () => {
+    expect(Object.keys(services).sort()).toEqual([...SHOPGRAPH_SERVICES, 'migrate', 'seed', 'postgres', 'redis', 'opensearch'].sort());
+    for (const [name, port] of Object.entries(INFRASTRUCTURE_PORTS)) expect(services[name]!.ports, name).toEqual([`${port}:${port}`]);
   });
 
   it.each(OUR_IMAGE)('%s waits for every server its URLs point at', (name) => {
@@ -112,11 +169,11 @@ describe('docker-compose.yml', () => {
     expect(services.gateway!.depends_on?.seed).toEqual({ condition: 'service_completed_successfully' });
   });
 
-  it('gives every service the same internal signing secret, and only the gateway the JWT key', () => {
+  it('gives every service the same internal signing secret, and the JWT key only to the gateway and the token-signing order subgraph', () => {
     const secrets = SHOPGRAPH_SERVICES.map((name) => services[name]!.environment?.INTERNAL_SIGNING_SECRET);
     expect(new Set(secrets).size, 'one shared value').toBe(1);
     expect(withDefaults({ s: secrets[0]! }).s!.length).toBeGreaterThanOrEqual(MIN_SECRET_LENGTH);
-    for (const name of SUBGRAPH_NAMES) expect(services[name]!.environment?.JWT_SECRET, name).toBeUndefined();
+    for (const name of SUBGRAPH_NAMES.filter((n) => n !== 'order')) expect(services[name]!.environment?.JWT_SECRET, name).toBeUndefined();
     for (const name of SHOPGRAPH_SERVICES) expect(services[name]!.environment?.SHOPGRAPH_INSECURE_SUBGRAPHS, name).toBe('0');
   });
 

@@ -66,6 +66,8 @@ describe('npm run token', { timeout: 120_000 }, () => {
     const { stdout } = await token(['--role', 'customer'], { JWT_SECRET: secret, SHOPGRAPH_DATA_DIR: freshDir() });
     const verifier = createJwtVerifier({ secret, jwksUrl: undefined, issuer: undefined, audience: undefined });
     expect(await verifier.identify(`Bearer ${stdout.trim()}`)).toEqual(identityFor('customer-1', 'CUSTOMER'));
+    const seller = await token(['--role', 'seller', '--sub', 'seller-7'], { JWT_SECRET: secret });
+    expect(await verifier.identify(`Bearer ${seller.stdout.trim()}`)).toEqual(identityFor('seller-7', 'SELLER'));
     await expect(token(['--role', 'root'], { JWT_SECRET: secret })).rejects.toMatchObject({ stderr: expect.stringContaining('--role must be one of') });
     await expect(token(['--role', 'admin'], { SHOPGRAPH_DATA_DIR: freshDir() })).rejects.toMatchObject({ stderr: expect.stringContaining('run `npm start` once') });
   });

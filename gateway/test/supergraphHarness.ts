@@ -12,8 +12,10 @@ import {
   type CommerceSettings,
   type Database,
   type EventBus,
+  type Logger,
   type Redis,
   type Role,
+  type ServiceName,
   type SubgraphDeps,
   type SubgraphName,
   type SubgraphServer,
@@ -43,7 +45,8 @@ export const SUBGRAPH_FACTORIES: Record<SubgraphName, (deps: SubgraphDeps) => Su
   product: createProductSubgraph,
   inventory: createInventorySubgraph,
   cart: createCartSubgraph,
-  order: createOrderSubgraph,
+  // The order subgraph signs customers' access tokens (signIn) with the key the test gateway verifies.
+  order: (deps) => createOrderSubgraph(deps, { account: { settings: { jwtSecret: TEST_JWT_SECRET } } }),
   recommendation: createRecommendationSubgraph,
 };
 
@@ -76,6 +79,8 @@ export interface SupergraphOptions {
   subgraphAuth?: TestInternalAuthOptions;
   /** Settings of the stock and cart subgraphs (tax rates, hold TTL ...). */
   commerce?: Partial<CommerceSettings>;
+  /** Each service's logger (to read its log lines); by default one silent logger (TEST_LOG_LEVEL) for all. */
+  logger?: (service: ServiceName) => Logger;
   /** Extra routes on the first gateway (the playground at "/"). */
   gatewayRoutes?: GatewayServerOptions['routes'];
 }
@@ -123,11 +128,12 @@ export async function startSupergraph(startOptions: SupergraphOptions = {}): Pro
   const deps = {} as Record<SubgraphName, SubgraphDeps>;
   const subgraphs = {} as Record<SubgraphName, SubgraphServer>;
   const subgraphRequests: Record<string, number> = {};
+  const loggerOf = (service: ServiceName) => options.logger?.(service) ?? logger;
   for (const name of SUBGRAPH_NAMES) {
     databases[name] = createDatabase({ url: testDatabase.url, poolSize: 3, logger });
     deps[name] = createSubgraphDeps(name, {
       database: databases[name],
-      logger,
+      logger: loggerOf(name),
       cacheNamespace: testDatabase.name,
       internalAuth: createTestInternalAuth(options.subgraphAuth),
       ...(options.commerce && { commerce: options.commerce }),
@@ -150,7 +156,7 @@ export async function startSupergraph(startOptions: SupergraphOptions = {}): Pro
     const gateway = createGatewayServer({
       supergraphSdl: readCheckedInSupergraph(),
       subgraphUrls: urls,
-      logger,
+      logger: loggerOf('gateway'),
       auth: testGatewayAuth(),
       cacheNamespace: testDatabase.name,
       cacheEnabled: options.responseCache ?? true,
@@ -164,7 +170,7 @@ export async function startSupergraph(startOptions: SupergraphOptions = {}): Pro
   // The first gateway, as in production: write events evict its cached responses.
   const gatewayRedis = options.redis ? await redis() : undefined;
   const metrics = createServiceMetrics('gateway');
-  const events = createEventBus({ databaseUrl: testDatabase.url, redis: gatewayRedis, logger, registry: metrics.registry, namespace: testDatabase.name });
+  const events = createEventBus({ databaseUrl: testDatabase.url, redis: gatewayRedis, logger: loggerOf('gateway'), registry: metrics.registry, namespace: testDatabase.name });
   const first = await startGateway({ ...(gatewayRedis && { redis: gatewayRedis }), events, metrics, ...(options.gatewayRoutes && { routes: options.gatewayRoutes }) });
   await first.gateway.eventsReady;
   const gatewayUrl = first.url;

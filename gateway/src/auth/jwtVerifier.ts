@@ -26,8 +26,8 @@ export interface JwtVerifier {
 /**
  * Checks the caller's JWT with jose: HS256 with JWT_SECRET, RS256/ES256 with the keys at
  * JWT_JWKS_URL (fetched and cached by createRemoteJWKSet), or both. `exp` and `sub` are
- * required; `iss` and `aud` when configured. Claims: `role` (CUSTOMER, the default, or
- * ADMIN) and `scope` (space separated; see ROLE_GRANTS for what each role may hold).
+ * required; `iss` and `aud` when configured. Claims: `role` (CUSTOMER, the default, ADMIN
+ * or SELLER, whose `sub` is the seller id) and `scope` (space separated; see ROLE_GRANTS for what each role may hold).
  */
 export function createJwtVerifier(settings: JwtSettings): JwtVerifier {
   const secretKey = settings.secret ? new TextEncoder().encode(settings.secret) : undefined;

@@ -4,6 +4,12 @@ import { ANONYMOUS, IDENTITY_HEADER, type Identity, type InternalSigner, type Re
 /** Carries the caller from willSendRequest (which sees the context) to the fetcher (which sees the bytes); never sent. */
 const PENDING_IDENTITY_HEADER = 'x-shopgraph-pending-identity';
 
+/** The caller as the subgraphs are told: identity, and the address per-IP limits key on. */
+interface PendingCaller {
+  identity: Identity;
+  clientAddress?: string;
+}
+
 /**
  * A subgraph fetch that carries the caller's identity, signed over the exact request bytes
  * (see InternalSigner), and the request id. Without a signer (insecure development mode)
@@ -18,17 +24,18 @@ export class SignedSubgraphDataSource extends RemoteGraphQLDataSource<RequestCon
       const pending = headers[PENDING_IDENTITY_HEADER];
       delete headers[PENDING_IDENTITY_HEADER];
       if (signer) {
-        const identity = pending ? (JSON.parse(pending) as Identity) : ANONYMOUS;
+        const caller: PendingCaller = pending ? (JSON.parse(pending) as PendingCaller) : { identity: ANONYMOUS };
         const search = new URL(target).search;
-        headers[IDENTITY_HEADER] = signer.sign(identity, { method: init.method ?? 'GET', search, body: typeof init.body === 'string' ? init.body : '' });
+        headers[IDENTITY_HEADER] = signer.sign(caller.identity, { method: init.method ?? 'GET', search, body: typeof init.body === 'string' ? init.body : '' }, caller.clientAddress);
       }
       return send(target, { ...init, headers });
     };
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RequestContext>): void {
-    const { requestId, identity } = context as Partial<RequestContext>;
+    const { requestId, identity, clientAddress } = context as Partial<RequestContext>;
     if (typeof requestId === 'string') request.http?.headers.set('x-request-id', requestId);
-    request.http?.headers.set(PENDING_IDENTITY_HEADER, JSON.stringify(identity ?? ANONYMOUS));
+    const caller: PendingCaller = { identity: identity ?? ANONYMOUS, ...(clientAddress && { clientAddress }) };
+    request.http?.headers.set(PENDING_IDENTITY_HEADER, JSON.stringify(caller));
   }
 }

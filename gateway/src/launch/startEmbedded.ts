@@ -109,10 +109,12 @@ async function main(): Promise<void> {
     // Product images: the gateway and the product subgraph share one directory.
     MEDIA_DIR: process.env.MEDIA_DIR?.trim() || path.join(settings.dataDir, 'media'),
   };
-  const subgraphs = plan.subgraphs.map((s) => stack.spawn(s.name, { ...baseEnv, ...s.env }, console.log));
+  // The order subgraph signs customers' access tokens at sign-in with the key the gateway checks them with.
+  const jwtEnv = secrets.jwtSecret ? { JWT_SECRET: secrets.jwtSecret } : {};
+  const subgraphs = plan.subgraphs.map((s) => stack.spawn(s.name, { ...baseEnv, ...s.env, ...(s.name === 'order' && jwtEnv) }, console.log));
   await Promise.all(subgraphs.map((s) => waitUntilHealthy(s, settings.healthTimeoutMs)));
-  // Only the gateway checks tokens, so only it holds the JWT key.
-  const gatewayEnv = { ...baseEnv, ...plan.gateway.env, ...(secrets.jwtSecret && { JWT_SECRET: secrets.jwtSecret }) };
+  // Only the gateway checks tokens (the order subgraph only signs them).
+  const gatewayEnv = { ...baseEnv, ...plan.gateway.env, ...jwtEnv };
   const gateway = stack.spawn(plan.gateway.name, gatewayEnv, console.log);
   await waitUntilHealthy(gateway, settings.healthTimeoutMs);
   stopWhenAnyExits(stack.running);

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { getArgumentValues, getOperationAST, getVariableValues, GraphQLError, Kind, OperationTypeNode, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ANONYMOUS, type Identity, type Logger } from '@shopgraph/kit';
 import { InvalidTokenError, KeysUnavailableError, type JwtVerifier } from '../auth/jwtVerifier.js';
@@ -91,6 +91,14 @@ export function createLiveSocketServer(options: LiveSocketServerOptions): LiveSo
     help: 'WebSocket connections the gateway closed, by reason (slow_consumer, over_capacity)',
     labelNames: ['reason'],
     registers: [options.registry],
+  });
+  new Gauge({
+    name: 'gateway_live_connections',
+    help: 'Open WebSocket (graphql-ws) connections on this gateway',
+    registers: [options.registry],
+    collect() {
+      this.set(wss.clients.size);
+    },
   });
   let closing = false;
   let stopped: Promise<void> | undefined;

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { InvalidationLog, type Logger, type Redis } from '@shopgraph/kit';
+import { hitRatioGauge, InvalidationLog, type Logger, type Redis } from '@shopgraph/kit';
 import { isFresh, type CachedResponse } from './cachedResponse.js';
 
 export interface ResponseCacheOptions {
@@ -56,6 +56,15 @@ export class ResponseCache {
       help: 'GraphQL requests at the gateway by response cache outcome (hit, miss, bypass: caller has an identity, uncacheable: mutation, error or private data)',
       labelNames: ['result'],
       registers: [options.registry],
+    });
+    hitRatioGauge(options.registry, {
+      name: 'response_cache_hit_ratio',
+      help: 'Share of cacheable requests (hit or miss) the gateway answered from its response cache since start',
+      lookups: this.requests,
+      resultLabel: 'result',
+      labelNames: [],
+      hits: ['hit'],
+      counted: ['hit', 'miss'],
     });
     this.evicted = new Counter({
       name: 'response_cache_evictions_total',

@@ -12,6 +12,8 @@ const TAGS_OF: { [T in TopicName]?: (event: DomainEvent<T>) => string[] } = {
   'brand.changed': (e) => [ResponseTag.brand(e.payload.brandId), ResponseTag.brandList],
   // Stock shows only on its product; a flip of availability arrives as product.changed too.
   'inventory.stock_changed': (e) => [ResponseTag.product(e.payload.productId)],
+  // A rating shows on its product and ranks searches (relevance, rating sort and filter).
+  'product.rating_changed': (e) => [ResponseTag.product(e.payload.productId), ResponseTag.productList],
   // A refresh recomputed these products' also-bought and bought-together lists (and trending).
   'recommendation.refreshed': (e) => [...e.payload.productIds.map(ResponseTag.recommendations), ...(e.payload.trending ? [ResponseTag.trending] : [])],
 };

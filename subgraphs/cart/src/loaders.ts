@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { cachedChildrenLoader, isUuid, type PrismaClient } from '@shopgraph/kit';
 import { tokenKey, type CartCaches } from './caches.js';
-import type { CartItemRow, CartModel } from './models.js';
+import type { CartItemRow, CartModel, WishlistItemRow } from './models.js';
 
 /** Per-request loaders, through the cache path. */
 export function createCartLoaders(prisma: PrismaClient, caches: CartCaches) {
@@ -32,6 +32,12 @@ export function createCartLoaders(prisma: PrismaClient, caches: CartCaches) {
       (ids) => prisma.cartItem.findMany({ where: { cartId: { in: ids } }, orderBy: [{ addedAt: 'asc' }, { id: 'asc' }] }),
       (i) => i.cartId,
       { isValidKey: isUuid },
+    ),
+    /** A customer's wishlist, most recently saved first (a wishlist is capped, so it is read whole). */
+    wishlistByCustomer: cachedChildrenLoader<WishlistItemRow>(
+      caches.wishlistOf,
+      (customerIds) => prisma.wishlistItem.findMany({ where: { customerId: { in: customerIds } }, orderBy: [{ addedAt: 'desc' }, { id: 'desc' }] }),
+      (i) => i.customerId,
     ),
   };
 }

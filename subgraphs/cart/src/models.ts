@@ -1,4 +1,4 @@
-import type { Prisma } from '@shopgraph/kit';
+import type { Connection, Prisma } from '@shopgraph/kit';
 import type { Totals } from './services/totals.js';
 
 export type CartModel = Prisma.CartGetPayload<object>;
@@ -29,3 +29,9 @@ export interface CheckoutCartModel {
   couponCode: string | null;
   version: number;
 }
+
+// ---- wishlists (issue 10)
+export type WishlistItemRow = Prisma.WishlistItemGetPayload<object>;
+/** A saved item with the variant's current price (the cart's price projection; the saved price if the variant is gone). */
+export type WishlistItemModel = WishlistItemRow & { currentPrice: string };
+export type WishlistConnectionModel = Connection<WishlistItemModel>;

@@ -7,13 +7,15 @@ import { CartService } from './services/cartService.js';
 import { CartSweepJob } from './services/cartSweepJob.js';
 import { CouponService } from './services/couponService.js';
 import { PriceBook } from './services/priceBook.js';
+import { WishlistService } from './services/wishlistService.js';
 
 /** Builds the cart subgraph; index.ts decides where it listens. */
 export function createCartSubgraph({ database, logger, readiness, metrics, caches, internalAuth, internal, commerce, events }: SubgraphDeps): SubgraphServer {
   const cartCaches = createCartCaches(caches);
   const prices = new PriceBook(database.prisma, internal);
   const cart = new CartService(database.prisma, cartCaches, internal, prices, commerce);
-  const services = { cart, coupons: new CouponService(database.prisma), settings: commerce };
+  const wishlist = new WishlistService(database.prisma, cartCaches, prices, cart);
+  const services = { cart, coupons: new CouponService(database.prisma), settings: commerce, wishlist };
   const priceEvents = prices.subscribe(events, logger.child({ component: 'cart-prices' }));
   const sweep = new CartSweepJob(cart, logger.child({ component: 'cart-sweep' }));
   sweep.start(commerce.cartSweepIntervalSeconds);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { useTestSubgraph } from '@shopgraph/kit/testing';
+import { serviceIdentity } from '@shopgraph/kit';
+import { testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
 import { tokenKey } from '../src/caches.js';
 import { createCartSubgraph } from '../src/server.js';
 
@@ -63,5 +64,30 @@ describe('cart by token', () => {
       expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'token' });
       expect(subgraph.database.queries.count).toBe(0);
     }
+  });
+});
+
+describe('mergeGuestCartForCustomer (service-only, the order subgraph\'s signIn)', () => {
+  const MERGE = `mutation($customerId: ID!, $token: String!) { mergeGuestCartForCustomer(customerId: $customerId, cartToken: $token) { id } }`;
+
+  it('answers only a service identity', async () => {
+    const token = randomUUID();
+    await insertCart(token, 24);
+    const customerId = randomUUID();
+    for (const caller of [testIdentities.anonymous, testIdentities.customer(customerId), testIdentities.admin()]) {
+      const res = await subgraph.gqlAs(caller, MERGE, { customerId, token });
+      expect(res.errors?.[0]?.extensions?.code, JSON.stringify(caller)).toMatch(/^(UNAUTHENTICATED|FORBIDDEN)$/);
+    }
+    // Nothing moved: the guest cart is still open and the customer has no cart.
+    expect(await sql(`SELECT status::text AS status FROM cart.cart WHERE token_hash = $1`, tokenKey(token))).toEqual([{ status: 'OPEN' }]);
+    expect(await sql(`SELECT id::text FROM cart.cart WHERE customer_id::text = $1`, customerId)).toEqual([]);
+  });
+
+  it('is NOT_FOUND for an unknown token and BAD_USER_INPUT for a customer id that is not one', async () => {
+    const service = serviceIdentity('order');
+    const unknown = await subgraph.gqlAs(service, MERGE, { customerId: randomUUID(), token: randomUUID() });
+    expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const bad = await subgraph.gqlAs(service, MERGE, { customerId: 'customer-1', token: randomUUID() });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'customerId' });
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { useTestSubgraph } from '@shopgraph/kit/testing';
+import { testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
 import { createInventorySubgraph } from '../src/server.js';
 import { CatalogSkus } from '../src/services/catalogSkus.js';
 
@@ -40,5 +40,25 @@ describe('inventory items from the catalog (product.changed)', () => {
     expect(await skus.learn({ productId, change: 'edited', product: { ...snapshot, variants: [{ id: randomUUID(), sku: seeded!.sku }] } })).toBe(0);
     expect(await itemsOf(productId)).toEqual([{ sku: 'LEARN-2-A', variant_id: variant }]);
     expect((await sql<{ variant_id: string }>(`SELECT variant_id::text FROM inventory.inventory_item WHERE sku = $1`, seeded!.sku))[0]!.variant_id).toBe(seeded!.variant_id);
+  });
+
+  it("learns each SKU's seller, so a seller reads the stock of their own products and no one else's", async () => {
+    const skus = new CatalogSkus(subgraph.database.prisma);
+    const [mine, theirs] = [randomUUID(), randomUUID()];
+    await skus.learn({ productId: mine, change: 'created', product: { ...snapshot, sellerId: 'seller-alice', variants: [{ id: randomUUID(), sku: 'SELLER-A-1' }] } });
+    await skus.learn({ productId: theirs, change: 'created', product: { ...snapshot, sellerId: 'seller-bob', variants: [{ id: randomUUID(), sku: 'SELLER-B-1' }] } });
+    const admin = testIdentities.admin(['inventory']);
+    const adjust = `mutation($sku: String!, $warehouse: String!) { adjustStock(input: { sku: $sku, warehouse: $warehouse, set: 7, expectedVersion: 0, reason: "first count" }) { onHand } }`;
+    const warehouse = (await sql<{ code: string }>(`SELECT code FROM inventory.warehouse ORDER BY code LIMIT 1`))[0]!.code;
+    for (const sku of ['SELLER-A-1', 'SELLER-B-1']) {
+      const res = await subgraph.gqlAs(admin, adjust, { sku, warehouse });
+      expect(res.errors).toBeUndefined();
+    }
+    const alice = testIdentities.seller('seller-alice');
+    const levels = `query($sku: String!) { stockLevels(sku: $sku) { sku onHand } }`;
+    expect((await subgraph.gqlAs(alice, levels, { sku: 'SELLER-A-1' })).data).toEqual({ stockLevels: [{ sku: 'SELLER-A-1', onHand: 7 }] });
+    expect((await subgraph.gqlAs(alice, levels, { sku: 'SELLER-B-1' })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await subgraph.gqlAs(alice, `{ sellerStockLevels { sku onHand } }`)).data).toEqual({ sellerStockLevels: [{ sku: 'SELLER-A-1', onHand: 7 }] });
+    expect((await subgraph.gqlAs(testIdentities.customer(), levels, { sku: 'SELLER-A-1' })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

@@ -215,3 +215,10 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     media: { dir: e.MEDIA_DIR, publicUrl: e.MEDIA_PUBLIC_URL, maxUploadBytes: e.MEDIA_MAX_UPLOAD_BYTES, maxPixels: e.MEDIA_MAX_PIXELS },
   };
 }
+
+/** A variable's default as text when it has a plain one (the README's table is checked against it). */
+export function serviceEnvironmentDefault(variable: string): string | undefined {
+  const field = (environmentSchema.shape as Record<string, z.ZodType | undefined>)[variable];
+  const parsed = field?.safeParse(undefined);
+  return parsed?.success && (typeof parsed.data === 'number' || typeof parsed.data === 'string') ? String(parsed.data) : undefined;
+}

@@ -13,21 +13,33 @@ export interface RequestContext {
   identity: Identity;
   /** What this response shows, for the gateway's response cache (filled by the loaders). */
   responseTags: ResponseTags;
+  /** The end caller's address as the gateway saw it, carried in its signature (per-IP limits); absent on service calls. */
+  clientAddress?: string;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
+export const REQUEST_ID_HEADER = 'x-request-id';
+/** One id per request, however many times it is asked for (the response header, the context, the logs). */
+const assignedIds = new WeakMap<IncomingMessage, string>();
 
-/** The gateway's request id when it sent one, so one id follows a request through every hop. */
+/**
+ * The request's id: a well-formed incoming `x-request-id` (the gateway's, or a client's at
+ * the gateway), else a new UUID; so one id follows a request through every hop.
+ */
 export function requestIdOf(req: IncomingMessage): string {
-  const incoming = req.headers['x-request-id'];
-  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  const assigned = assignedIds.get(req);
+  if (assigned) return assigned;
+  const incoming = req.headers[REQUEST_ID_HEADER];
+  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  assignedIds.set(req, id);
+  return id;
 }
 
-export function createRequestContext(req: IncomingMessage, logger: Logger, identity: Identity = ANONYMOUS): RequestContext {
+export function createRequestContext(req: IncomingMessage, logger: Logger, identity: Identity = ANONYMOUS, clientAddress?: string): RequestContext {
   const requestId = requestIdOf(req);
   const bindings =
     identity.kind === 'user' ? { requestId, subject: identity.subject } : identity.kind === 'service' ? { requestId, service: identity.service } : { requestId };
-  return { requestId, logger: logger.child(bindings), identity, responseTags: new ResponseTags() };
+  return { requestId, logger: logger.child(bindings), identity, responseTags: new ResponseTags(), ...(clientAddress !== undefined && { clientAddress }) };
 }
 
 /** Per-request tallies that code far from the resolvers adds to (SQL statements sent). */

@@ -1,5 +1,6 @@
 export * from './auth/index.js';
 export * from './config.js';
+export * from './environmentReaders.js';
 export * from './context.js';
 export * from './database.js';
 export * from './errors.js';
@@ -17,6 +18,7 @@ export * from './subgraphServer.js';
 export * from './http/serviceHttpServer.js';
 export * from './http/apolloHandler.js';
 export * from './metricsPlugin.js';
+export * from './requestLogPlugin.js';
 export * from './responseTagsPlugin.js';
 export * from './serviceMain.js';
 export * from './loaders.js';
@@ -29,3 +31,7 @@ export * from './internal/internalClient.js';
 
 export * from './media/index.js';
 export * from './liveSubscriptions.js';
+
+// Sellers (issue 11): product -> seller projections fed by product.changed.
+export * from './sellers/productSellers.js';
+export * from './jobs/jobQueueMetrics.js';

@@ -21,6 +21,7 @@ import { createServiceHttpServer, type RouteHandler, type ServiceHttpServer } fr
 import type { Logger } from './logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
 import { metricsPlugin } from './metricsPlugin.js';
+import { requestLogPlugin } from './requestLogPlugin.js';
 import { responseTagsPlugin } from './responseTagsPlugin.js';
 import { SCHEMA_DIR } from './paths.js';
 import type { ReadinessCheck } from './readiness.js';
@@ -80,7 +81,7 @@ export function createSubgraphServer<TContext extends RequestContext>(options: S
     includeStacktraceInErrorResponses: false,
     // The service's own signal handling stops it in order; Apollo's would race it.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<TContext>(metrics), responseTagsPlugin<TContext>()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin<TContext>(metrics), requestLogPlugin<TContext>(), responseTagsPlugin<TContext>()],
     logger,
   });
   const http = createServiceHttpServer({
@@ -94,14 +95,14 @@ export function createSubgraphServer<TContext extends RequestContext>(options: S
         admit: (call) => {
           const header = call.headers.get(IDENTITY_HEADER);
           const check = options.internalAuth.authenticate(header, { method: call.method, search: call.url.search, body: call.rawBody });
-          if (check.ok) return check.identity;
+          if (check.ok) return check;
           signatureRefusals.inc({ reason: check.reason });
           throw new GraphQLHttpRefusal(401, ErrorCode.UNAUTHENTICATED, `Gateway signature ${check.reason}: call the supergraph through the gateway`, {
             reason: check.reason,
           });
         },
-        context: async (call, identity) => {
-          const base = createRequestContext(call.req, logger, identity);
+        context: async (call, { identity, clientAddress }) => {
+          const base = createRequestContext(call.req, logger, identity, clientAddress);
           return { ...base, ...options.perRequest(call.req, base) } as TContext;
         },
       }),

@@ -57,7 +57,24 @@ export function createOrderLoaders(prisma: PrismaClient, caches: OrderCaches, no
       (r) => r.orderId,
       ids,
     ),
+    /** Orders by id, for a notification's order (personal: never cached). */
+    orderById: rowLoader<string, Awaited<ReturnType<typeof prisma.order.findMany>>[number]>(
+      (orderIds) => prisma.order.findMany({ where: { id: { in: [...orderIds] } } }),
+      (o) => o.id,
+      ids,
+    ),
   };
 }
 
-export type OrderLoaders = ReturnType<typeof createOrderLoaders>;
+/** Accounts (issue 10): a customer's addresses, one query per batch of customers. Personal: never cached. */
+export function createAccountLoaders(prisma: PrismaClient) {
+  return {
+    addresses: childrenLoader<string, Awaited<ReturnType<typeof prisma.customerAddress.findMany>>[number]>(
+      (customerIds) => prisma.customerAddress.findMany({ where: { customerId: { in: [...customerIds] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+      (a) => a.customerId,
+      { isValidKey: isUuid },
+    ),
+  };
+}
+
+export type OrderLoaders = ReturnType<typeof createOrderLoaders> & ReturnType<typeof createAccountLoaders>;

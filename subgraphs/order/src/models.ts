@@ -24,3 +24,7 @@ export interface AddressModel {
   region: string;
   country: string;
 }
+
+// ---- notifications (issue 11)
+export type NotificationRow = Prisma.NotificationGetPayload<object>;
+export type NotificationConnectionModel = Connection<NotificationRow>;

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
 import { createOrderCaches } from './caches.js';
 import type { OrderContext } from './context.js';
-import { createOrderLoaders } from './loaders.js';
+import { createAccountLoaders, createOrderLoaders } from './loaders.js';
 import type { PaymentProvider } from './payments/paymentProvider.js';
 import { TestPaymentProvider } from './payments/testPaymentProvider.js';
 import { resolvers } from './resolvers/index.js';
@@ -12,16 +12,25 @@ import { CheckoutSaga } from './services/checkoutSaga.js';
 import { CheckoutService } from './services/checkoutService.js';
 import { internalCommercePorts, type CommercePorts } from './services/commercePorts.js';
 import { IdempotencyGate } from './services/idempotencyGate.js';
+import type { NotificationChannel } from './services/notifications/notificationChannel.js';
+import { NotificationConsumer } from './services/notifications/notificationConsumer.js';
+import { NotificationService } from './services/notifications/notificationService.js';
+import { TableNotificationChannel } from './services/notifications/tableNotificationChannel.js';
 import { OrderService } from './services/orderService.js';
 import { OrderWatchService } from './services/orderWatchService.js';
 import { SalesService } from './services/salesService.js';
 import { loadOrderSettings, type OrderSettings } from './settings.js';
+import { createAccountServices, type AccountOverrides } from './services/account/accountServices.js';
 
 /** What a test (or another deployment) may swap: the payment provider, the calls out, the settings. */
 export interface OrderSubgraphOverrides {
   payments?: PaymentProvider;
   ports?: CommercePorts;
   settings?: Partial<OrderSettings>;
+  /** Accounts (issue 10): token settings (the JWT secret), the cart merge. */
+  account?: AccountOverrides;
+  /** Notification channels besides the built-in table channel (email, push ...). */
+  notificationChannels?: NotificationChannel[];
 }
 
 /** The order subgraph's long-lived parts, made once at boot (the recovery job is one of them). */
@@ -41,9 +50,11 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
     orderCaches.evictSales,
   );
   const gate = new IdempotencyGate(deps.redis, deps.namespace, logger);
+  const account = createAccountServices(deps, overrides.account);
   const services = {
     sales: new SalesService(),
     watch: new OrderWatchService(database.prisma),
+    notifications: new NotificationService(database.prisma),
     orders: new OrderService(database.prisma, ports, payments, logger, orderCaches.evictSales),
     checkout: new CheckoutService(database.prisma, ports, saga, gate, logger, {
       instanceId,
@@ -51,10 +62,19 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
       inFlightWaitMs: settings.inFlightWaitMs,
       maxConcurrent: settings.maxConcurrent,
       paymentProvider: payments.name,
-    }),
+    }, account.addressBook),
+    // accounts (issue 10)
+    accounts: account.accounts,
+    addressBook: account.addressBook,
   };
   const recovery = new CheckoutRecovery(database.prisma, saga, logger.child({ component: 'checkout-recovery' }), { instanceId, leaseSeconds: settings.leaseSeconds });
-  return { settings, orderCaches, services, recovery, saga, instanceId };
+  const notificationLogger = logger.child({ component: 'notifications' });
+  const notifier = new NotificationConsumer(
+    database.prisma,
+    [new TableNotificationChannel(database.prisma, notificationLogger), ...(overrides.notificationChannels ?? [])],
+    notificationLogger,
+  );
+  return { settings, orderCaches, services, recovery, saga, instanceId, notifier };
 }
 
 /** Runtimes of the servers built in this process, so tests can run a recovery pass themselves. */
@@ -65,6 +85,7 @@ export function createOrderSubgraph(deps: SubgraphDeps, overrides: OrderSubgraph
   const { database, logger, readiness, metrics, internalAuth } = deps;
   const runtime = createOrderRuntime(deps, overrides);
   const now = () => new Date();
+  const notifications = runtime.notifier.subscribe(deps.events);
   const server = createSubgraphServer<OrderContext>({
     name: 'order',
     resolvers,
@@ -73,8 +94,14 @@ export function createOrderSubgraph(deps: SubgraphDeps, overrides: OrderSubgraph
     readiness,
     metrics,
     internalAuth,
-    perRequest: () => ({ loaders: createOrderLoaders(database.prisma, runtime.orderCaches, now), services: runtime.services }),
-    onStop: () => runtime.recovery.stop(),
+    perRequest: () => ({
+      loaders: { ...createOrderLoaders(database.prisma, runtime.orderCaches, now), ...createAccountLoaders(database.prisma) },
+      services: runtime.services,
+    }),
+    onStop: async () => {
+      await runtime.recovery.stop();
+      await notifications.close();
+    },
   });
   runtime.recovery.start(runtime.settings.recoveryIntervalSeconds * 1000);
   orderRuntimes.set(server, runtime);

@@ -168,3 +168,66 @@ describe('refundOrder', () => {
     expect((await gqlAs(admin, REFUND, { id: order.id, key: 'x' })).errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 });
+
+describe('shipping with a tracking number (issue 11)', () => {
+  const SHIP = `mutation($id: ID!, $status: OrderStatus!, $tracking: String, $carrier: String) {
+    updateOrderStatus(orderId: $id, status: $status, trackingNumber: $tracking, carrier: $carrier) { id status trackingNumber carrier } }`;
+
+  it('stores the tracking number and carrier on the order and carries them in order.status_changed', async () => {
+    const order = await insertOrder(sql);
+    const res = await gqlAs(admin, SHIP, { id: order.id, status: 'SHIPPED', tracking: ' 1Z 999-AA1 ', carrier: 'UPS' });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.updateOrderStatus).toEqual({ id: order.id, status: 'SHIPPED', trackingNumber: '1Z 999-AA1', carrier: 'UPS' });
+    const own = await gqlAs(testIdentities.customer(order.customerId), `query($id: ID!) { order(id: $id) { trackingNumber carrier } }`, { id: order.id });
+    expect(own.data!.order).toEqual({ trackingNumber: '1Z 999-AA1', carrier: 'UPS' });
+    await gqlAs(admin, SHIP, { id: order.id, status: 'DELIVERED' });
+    const events = await sql<{ payload: any }>(`SELECT payload FROM ordering.outbox_event WHERE topic = 'order.status_changed' AND aggregate_id = $1 ORDER BY position`, order.id);
+    expect(events.map((e) => e.payload)).toEqual([
+      { orderId: order.id, customerId: order.customerId, status: 'SHIPPED', previousStatus: 'CONFIRMED', trackingNumber: '1Z 999-AA1', carrier: 'UPS' },
+      { orderId: order.id, customerId: order.customerId, status: 'DELIVERED', previousStatus: 'SHIPPED' },
+    ]);
+  });
+
+  it('ships without one too, and refuses a tracking number with another status, a carrier alone or a malformed number', async () => {
+    const plain = await insertOrder(sql);
+    expect((await gqlAs(admin, SHIP, { id: plain.id, status: 'SHIPPED' })).data!.updateOrderStatus).toMatchObject({ trackingNumber: null, carrier: null });
+
+    const order = await insertOrder(sql);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ status: 'CANCELLED', tracking: 'ABC123' }, 'trackingNumber'],
+      [{ status: 'SHIPPED', carrier: 'DHL' }, 'trackingNumber'],
+      [{ status: 'SHIPPED', tracking: 'no/slashes' }, 'trackingNumber'],
+      [{ status: 'SHIPPED', tracking: 'AB' }, 'trackingNumber'],
+      [{ status: 'SHIPPED', tracking: 'ABC123', carrier: 'x'.repeat(51) }, 'carrier'],
+    ];
+    for (const [vars, field] of cases) {
+      const res = await gqlAs(admin, SHIP, { id: order.id, ...vars });
+      expect(res.errors?.[0]?.extensions, JSON.stringify(vars)).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    expect(await one(`SELECT status::text, tracking_number, carrier FROM ordering."order" WHERE id = $1::uuid`, order.id)).toEqual({ status: 'CONFIRMED', tracking_number: null, carrier: null });
+  });
+});
+
+describe('refund.issued (issue 11)', () => {
+  const refundEvents = (orderId: string) =>
+    sql<{ payload: any }>(`SELECT payload FROM ordering.outbox_event WHERE topic = 'refund.issued' AND aggregate_id = $1 ORDER BY position`, orderId);
+
+  it('is recorded once per refund, with the refund id, amount, currency and reason, not again for a repeated key', async () => {
+    const order = await insertOrder(sql, { total: '100.00' });
+    const first = await gqlAs(admin, REFUND, { id: order.id, amount: '30.00', key: 'e1' });
+    await gqlAs(admin, REFUND, { id: order.id, amount: '30.00', key: 'e1' });
+    const over = await gqlAs(admin, REFUND, { id: order.id, amount: '99.00', key: 'e2' });
+    expect(over.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await refundEvents(order.id)).map((e) => e.payload)).toEqual([
+      { orderId: order.id, refundId: first.data!.refundOrder.id, customerId: order.customerId, amount: '30.00', currency: 'USD', reason: 'damaged' },
+    ]);
+  });
+
+  it('is recorded for the refund a cancellation makes, once however often the cancellation is asked', async () => {
+    const order = await insertOrder(sql, { total: '45.50' });
+    await gqlAs(admin, UPDATE, { id: order.id, status: 'CANCELLED' });
+    await gqlAs(admin, UPDATE, { id: order.id, status: 'CANCELLED' });
+    const events = await refundEvents(order.id);
+    expect(events.map((e) => [e.payload.amount, e.payload.currency, e.payload.reason])).toEqual([['45.50', 'USD', 'order cancelled']]);
+  });
+});

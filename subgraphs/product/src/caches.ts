@@ -1,6 +1,7 @@
 import type { CacheGeneration, CacheLayers, EntityCache } from '@shopgraph/kit';
 import type { EngineResult, Suggestion } from './services/search/searchTypes.js';
-import type { BrandModel, CategoryModel, ImageModel, PriceChangeModel, ProductModel, ScheduledPriceModel, VariantModel } from './models.js';
+import type { BrandModel, CategoryModel, ImageModel, PriceChangeModel, ProductModel, ReviewModel, ScheduledPriceModel, VariantModel } from './models.js';
+import type { RatingSummary } from './services/reviews/ratingSummary.js';
 
 /** Catalog rows change rarely and every write evicts them, so they live long in Redis. */
 const CATALOG_TTL_SECONDS = 600;
@@ -40,7 +41,14 @@ export function createCatalogCaches(caches: CacheLayers) {
     generations: {
       tree: caches.generation('category-tree'),
       listing: caches.generation('product-listing'),
+      /** Public review pages: bumped by every change a shopper could see (moderation, edits of approved reviews, helpful marks). */
+      reviews: caches.generation('product-reviews'),
     } satisfies Record<string, CacheGeneration>,
+    // reviews and ratings (issue 10)
+    /** Per product, evicted after every transition that moves its aggregate. */
+    productRating: entity<RatingSummary>('product-rating'),
+    /** Under the reviews generation: a page of approved reviews (first + 1 rows) per product, sort, filter and position. */
+    reviewPage: entity<ReviewModel[]>('product-review-page', LISTING_TTL_SECONDS),
     /** Keyed by a hash of the normalised request and the index generation it was answered under. */
     searchResults: caches.entity<EngineResult>({ type: 'search', version: 1, l2TtlSeconds: SEARCH_TTL_SECONDS }),
     searchSuggestions: caches.entity<Suggestion[]>({ type: 'search-suggest', version: 1, l2TtlSeconds: SEARCH_TTL_SECONDS }),

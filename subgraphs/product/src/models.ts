@@ -15,3 +15,8 @@ export type ProductConnectionModel = Connection<ProductModel>;
 export type { SearchResultModel, SearchEdgeModel, CategoryFacetModel } from './services/searchService.js';
 export type BrandFacetModel = { brandId: string; count: number };
 export type { Suggestion as SuggestionModel } from './services/search/searchTypes.js';
+
+// reviews and ratings (issue 10)
+export type ReviewModel = Prisma.ReviewGetPayload<object>;
+export type ReviewConnectionModel = Connection<ReviewModel>;
+export type { RatingSummary as RatingSummaryModel } from './services/reviews/ratingSummary.js';

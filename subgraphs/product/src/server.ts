@@ -1,7 +1,8 @@
-import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
+import { createSubgraphServer, jobQueueMetrics, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
 import { createCatalogCaches } from './caches.js';
 import type { ProductContext } from './context.js';
 import { consumeSearchProjectionEvents } from './events/searchProjectionConsumer.js';
+import { consumeVerifiedPurchaseEvents } from './events/verifiedPurchaseConsumer.js';
 import { createCatalogLoaders } from './loaders.js';
 import { ACCEPT_UPLOAD_PATH, acceptUploadRoute } from './media/acceptUploadRoute.js';
 import { resolvers } from './resolvers/index.js';
@@ -13,6 +14,10 @@ import { SharpImageProcessor, type ImageProcessor } from './services/images/imag
 import { imageMetrics, ImageService } from './services/images/imageService.js';
 import { PricingService } from './services/pricingService.js';
 import { createSearch, type SearchOptions } from './services/search/createSearch.js';
+import { createReviewLoaders } from './reviewLoaders.js';
+import { ReviewReads } from './services/reviews/reviewReads.js';
+import { ReviewService } from './services/reviews/reviewService.js';
+import { VerifiedPurchases } from './services/reviews/verifiedPurchases.js';
 import type { SearchIndexer } from './services/searchIndexer.js';
 
 export interface ProductSubgraph extends SubgraphServer {
@@ -37,7 +42,7 @@ export function createProductSubgraph(deps: SubgraphDeps, options: ProductSubgra
   const { database, logger, readiness, metrics, caches, internalAuth } = deps;
   const catalogCaches = createCatalogCaches(caches);
   const search = createSearch(deps, catalogCaches, options.search);
-  const imageJobs = new ImageJobs(database.url, logger.child({ component: 'image-jobs' }), options.images?.jobs);
+  const imageJobs = new ImageJobs(database.url, logger.child({ component: 'image-jobs' }), options.images?.jobs, jobQueueMetrics(metrics.registry));
   const images = new ImageService(database.prisma, catalogCaches, deps.media, imageJobs, options.images?.processor ?? new SharpImageProcessor(), logger.child({ component: 'images' }), imageMetrics(metrics.registry));
   // The worker runs in this process; pg-boss installs its schema on first start.
   const jobsStarted = imageJobs.start((job, attempt) => images.renderImage(job.imageId, attempt));
@@ -49,21 +54,30 @@ export function createProductSubgraph(deps: SubgraphDeps, options: ProductSubgra
     prices: new PriceReads(),
     search: search.service,
     images,
+    reviews: new ReviewService(database.prisma, catalogCaches),
+    reviewReads: new ReviewReads(database.prisma),
   };
   const projection = consumeSearchProjectionEvents(deps.events, search.indexer);
+  // Reviews need a verified purchase: learnt from order events, never the order tables.
+  const verifiedPurchases = consumeVerifiedPurchaseEvents(deps.events, new VerifiedPurchases(database.prisma));
   const server = createSubgraphServer<ProductContext>({
     name: 'product',
     resolvers,
     database,
     logger,
-    readiness: [...(readiness ?? []), { name: 'image-jobs', check: () => jobsStarted }],
+    readiness: [...(readiness ?? []), { name: 'image-jobs', check: () => jobsStarted }, ...(search.readiness ? [search.readiness] : [])],
     metrics,
     internalAuth,
-    perRequest: (_req, { responseTags }) => ({ loaders: createCatalogLoaders(database.prisma, catalogCaches, responseTags), services }),
+    perRequest: (_req, { responseTags, identity }) => ({
+      loaders: createCatalogLoaders(database.prisma, catalogCaches, responseTags),
+      reviewLoaders: createReviewLoaders(database.prisma, catalogCaches, responseTags, identity),
+      services,
+    }),
     routes: { [ACCEPT_UPLOAD_PATH]: acceptUploadRoute(images, internalAuth, logger) },
     onStop: async () => {
       await imageJobs.stop();
       await projection.close();
+      await verifiedPurchases.close();
       await search.client?.close();
     },
   });

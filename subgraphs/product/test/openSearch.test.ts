@@ -193,6 +193,10 @@ describe('circuit breaker', () => {
     await fake.stop();
     for (let i = 0; i < 5; i++) expect(await engineOf()).toBe('POSTGRES');
     expect(await metric('search_circuit_state')).toBe(2);
+    // /ready shows search down with its circuit, and stays 200: PostgreSQL answers meanwhile.
+    const ready = await fetch(subgraph.running.url.replace('/graphql', '/ready'));
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { checks: Record<string, unknown> }).checks.search).toMatchObject({ state: 'down', required: false, engine: 'opensearch', circuit: 'open' });
     const suggest = await gql(`{ suggest(prefix: "adid") { text kind } }`);
     expect(suggest.data!.suggest[0]).toEqual({ text: 'Adidas', kind: 'BRAND' });
   });

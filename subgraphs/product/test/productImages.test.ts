@@ -220,6 +220,11 @@ describe('product image uploads', () => {
     const count = (outcome: string) => Number(new RegExp(`^product_image_renders_total\\{outcome="${outcome}"[^}]*\\} (\\d+)`, 'm').exec(metrics)?.[1]);
     expect([count('retry'), count('failed')]).toEqual([5, 1]);
     expect(count('ready')).toBeGreaterThanOrEqual(4);
+    // The queue's own view: every attempt that threw is a job failure; the dead letter waits in its queue.
+    const jobs = (metric: string, queue: string) => Number(new RegExp(`^${metric}\\{queue="${queue}"[^}]*\\} (\\d+)`, 'm').exec(metrics)?.[1]);
+    expect(jobs('jobs_failures_total', 'product-image-render')).toBe(count('retry') + count('failed'));
+    expect(jobs('jobs_completed_total', 'product-image-render')).toBeGreaterThanOrEqual(count('ready'));
+    expect(jobs('jobs_queue_depth', 'product-image-render-failed')).toBeGreaterThanOrEqual(1);
   });
 
   it('deletes an image: product.changed, and the cached list forgets it', async () => {

@@ -89,3 +89,28 @@ export interface TrendingRow {
   categoryIds: string[];
   categoryNames: string[];
 }
+
+// ---------------------------------------------------------------- analytics
+
+/** One day's (or a range's) figures as the analytics service computes them; revenue null when the currency is unknown. */
+export interface AnalyticsFiguresModel {
+  views: number;
+  cartAdds: number;
+  purchases: number;
+  units: number;
+  revenue: { amount: string; currency: string } | null;
+  conversionRate: number | null;
+}
+
+export interface ProductAnalyticsModel {
+  productId: string;
+  from: string;
+  to: string;
+  days: Array<AnalyticsFiguresModel & { day: string }>;
+  totals: AnalyticsFiguresModel;
+}
+
+export interface ProductRankingModel {
+  productId: string;
+  totals: AnalyticsFiguresModel;
+}

@@ -3,6 +3,8 @@ import { createRecommendationCaches } from './caches.js';
 import type { RecommendationContext, RecommendationServices } from './context.js';
 import { createRecommendationLoaders } from './loaders.js';
 import { resolvers } from './resolvers/index.js';
+import { AnalyticsIngest } from './services/analytics/analyticsIngest.js';
+import { AnalyticsService } from './services/analytics/analyticsService.js';
 import { RecommendationService } from './services/recommendationService.js';
 import { RecommendationRefresher } from './services/refresh/recommendationRefresher.js';
 import { RefreshLoop } from './services/refresh/refreshLoop.js';
@@ -24,9 +26,11 @@ export function createRecommendationParts(deps: Pick<SubgraphDeps, 'database' | 
     trending: new TrendingService(),
     recommendations: new RecommendationService(),
     signals: new SignalService({ prisma, caches, limiter, logger: deps.logger, ...(now && { now }) }),
+    analytics: new AnalyticsService(prisma),
   };
   const refresher = new RecommendationRefresher({ prisma, caches, logger: deps.logger, ...(now && { now }) });
-  return { caches, services, refresher };
+  const analyticsIngest = new AnalyticsIngest(prisma);
+  return { caches, services, refresher, analyticsIngest };
 }
 
 /** Topics the recommendation side consumes that the registry has (orders, carts and ratings arrive with the work that produces them). */
@@ -35,7 +39,7 @@ const isTopicName = (topic: ConsumedTopic): topic is Extract<ConsumedTopic, Topi
 /** Builds the recommendation subgraph; index.ts decides where it listens. With an interval, it refreshes in the background once listening. */
 export function createRecommendationSubgraph(deps: SubgraphDeps): SubgraphServer {
   const { database, logger, readiness, metrics, internalAuth } = deps;
-  const { caches, services, refresher } = createRecommendationParts(deps);
+  const { caches, services, refresher, analyticsIngest } = createRecommendationParts(deps);
   // Orders, carts, product facts, stock and ratings feed the signals: one durable group, each event once.
   const signalsFromEvents = deps.events.subscribe({
     group: 'recommendation.signals',
@@ -44,6 +48,8 @@ export function createRecommendationSubgraph(deps: SubgraphDeps): SubgraphServer
       await handleRecommendationEvent(services.signals, event);
     },
   });
+  // Views, cart adds and orders feed analytics: one durable group, written a read batch at a time.
+  const analyticsFromEvents = analyticsIngest.subscribe(deps.events, logger.child({ component: 'analytics' }));
   const loop = deps.recoRefreshIntervalSeconds ? new RefreshLoop(refresher, logger, deps.recoRefreshIntervalSeconds * 1000) : undefined;
   const server = createSubgraphServer<RecommendationContext>({
     name: 'recommendation',
@@ -66,6 +72,7 @@ export function createRecommendationSubgraph(deps: SubgraphDeps): SubgraphServer
       // The loop first: a run in progress finishes before the pool closes.
       await loop?.stop();
       await signalsFromEvents.close();
+      await analyticsFromEvents.close();
       await server.stop();
     },
   };

@@ -13,4 +13,9 @@ export const Mutation: MutationResolvers = {
   updateCoupon: (_, { code, input }, ctx) => ctx.services.coupons.updateCoupon(code, input),
   deactivateCoupon: (_, { code }, ctx) => ctx.services.coupons.deactivateCoupon(code),
   completeCheckout: (_, { cartId, orderId }, ctx) => ctx.services.cart.completeCheckout(ctx, cartId, orderId),
+  mergeGuestCartForCustomer: (_, { customerId, cartToken }, ctx) => ctx.services.cart.mergeGuestCartForCustomer(ctx, customerId, cartToken),
+  // wishlists (issue 10)
+  addToWishlist: (_, { variantId }, ctx) => ctx.services.wishlist.add(ctx, variantId),
+  removeFromWishlist: (_, { variantId }, ctx) => ctx.services.wishlist.remove(ctx, variantId),
+  moveWishlistItemToCart: (_, { variantId, quantity }, ctx) => ctx.services.wishlist.moveToCart(ctx, variantId, quantity ?? 1),
 };

@@ -10,4 +10,5 @@ export const Query: QueryResolvers = {
   myCart: (_, __, ctx) => ctx.services.cart.myCart(ctx),
   coupon: (_, { code }, ctx) => ctx.services.coupons.coupon(code),
   checkoutCart: (_, args, ctx) => ctx.services.cart.checkoutCart(args),
+  wishlist: (_, args, ctx) => ctx.services.wishlist.wishlist(ctx, args),
 };

@@ -7,6 +7,7 @@ import { Coupon } from './Coupon.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { Subscription } from './Subscription.js';
+import { WishlistItem } from './WishlistItem.js';
 
 export const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
@@ -18,4 +19,5 @@ export const resolvers: Resolvers = {
   CartItem,
   CartTotals,
   Coupon,
+  WishlistItem,
 };

@@ -5,6 +5,7 @@ import {
   InputError,
   NotFoundError,
   Prisma,
+  identityFor,
   isUuid,
   recordEvents,
   requireAuthenticated,
@@ -37,7 +38,7 @@ export interface CartActor {
   requestId?: string;
 }
 
-type Tx = Prisma.TransactionClient;
+export type Tx = Prisma.TransactionClient;
 type CartEvent = NewEvent<'cart'>;
 
 /** A line as a change leaves it. */
@@ -161,7 +162,15 @@ export class CartService {
     return { cart, token };
   }
 
-  async addCartItem(actor: CartActor, cartId: string, cartToken: string | null | undefined, variantId: string, quantity: number): Promise<CartModel> {
+  /** `alsoInCommit`: more writes in the transaction that commits the line (a wishlist move deletes its item). */
+  async addCartItem(
+    actor: CartActor,
+    cartId: string,
+    cartToken: string | null | undefined,
+    variantId: string,
+    quantity: number,
+    alsoInCommit?: (tx: Tx) => Promise<void>,
+  ): Promise<CartModel> {
     this.checkVariant(variantId);
     this.checkQuantity(quantity, 1);
     return this.change(actor, cartId, cartToken, async (cart, lines) => {
@@ -169,7 +178,7 @@ export class CartService {
       const next = (existing?.quantity ?? 0) + quantity;
       if (next > MAX_QUANTITY) throw InputError.of('quantity', `would make ${next}: at most ${MAX_QUANTITY} of one variant`);
       if (existing) {
-        return { lines: lines.map((l) => (l === existing ? { ...l, quantity: next } : l)), change: 'item_updated' };
+        return { lines: lines.map((l) => (l === existing ? { ...l, quantity: next } : l)), change: 'item_updated', ...(alsoInCommit && { afterWrite: alsoInCommit }) };
       }
       if (lines.length >= MAX_LINES) throw InputError.of('variantId', `a cart has at most ${MAX_LINES} lines`);
       const price = await this.prices.require(variantId);
@@ -179,6 +188,7 @@ export class CartService {
         lines: [...lines, line],
         change: 'item_added',
         extraEvents: [{ topic: 'cart.item_added', payload: { cartId: cart.id, customerId: cart.customerId, productId: price.productId, variantId, quantity } }],
+        ...(alsoInCommit && { afterWrite: alsoInCommit }),
       };
     });
   }
@@ -263,6 +273,15 @@ export class CartService {
     });
     await this.caches.evictCart(guest);
     return merged;
+  }
+
+  /**
+   * Service-only (the order subgraph's signIn, issue 10): mergeGuestCart for `customerId`, as if
+   * the customer had called it. The schema lets only a service identity reach this.
+   */
+  async mergeGuestCartForCustomer(actor: CartActor, customerId: string, cartToken: string): Promise<CartModel> {
+    if (!isUuid(customerId)) throw InputError.of('customerId', 'is not a customer id');
+    return this.mergeGuestCart({ ...actor, identity: identityFor(customerId, 'CUSTOMER') }, cartToken);
   }
 
   // ------------------------------------------------------------------ checkout (service-only)

@@ -1,4 +1,5 @@
-import { NotFoundError, type EventBus, type InternalClient, type Logger, type PrismaClient, type Subscription } from '@shopgraph/kit';
+import { NotFoundError, type DomainEvent, type EventBus, type InternalClient, type Logger, type PrismaClient, type Subscription } from '@shopgraph/kit';
+import { recordWishlistPriceDrops } from './wishlistPriceDrops.js';
 
 /** A variant's current price as the cart knows it. */
 export interface VariantPrice {
@@ -65,12 +66,24 @@ export class PriceBook {
     return prices;
   }
 
-  /** Applies a price event (idempotent: the same event twice writes the same row). */
-  async onPriceChanged(p: { productId: string; variantId: string; sku: string; currency: string; newPrice: string }): Promise<void> {
-    await this.prisma.$executeRaw`
-      INSERT INTO cart.price (variant_id, product_id, sku, price, currency)
-      VALUES (${p.variantId}::uuid, ${p.productId}::uuid, ${p.sku}, ${p.newPrice}::numeric, ${p.currency})
-      ON CONFLICT (variant_id) DO UPDATE SET price = excluded.price, currency = excluded.currency, sku = excluded.sku, updated_at = now()`;
+  /**
+   * Applies a price event in one transaction: the projection's row, and (when the change
+   * lowered the price) a wishlist.price_dropped event for each customer who saved the variant
+   * at more than the new price. Once per event id (cart.processed_event), so a redelivered
+   * event records no second drop. Returns how many drops it recorded.
+   */
+  async onPriceChanged(event: Pick<DomainEvent<'product.price_changed'>, 'id' | 'payload'>): Promise<number> {
+    const p = event.payload;
+    return this.prisma.$transaction(async (tx) => {
+      const fresh = await tx.$executeRaw`
+        INSERT INTO cart.processed_event (event_id, topic) VALUES (${event.id}::uuid, 'product.price_changed') ON CONFLICT (event_id) DO NOTHING`;
+      if (fresh === 0) return 0;
+      await tx.$executeRaw`
+        INSERT INTO cart.price (variant_id, product_id, sku, price, currency)
+        VALUES (${p.variantId}::uuid, ${p.productId}::uuid, ${p.sku}, ${p.newPrice}::numeric, ${p.currency})
+        ON CONFLICT (variant_id) DO UPDATE SET price = excluded.price, currency = excluded.currency, sku = excluded.sku, updated_at = now()`;
+      return recordWishlistPriceDrops(tx, p);
+    });
   }
 
   /** The durable consumer of `product.price_changed` (group "cart-prices"). */
@@ -79,8 +92,8 @@ export class PriceBook {
       group: 'cart-prices',
       topics: ['product.price_changed'],
       handler: async (event) => {
-        await this.onPriceChanged(event.payload);
-        logger.debug({ variantId: event.payload.variantId }, 'cart price updated');
+        const drops = await this.onPriceChanged(event);
+        logger.debug({ variantId: event.payload.variantId, wishlistDrops: drops }, 'cart price updated');
       },
     });
   }

@@ -141,7 +141,15 @@ export type Query = {
    * first, in one warehouse (by code) or all. `first` is 1-200. Admins with the inventory scope.
    */
   lowStock: Array<LowStockLevel>;
-  /** One SKU's stock in every warehouse, with the versions adjustStock expects. Admins with the inventory scope. */
+  /**
+   * The calling seller's stock: every level of every SKU of their products, by SKU then
+   * warehouse. `first` is 1-500. Sellers only.
+   */
+  sellerStockLevels: Array<StockLevel>;
+  /**
+   * One SKU's stock in every warehouse, with the versions adjustStock expects. Admins with the
+   * inventory scope; a seller for the SKUs of their own products (another's is FORBIDDEN).
+   */
   stockLevels: Array<StockLevel>;
   /**
    * Every change of a SKU's stock (newest first): receipts, adjustments, holds, releases, sales,
@@ -157,6 +165,11 @@ export type Query = {
 export type QueryLowStockArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   warehouse?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QuerySellerStockLevelsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -525,6 +538,7 @@ export type ProductVariantResolvers<ContextType = InventoryContext, ParentType e
 
 export type QueryResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   lowStock?: Resolver<Array<ResolversTypes['LowStockLevel']>, ParentType, ContextType, RequireFields<QueryLowStockArgs, 'first'>>;
+  sellerStockLevels?: Resolver<Array<ResolversTypes['StockLevel']>, ParentType, ContextType, RequireFields<QuerySellerStockLevelsArgs, 'first'>>;
   stockLevels?: Resolver<Array<ResolversTypes['StockLevel']>, ParentType, ContextType, RequireFields<QueryStockLevelsArgs, 'sku'>>;
   stockMovements?: Resolver<ResolversTypes['StockMovementConnection'], ParentType, ContextType, RequireFields<QueryStockMovementsArgs, 'first' | 'sku'>>;
   warehouses?: Resolver<Array<ResolversTypes['Warehouse']>, ParentType, ContextType>;

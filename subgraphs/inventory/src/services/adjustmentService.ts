@@ -8,7 +8,11 @@ import {
   describeIdentity,
   parseFirst,
   toConnection,
+  assertWithinReach,
+  reachOf,
+  sellerIdOf,
   type Connection,
+  type Identity,
   type PrismaClient,
 } from '@shopgraph/kit';
 import type { InventoryCaches } from '../caches.js';
@@ -59,6 +63,7 @@ export type AdjustStockInput = z.input<typeof adjustSchema>;
 const LEVEL_COLUMNS = `l.sku, i.variant_id::text AS "variantId", i.product_id::text AS "productId", l.warehouse_id::text AS "warehouseId",
   l.on_hand AS "onHand", l.reserved, l.low_stock_threshold AS "lowStockThreshold", l.backorderable, l.version, l.updated_at AS "updatedAt"`;
 const MOVEMENT_SORT = 'movements-newest';
+const MAX_SELLER_LEVELS = 500;
 
 /** Admin corrections of stock (optimistic locking) and the movement history. */
 export class AdjustmentService {
@@ -118,15 +123,38 @@ export class AdjustmentService {
       return { evict: [...evict, { variantId: level.variantId, productId: level.productId }], sku: input.sku, warehouseId: warehouse.id };
     }, STOCK_TX_OPTIONS);
     await this.caches.evictStock(evict);
-    return (await this.levels(sku)).find((l) => l.warehouseId === warehouseId)!;
+    return (await this.readLevels(sku)).find((l) => l.warehouseId === warehouseId)!;
   }
 
-  /** Every level of one SKU, read fresh (admins). */
-  async levels(sku: string): Promise<AdminStockLevel[]> {
+  /** Every level of one SKU, read fresh: admins any SKU, a seller the SKUs of their own products. */
+  async levels(identity: Identity, sku: string): Promise<AdminStockLevel[]> {
+    const reach = reachOf(identity, 'inventory');
+    if (reach.kind === 'seller') {
+      const [item] = await this.prisma.$queryRaw<Array<{ seller_id: string | null }>>`SELECT seller_id FROM inventory.inventory_item WHERE sku = ${sku}`;
+      assertWithinReach(reach, item?.seller_id ?? null, 'This SKU');
+    }
+    return this.readLevels(sku);
+  }
+
+  private readLevels(sku: string): Promise<AdminStockLevel[]> {
     return this.prisma.$queryRawUnsafe<AdminStockLevel[]>(
       `SELECT ${LEVEL_COLUMNS} FROM inventory.stock_level l JOIN inventory.inventory_item i ON i.sku = l.sku JOIN inventory.warehouse w ON w.id = l.warehouse_id
        WHERE l.sku = $1 ORDER BY w.code`,
       sku,
+    );
+  }
+
+  /** A seller's stock: the levels of the SKUs inventory learnt are theirs (product.changed). */
+  async sellerLevels(identity: Identity, rawFirst: number | null | undefined): Promise<AdminStockLevel[]> {
+    const sellerId = sellerIdOf(identity);
+    if (sellerId === undefined) throw new DomainError(ErrorCode.FORBIDDEN, 'Only sellers have their own stock list');
+    const first = rawFirst ?? 100;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_SELLER_LEVELS) throw InputError.of('first', `must be 1-${MAX_SELLER_LEVELS}`);
+    return this.prisma.$queryRawUnsafe<AdminStockLevel[]>(
+      `SELECT ${LEVEL_COLUMNS} FROM inventory.inventory_item i JOIN inventory.stock_level l ON l.sku = i.sku JOIN inventory.warehouse w ON w.id = l.warehouse_id
+       WHERE i.seller_id = $1 ORDER BY l.sku, w.code LIMIT $2`,
+      sellerId,
+      first,
     );
   }
 

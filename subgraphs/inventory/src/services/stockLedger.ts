@@ -77,6 +77,7 @@ export async function applyMovements(
 ): Promise<Array<{ variantId: string; productId: string }>> {
   const real = movements.filter((m) => m.onHandDelta !== 0 || m.reservedDelta !== 0);
   if (real.length === 0) return [];
+  const availableBefore = availableBySku(levels.values());
   const changed = new Map<string, LockedLevel>();
   for (const m of real) {
     const level = levels.get(levelKey(m.sku, m.warehouseId));
@@ -122,5 +123,37 @@ export async function applyMovements(
     })),
     options.meta,
   );
+  await recordStockLow(tx, levels, availableBefore, new Set(rows.map((l) => l.sku)), options.meta);
   return rows.map((l) => ({ variantId: l.variantId, productId: l.productId }));
+}
+
+/** Each SKU's available quantity (on hand - reserved) summed over its locked levels. */
+function availableBySku(levels: Iterable<LockedLevel>): Map<string, number> {
+  const bySku = new Map<string, number>();
+  for (const l of levels) bySku.set(l.sku, (bySku.get(l.sku) ?? 0) + l.onHand - l.reserved);
+  return bySku;
+}
+
+/**
+ * `inventory.stock_low` for each changed SKU whose available quantity went from above its
+ * threshold (the sum of its levels' thresholds, as the per-warehouse flag sums them) to at or
+ * below it. Only the crossing counts: a SKU already low that sells more says nothing again
+ * until it has come back above the threshold.
+ */
+async function recordStockLow(tx: Tx, levels: Map<string, LockedLevel>, before: Map<string, number>, skus: Set<string>, meta: EventMeta): Promise<void> {
+  const after = availableBySku(levels.values());
+  const crossed = [...skus].flatMap((sku) => {
+    const own = [...levels.values()].filter((l) => l.sku === sku);
+    const threshold = own.reduce((sum, l) => sum + l.lowStockThreshold, 0);
+    const was = before.get(sku) ?? 0;
+    const now = after.get(sku) ?? 0;
+    return was > threshold && now <= threshold ? [{ sku, variantId: own[0]!.variantId, productId: own[0]!.productId, available: now, threshold }] : [];
+  });
+  if (crossed.length === 0) return;
+  await recordEvents(
+    tx,
+    'inventory',
+    crossed.map((payload) => ({ topic: 'inventory.stock_low' as const, payload })),
+    meta,
+  );
 }

@@ -37,3 +37,27 @@ export function assertOwnerOrAdmin(identity: Identity, ownerId: string | null | 
 export function satisfiesScopes(identity: Identity, anyOf: readonly (readonly string[])[]): boolean {
   return anyOf.some((allOf) => allOf.every((scope) => hasScope(identity, scope)));
 }
+
+/** Whose things a caller may see or change: the whole shop's (an admin), or one seller's own. */
+export type Reach = { readonly kind: 'shop' } | { readonly kind: 'seller'; readonly sellerId: string };
+
+/**
+ * An admin with `scope` reaches the whole shop; a SELLER reaches their own things; anyone
+ * else is refused (UNAUTHENTICATED, then FORBIDDEN).
+ */
+export function reachOf(identity: Identity, scope: string): Reach {
+  const user = requireAuthenticated(identity);
+  if (hasScope(user, 'admin') && hasScope(user, scope)) return { kind: 'shop' };
+  if (user.role === 'SELLER') return { kind: 'seller', sellerId: user.subject };
+  throw new DomainError(ErrorCode.FORBIDDEN, `Requires the "${scope}" scope or a seller`, { requiredScopes: [[scope], ['seller']] });
+}
+
+/**
+ * A seller may touch only what they own (`ownerSellerId`; null = the shop's own, which no
+ * seller owns). Another seller's thing is FORBIDDEN: the catalog is public, so hiding that
+ * it exists (NOT_FOUND) would protect nothing.
+ */
+export function assertWithinReach(reach: Reach, ownerSellerId: string | null | undefined, what: string): void {
+  if (reach.kind === 'shop' || (ownerSellerId != null && ownerSellerId === reach.sellerId)) return;
+  throw new DomainError(ErrorCode.FORBIDDEN, `${what} belongs to another seller`);
+}

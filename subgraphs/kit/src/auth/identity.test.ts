@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.js';
-import { assertOwnerOrAdmin, requireAuthenticated, requireScope, satisfiesScopes } from './authorization.js';
-import { ADMIN_SCOPES, ANONYMOUS, identityFor } from './identity.js';
+import { assertOwnerOrAdmin, assertWithinReach, reachOf, requireAuthenticated, requireScope, satisfiesScopes } from './authorization.js';
+import { ADMIN_SCOPES, ANONYMOUS, identityFor, sellerIdOf } from './identity.js';
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {
@@ -21,6 +21,15 @@ describe('roles and scopes', () => {
 
   it('never lets a customer claim an admin scope', () => {
     expect(identityFor('c', 'CUSTOMER', ['catalog', 'orders']).scopes).toEqual(['customer']);
+  });
+
+  it('gives a seller only the seller scope, whatever the token asks for', () => {
+    expect(identityFor('seller-1', 'SELLER').scopes).toEqual(['seller']);
+    expect(identityFor('seller-1', 'SELLER', ['catalog', 'admin', 'service']).scopes).toEqual(['seller']);
+    expect(sellerIdOf(identityFor('seller-1', 'SELLER'))).toBe('seller-1');
+    expect(sellerIdOf(identityFor('admin-1', 'ADMIN'))).toBeUndefined();
+    expect(satisfiesScopes(identityFor('seller-1', 'SELLER'), [['catalog']])).toBe(false);
+    expect(satisfiesScopes(identityFor('seller-1', 'SELLER'), [['catalog'], ['seller']])).toBe(true);
   });
 });
 
@@ -52,5 +61,26 @@ describe('service helpers', () => {
     expect(satisfiesScopes(ordersAdmin, [['admin', 'catalog']])).toBe(false);
     expect(satisfiesScopes(ordersAdmin, [['admin', 'catalog'], ['orders']])).toBe(true);
     expect(satisfiesScopes(ANONYMOUS, [['admin']])).toBe(false);
+  });
+});
+
+describe('seller reach', () => {
+  const seller = identityFor('seller-1', 'SELLER');
+  const catalogAdmin = identityFor('admin-1', 'ADMIN', ['catalog']);
+
+  it('an admin with the scope reaches the shop, a seller their own things, others nothing', () => {
+    expect(reachOf(catalogAdmin, 'catalog')).toEqual({ kind: 'shop' });
+    expect(reachOf(seller, 'catalog')).toEqual({ kind: 'seller', sellerId: 'seller-1' });
+    expect(codeOf(() => reachOf(identityFor('admin-2', 'ADMIN', ['orders']), 'catalog'))).toBe('FORBIDDEN');
+    expect(codeOf(() => reachOf(identityFor('c', 'CUSTOMER'), 'catalog'))).toBe('FORBIDDEN');
+    expect(codeOf(() => reachOf(ANONYMOUS, 'catalog'))).toBe('UNAUTHENTICATED');
+  });
+
+  it('a seller passes only for their own thing; the shop passes for all', () => {
+    const mine = reachOf(seller, 'catalog');
+    expect(() => assertWithinReach(mine, 'seller-1', 'Product')).not.toThrow();
+    expect(codeOf(() => assertWithinReach(mine, 'seller-2', 'Product'))).toBe('FORBIDDEN');
+    expect(codeOf(() => assertWithinReach(mine, null, 'Product'))).toBe('FORBIDDEN');
+    expect(() => assertWithinReach({ kind: 'shop' }, 'seller-2', 'Product')).not.toThrow();
   });
 });

@@ -3,13 +3,19 @@
  * verified JWT into an identity and forwards it, signed, to the subgraphs (internalSignature.ts).
  */
 
-/** Roles a token may carry. A SELLER role fits here later: add it and its grants in ROLE_GRANTS. */
-export const ROLES = ['CUSTOMER', 'ADMIN'] as const;
+/**
+ * Roles a token may carry. A SELLER's `sub` is the seller's id: the products they create are
+ * theirs, and they may change, see the stock, order lines and analytics of those only.
+ */
+export const ROLES = ['CUSTOMER', 'ADMIN', 'SELLER'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Finer admin rights; an ADMIN token without a `scope` claim gets all of them. */
 export const ADMIN_SCOPES = ['catalog', 'inventory', 'orders'] as const;
 export type AdminScope = (typeof ADMIN_SCOPES)[number];
+
+/** A seller's role scope: `@requiresScopes(scopes: [["catalog"], ["seller"]])` lets sellers in, and the service then limits them to their own things. */
+export const SELLER_SCOPE = 'seller';
 
 /**
  * How roles map to the scopes that `@requiresScopes` checks: every role has its own scope
@@ -20,6 +26,7 @@ export type AdminScope = (typeof ADMIN_SCOPES)[number];
 export const ROLE_GRANTS: Readonly<Record<Role, { roleScope: string; grantable: readonly string[] }>> = {
   CUSTOMER: { roleScope: 'customer', grantable: [] },
   ADMIN: { roleScope: 'admin', grantable: ADMIN_SCOPES },
+  SELLER: { roleScope: SELLER_SCOPE, grantable: [] },
 };
 
 export interface AnonymousIdentity {
@@ -28,7 +35,7 @@ export interface AnonymousIdentity {
 
 export interface AuthenticatedIdentity {
   readonly kind: 'user';
-  /** The token's `sub`: a customer id, an admin's account id. */
+  /** The token's `sub`: a customer id, an admin's account id, a seller id. */
   readonly subject: string;
   readonly role: Role;
   /** Effective scopes: the role's own scope first, then the granted ones. */
@@ -41,7 +48,7 @@ export const SERVICE_SCOPE = 'service';
 /**
  * Another subgraph calling (InternalClient). Carried ONLY by the internal signature, made by
  * a service with the shared secret: the gateway never turns a JWT into one (a token's role is
- * CUSTOMER or ADMIN, and no role can be granted the "service" scope).
+ * CUSTOMER, ADMIN or SELLER, and no role can be granted the "service" scope).
  */
 export interface ServiceIdentity {
   readonly kind: 'service';
@@ -89,4 +96,9 @@ export function identityFor(subject: string, role: Role, requested?: readonly st
 export function describeIdentity(identity: Identity): string {
   if (identity.kind === 'service') return `service ${identity.service}`;
   return identity.kind === 'user' ? `${identity.role} ${identity.subject}` : 'anonymous';
+}
+
+/** The seller a caller acts as: their subject when their role is SELLER, otherwise undefined (admins act for the shop). */
+export function sellerIdOf(identity: Identity): string | undefined {
+  return identity.kind === 'user' && identity.role === 'SELLER' ? identity.subject : undefined;
 }

@@ -15,6 +15,16 @@ describe('the internal signature', () => {
     expect(signer.verify(signer.sign(ANONYMOUS, request), request)).toEqual({ ok: true, identity: ANONYMOUS });
   });
 
+  it('carries the caller\'s address under the same MAC (per-IP limits in a subgraph)', () => {
+    const signer = new InternalSigner(SECRET);
+    expect(signer.verify(signer.sign(ANONYMOUS, request, '203.0.113.9'), request)).toEqual({ ok: true, identity: ANONYMOUS, clientAddress: '203.0.113.9' });
+    const header = signer.sign(admin, request, '203.0.113.9');
+    const [v, payload, mac] = header.split('.');
+    const decoded = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const moved = Buffer.from(JSON.stringify({ ...decoded, ip: '198.51.100.1' })).toString('base64url');
+    expect(signer.verify(`${v}.${moved}.${mac}`, request)).toEqual({ ok: false, reason: 'forged' });
+  });
+
   it('refuses a missing, malformed or forged header, and one moved onto another request', () => {
     const signer = new InternalSigner(SECRET);
     const other = new InternalSigner(`${SECRET}-other`);

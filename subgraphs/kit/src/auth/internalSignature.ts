@@ -37,11 +37,13 @@ const payloadSchema = z
     scp: z.array(z.string().min(1).max(64)).max(32).optional(),
     /** A service identity: the calling subgraph (never together with sub/role). */
     svc: z.string().min(1).max(64).optional(),
+    /** The caller's address as the gateway saw it (per-IP limits in a subgraph, e.g. sign-in throttling). */
+    ip: z.string().min(1).max(64).optional(),
   })
   .strict();
 
 export type SignatureFailure = 'missing' | 'malformed' | 'forged' | 'expired' | 'replayed';
-export type SignatureCheck = { ok: true; identity: Identity } | { ok: false; reason: SignatureFailure };
+export type SignatureCheck = { ok: true; identity: Identity; clientAddress?: string } | { ok: false; reason: SignatureFailure };
 
 export interface InternalSignerOptions {
   maxAgeMs?: number;
@@ -63,8 +65,10 @@ export class InternalSigner {
     this.seen = new LRUCache({ max: REPLAY_MEMORY, ttl: this.maxAgeMs + FUTURE_SKEW_MS });
   }
 
-  sign(identity: Identity, request: SignedRequest): string {
+  /** `clientAddress`: the end caller's address, forwarded under the same MAC (the gateway knows it; a service calling does not). */
+  sign(identity: Identity, request: SignedRequest, clientAddress?: string): string {
     const payload: z.infer<typeof payloadSchema> = { iat: this.now(), jti: randomBytes(16).toString('base64url') };
+    if (clientAddress) payload.ip = clientAddress.slice(0, 64);
     if (identity.kind === 'user') Object.assign(payload, { sub: identity.subject, role: identity.role, scp: [...identity.scopes] });
     if (identity.kind === 'service') Object.assign(payload, { svc: identity.service });
     const encoded = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
@@ -93,10 +97,12 @@ export class InternalSigner {
       if (payload.sub !== undefined || payload.role !== undefined) return { ok: false, reason: 'malformed' };
       return { ok: true, identity: serviceIdentity(payload.svc) };
     }
-    if (payload.sub === undefined || payload.role === undefined) return { ok: true, identity: ANONYMOUS };
+    const address = payload.ip === undefined ? {} : { clientAddress: payload.ip };
+    if (payload.sub === undefined || payload.role === undefined) return { ok: true, identity: ANONYMOUS, ...address };
     return {
       ok: true,
       identity: Object.freeze({ kind: 'user', subject: payload.sub, role: payload.role, scopes: Object.freeze(payload.scp ?? []) }),
+      ...address,
     };
   }
 

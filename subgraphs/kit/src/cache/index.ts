@@ -1,6 +1,7 @@
 export * from './cacheCodec.js';
 export * from './cacheLayers.js';
 export * from './cacheMetrics.js';
+export * from './hitRatioGauge.js';
 export * from './entityCache.js';
 export * from './invalidationBus.js';
 export * from './cacheGeneration.js';

@@ -267,6 +267,36 @@ describe.each(['postgres', 'redis'] as const)('%s event bus', (kind) => {
     expect(sequences).toEqual([...firstHalf, ...secondHalf].map((e) => e.sequence));
   });
 
+  it('lets a batch writer flush each read before it is acknowledged, and reads it again after a failed flush', async () => {
+    const { bus } = await instance();
+    await relay(bus);
+    const gathered: DomainEvent[] = [];
+    const written: string[] = [];
+    let flushes = 0;
+    const subscription = bus.subscribe({
+      topics: ['product.price_changed'],
+      group: `g-${randomUUID()}`,
+      batchSize: 10,
+      claimIdleMs: 200,
+      retryDelayMs: 10,
+      handler: (event) => void gathered.push(event),
+      flush: async () => {
+        const batch = gathered.splice(0);
+        flushes += 1;
+        if (flushes === 1) throw new Error('the database went away');
+        written.push(...batch.map((e) => e.id));
+      },
+    });
+    cleanup.push(() => subscription.close());
+    await subscription.ready;
+    const events = await commitEvents(25);
+    const ids = events.map((e) => e.id);
+    await eventually(() => ids.every((id) => written.includes(id)), 'every event written by a flush', 30_000);
+    // The failed flush's events came again and were written once.
+    expect(written.filter((id) => ids.includes(id))).toHaveLength(ids.length);
+    expect(flushes).toBeGreaterThan(1);
+  });
+
   it('retries a poison message, dead-letters it, and goes on with the events after it', async () => {
     const { bus, registry } = await instance();
     await relay(bus);

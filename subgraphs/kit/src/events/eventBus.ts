@@ -25,6 +25,13 @@ export interface SubscribeOptions<T extends TopicName = TopicName> {
   batchSize?: number;
   /** Redis groups: a message left unacknowledged this long by a consumer (that died) is claimed by another. Default 30 s. */
   claimIdleMs?: number;
+  /**
+   * Batch writers: called after the handler has taken every event of one read (up to
+   * `batchSize`) and before any of them is acknowledged, so a handler that only gathers
+   * events can write them here in one transaction. If it throws, no event of the read counts
+   * as handled: they are read again (Redis groups: claimed again after `claimIdleMs`).
+   */
+  flush?: () => Promise<void>;
 }
 
 export interface Subscription {

@@ -45,6 +45,8 @@ export class EventDelivery {
   private readonly timeoutMs: number;
   private interruptWait: (() => void) | undefined;
   private interrupted = false;
+  /** Events handled since the last flush: forgotten again if the flush fails, so their redelivery is not skipped. */
+  private unflushed: string[] = [];
 
   constructor(private readonly o: EventDeliveryOptions) {
     this.subscription = o.subscription;
@@ -89,12 +91,15 @@ export class EventDelivery {
       try {
         await this.runHandler(event);
         this.seen.set(event.id, true);
+        if (this.o.options.flush) this.unflushed.push(event.id);
         metrics.handled.inc({ subscription: this.subscription, topic: event.topic });
+        // The request that recorded the event, so one id leads from the request to its consumers.
+        logger.debug({ subscription: this.subscription, eventId: event.id, topic: event.topic, requestId: event.requestId }, 'event handled');
         return 'handled';
       } catch (err) {
         lastError = err instanceof Error ? err.message : String(err);
         metrics.failed.inc({ subscription: this.subscription, topic: event.topic });
-        logger.warn({ subscription: this.subscription, eventId: event.id, topic: event.topic, attempt, err: lastError }, 'event handler failed');
+        logger.warn({ subscription: this.subscription, eventId: event.id, topic: event.topic, requestId: event.requestId, attempt, err: lastError }, 'event handler failed');
         if (attempt < this.maxAttempts && !(await this.pause(backoffDelay(attempt, this.retryDelayMs, MAX_RETRY_DELAY_MS)))) {
           return 'interrupted';
         }
@@ -104,10 +109,29 @@ export class EventDelivery {
     return 'dead_lettered';
   }
 
+  /**
+   * Runs the subscription's `flush` (if any) over what the handler took since the last one;
+   * the bus acknowledges a read only after this resolves. On failure the read's events are
+   * forgotten by the dedupe and the error is thrown, so the bus reads them again.
+   */
+  async flush(): Promise<void> {
+    const flush = this.o.options.flush;
+    if (!flush || this.unflushed.length === 0) return;
+    const ids = this.unflushed;
+    this.unflushed = [];
+    try {
+      await flush();
+    } catch (err) {
+      for (const id of ids) this.seen.delete(id);
+      this.o.metrics.failed.inc({ subscription: this.subscription, topic: 'flush' });
+      throw err;
+    }
+  }
+
   private async giveUp(event: DomainEvent | null, raw: unknown, error: string, attempts: number): Promise<void> {
     await this.o.deadLetter({ eventId: event?.id ?? null, topic: event?.topic ?? null, event: raw, error, attempts });
     this.o.metrics.deadLettered.inc({ subscription: this.subscription, topic: event?.topic ?? 'unreadable' });
-    this.o.logger.error({ subscription: this.subscription, eventId: event?.id, topic: event?.topic, attempts, err: error }, 'event dead-lettered');
+    this.o.logger.error({ subscription: this.subscription, eventId: event?.id, topic: event?.topic, requestId: event?.requestId, attempts, err: error }, 'event dead-lettered');
     if (event) this.seen.set(event.id, true);
   }
 

@@ -292,6 +292,7 @@ class PostgresSubscription implements Subscription {
       }
       handledTo = Number(row.position);
     }
+    await this.delivery.flush();
     if (!interrupted && entries.length < batchSize) handledTo = Math.max(handledTo, Number(rows[0]?.head ?? 0));
     if (handledTo !== this.position) {
       if (this.options.group) {

@@ -332,12 +332,21 @@ class RedisSubscription implements Subscription {
       ...streams,
       ...streams.map((s) => this.lastIds.get(s) ?? '0-0'),
     )) as StreamReply;
+    // Positions move on only after the flush, so a failed flush reads the same entries again.
+    const reached = new Map<string, string>();
+    let interrupted = false;
     for (const [stream, entries] of reply ?? []) {
       for (const [id, fields] of entries) {
-        if ((await this.deliver(fields, 0)) === 'interrupted') return;
-        this.lastIds.set(stream, id);
+        if ((await this.deliver(fields, 0)) === 'interrupted') {
+          interrupted = true;
+          break;
+        }
+        reached.set(stream, id);
       }
+      if (interrupted) break;
     }
+    await this.delivery.flush();
+    for (const [stream, id] of reached) this.lastIds.set(stream, id);
   }
 
   private async readGroup(): Promise<void> {
@@ -375,6 +384,7 @@ class RedisSubscription implements Subscription {
       }
       done.push(id);
     }
+    await this.delivery.flush();
     if (done.length > 0) await this.o.bus.connection().call('XACK', stream, this.group!, ...done);
     return !interrupted;
   }

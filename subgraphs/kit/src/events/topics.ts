@@ -30,6 +30,8 @@ const productSnapshot = z.object({
   attributes: z.record(z.string(), z.unknown()),
   /** The product's variants (ids and SKUs), so inventory learns new SKUs. Optional: older events lack it. */
   variants: z.array(z.object({ id, sku: z.string().min(1) })).optional(),
+  /** The owning seller (a SELLER's sub); null or absent: the shop's own. Inventory, orders and analytics learn it from here. */
+  sellerId: id.nullable().optional(),
 });
 
 interface TopicDefinition<S extends EventSource, P extends z.ZodType> {
@@ -154,6 +156,9 @@ export const EVENT_TOPICS = {
       customerId: uuidLike,
       status: z.string().min(1),
       previousStatus: z.string().min(1).nullable(),
+      /** SHIPPED: the parcel's tracking number and carrier, when the admin gave them (issue 11). */
+      trackingNumber: z.string().min(1).optional(),
+      carrier: z.string().min(1).optional(),
     }),
   }),
   /** Anything a cart's holder would see change: items, quantities, coupon, merge, expiry, checkout. */
@@ -178,6 +183,83 @@ export const EVENT_TOPICS = {
       productId: id,
       variantId: id,
       quantity: z.number().int().positive(),
+    }),
+  }),
+  // --- issue 11 (hooks): payments, refunds and low stock, for webhooks and notifications ---
+  /** Checkout captured an order's payment (in the transaction that confirms the order). */
+  'payment.captured': topic({
+    source: 'ordering',
+    aggregateType: 'order',
+    aggregateIdOf: (p) => p.orderId,
+    payload: z.object({ orderId: id, paymentId: id, customerId: uuidLike, amount: decimal, currency: z.string().length(3) }),
+  }),
+  /** Money went back to the customer: an admin refund, or the refund of a cancelled order (reason "order cancelled"). */
+  'refund.issued': topic({
+    source: 'ordering',
+    aggregateType: 'order',
+    aggregateIdOf: (p) => p.orderId,
+    payload: z.object({ orderId: id, refundId: id, customerId: uuidLike, amount: decimal, currency: z.string().length(3), reason: z.string().min(1) }),
+  }),
+  /**
+   * A SKU's available quantity (over all warehouses) went from above its threshold (the sum of
+   * its levels' low_stock_threshold) to at or below it: once per crossing, not on every change.
+   */
+  'inventory.stock_low': topic({
+    source: 'inventory',
+    aggregateType: 'product',
+    aggregateIdOf: (p) => p.productId,
+    payload: z.object({ sku: z.string().min(1), variantId: id, productId: id, available: quantity, threshold: quantity }),
+  }),
+  // --- end issue 11 (hooks) ---
+
+  // ---- wishlists (issue 10, cart)
+  /**
+   * A variant a customer saved fell below the price they saved it at (one event per customer
+   * and price change that lowered it: `oldPrice` is the price before the change).
+   */
+  'wishlist.price_dropped': topic({
+    source: 'cart',
+    aggregateType: 'wishlist',
+    aggregateIdOf: (p) => p.customerId,
+    payload: z.object({
+      customerId: uuidLike,
+      productId: id,
+      variantId: id,
+      sku: z.string().min(1),
+      currency: z.string().length(3),
+      priceWhenSaved: decimal,
+      oldPrice: decimal,
+      newPrice: decimal,
+    }),
+  }),
+  // ---------------------------------------------------------------- analytics (issue 11)
+  /**
+   * A product page view that counted (trackProductView: once per viewer and product in 30
+   * minutes), recorded with the view's signal so analytics sees every counted view once.
+   */
+  'product.viewed': topic({
+    source: 'reco',
+    aggregateType: 'product',
+    aggregateIdOf: (p) => p.productId,
+    payload: z.object({ productId: id, viewedAt: z.iso.datetime({ offset: true }) }),
+  }),
+  // ------------------------------------------------------------- reviews and ratings (issue 10)
+  /**
+   * A product's rating over its APPROVED reviews changed (a review approved, rejected after
+   * approval, edited back to moderation, or deleted). Recorded in the transaction that moves
+   * the aggregate, so `rating` and `reviewCount` are the values as of that commit.
+   */
+  'product.rating_changed': topic({
+    source: 'catalog',
+    aggregateType: 'product',
+    aggregateIdOf: (p) => p.productId,
+    payload: z.object({
+      productId: id,
+      /** Average stars over approved reviews, rounded half up to 2 decimals ("4.33"); "0.00" with none. */
+      rating: decimal,
+      reviewCount: z.number().int().min(0),
+      /** Stars of the review this change approved for the first time (a new review going public), else null. */
+      newlyApprovedRating: z.number().int().min(1).max(5).nullable(),
     }),
   }),
 } as const;

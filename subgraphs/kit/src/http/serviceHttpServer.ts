@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Gauge } from 'prom-client';
+import { REQUEST_ID_HEADER, requestIdOf } from '../context.js';
 import type { Logger } from '../logger.js';
 import type { ServiceMetrics } from '../metrics.js';
 import { checkReadiness, type ReadinessCheck } from '../readiness.js';
@@ -48,19 +50,29 @@ export function createServiceHttpServer(options: ServiceHttpServerOptions): Serv
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // Every answer names its request, so a caller can find it in the logs of every hop.
+    res.setHeader(REQUEST_ID_HEADER, requestIdOf(req));
     const route = routes[url.pathname] ?? prefixRoutes.find(([prefix]) => url.pathname.startsWith(prefix))?.[1];
     if (!route) {
       json(res, 404, { error: `No route ${url.pathname}` });
       return;
     }
     Promise.resolve(route(req, res, url)).catch((err: unknown) => {
-      logger.error({ err, path: url.pathname }, 'request failed');
+      logger.error({ err, path: url.pathname, requestId: requestIdOf(req) }, 'request failed');
       if (!res.headersSent) json(res, 500, { error: 'Internal server error' });
       else res.end();
     });
   });
   // Keep-alive sockets from the gateway outlive single requests; close them on shutdown.
   server.keepAliveTimeout = 65_000;
+  new Gauge({
+    name: 'http_open_connections',
+    help: 'Open TCP connections to this service (HTTP keep-alive and upgraded WebSockets)',
+    registers: [metrics.registry],
+    async collect() {
+      this.set(await new Promise<number>((resolve) => server.getConnections((err, count) => resolve(err ? 0 : count))));
+    },
+  });
 
   return {
     server,

@@ -10,7 +10,7 @@ export interface GraphQLResponse<TData = Record<string, unknown>> {
 export interface PostOptions {
   headers?: Record<string, string>;
   /** Signs the request the way the gateway does, as this caller (direct subgraph calls). */
-  signAs?: { signer: InternalSigner; identity: Identity };
+  signAs?: { signer: InternalSigner; identity: Identity; clientAddress?: string };
 }
 
 /** The whole HTTP answer, for tests that check statuses and headers (401, 413, 429). */
@@ -30,7 +30,7 @@ export async function sendGraphQL<TData = Record<string, any>>(url: string, payl
     ...options.headers,
   };
   if (options.signAs) {
-    headers[IDENTITY_HEADER] = options.signAs.signer.sign(options.signAs.identity, { method: 'POST', search: new URL(url).search, body });
+    headers[IDENTITY_HEADER] = options.signAs.signer.sign(options.signAs.identity, { method: 'POST', search: new URL(url).search, body }, options.signAs.clientAddress);
   }
   const res = await fetch(url, { method: 'POST', headers, body });
   const text = await res.text();

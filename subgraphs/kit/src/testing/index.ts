@@ -4,3 +4,4 @@ export * from './subgraphHarness.js';
 export * from './testAuth.js';
 export * from './redisServer.js';
 export * from './eventRecorder.js';
+export * from './logCapture.js';

@@ -11,6 +11,7 @@ export const testIdentities = {
   anonymous: ANONYMOUS as Identity,
   customer: (subject = 'customer-1'): AuthenticatedIdentity => identityFor(subject, 'CUSTOMER'),
   admin: (scopes?: readonly string[], subject = 'admin-1'): AuthenticatedIdentity => identityFor(subject, 'ADMIN', scopes),
+  seller: (subject = 'seller-1'): AuthenticatedIdentity => identityFor(subject, 'SELLER'),
 };
 
 export interface TestInternalAuthOptions extends InternalSignerOptions {

@@ -3,7 +3,9 @@ import type { MutationResolvers } from '../generated/resolvers-types.js';
 
 export const Mutation: MutationResolvers = {
   checkout: (_, { input, idempotencyKey }, ctx) => ctx.services.checkout.checkout(requireAuthenticated(ctx.identity), ctx.requestId, input, idempotencyKey),
-  updateOrderStatus: (_, { orderId, status, note }, ctx) =>
-    ctx.services.orders.updateStatus({ subject: requireAuthenticated(ctx.identity).subject, requestId: ctx.requestId }, orderId, status, note),
+  updateOrderStatus: (_, { orderId, status, note, trackingNumber, carrier }, ctx) =>
+    ctx.services.orders.updateStatus({ subject: requireAuthenticated(ctx.identity).subject, requestId: ctx.requestId }, orderId, status, note, { trackingNumber, carrier }),
   refundOrder: (_, args, ctx) => ctx.services.orders.refund({ subject: requireAuthenticated(ctx.identity).subject, requestId: ctx.requestId }, args),
+  // notifications (issue 11)
+  markNotificationsRead: (_, { ids }, ctx) => ctx.services.notifications.markRead(ctx.identity, ids),
 };

@@ -1,16 +1,20 @@
 import { scalarResolvers } from '@shopgraph/kit';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { Mutation } from './Mutation.js';
+import { Notification } from './Notification.js';
 import { Order, OrderLine, OrderTimelineEntry, Payment, Refund } from './Order.js';
 import { Product } from './Product.js';
 import { Query } from './Query.js';
 import { Subscription } from './Subscription.js';
+import { AccountMutation } from './AccountMutation.js';
+import { AccountQuery } from './AccountQuery.js';
+import { Customer } from './Customer.js';
 
 export const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
   Decimal: scalarResolvers.Decimal,
-  Query,
-  Mutation,
+  Query: { ...Query, ...AccountQuery },
+  Mutation: { ...Mutation, ...AccountMutation },
   Subscription,
   Order,
   OrderLine,
@@ -18,4 +22,7 @@ export const resolvers: Resolvers = {
   Payment,
   Refund,
   Product,
+  // accounts (issue 10)
+  Customer,
+  Notification,
 };

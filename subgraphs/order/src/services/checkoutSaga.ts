@@ -184,6 +184,17 @@ export class CheckoutSaga {
       const locked = await lockOrder(tx, order.id);
       this.assertStillOurs(locked, 'CART_CLOSED');
       await tx.payment.update({ where: { id: payment.id }, data: { status: 'CAPTURED', capturedAmount: payment.authorizedAmount, updatedAt: new Date() } });
+      await recordEvents(
+        tx,
+        'ordering',
+        [
+          {
+            topic: 'payment.captured',
+            payload: { orderId: order.id, paymentId: payment.id, customerId: locked!.customerId, amount: payment.authorizedAmount.toFixed(2), currency: payment.currency },
+          },
+        ],
+        eventMeta(SYSTEM_ACTOR),
+      );
       return transition(tx, locked!, 'CONFIRMED', SYSTEM_ACTOR, { note: 'payment captured', data: { checkoutStep: 'DONE', leaseOwner: null, leaseUntil: null } });
     }, TX_OPTIONS);
     await this.onSold();

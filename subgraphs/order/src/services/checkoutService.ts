@@ -21,9 +21,17 @@ export interface AddressInput {
 export interface CheckoutInput {
   cartId: string;
   cartToken?: string | null;
-  shippingAddress: AddressInput;
+  /** Exactly one of shippingAddress and shippingAddressId. */
+  shippingAddress?: AddressInput | null;
+  shippingAddressId?: string | null;
   billingAddress?: AddressInput | null;
+  billingAddressId?: string | null;
   paymentMethod: { cardToken: string };
+}
+
+/** The customer's address book as checkout reads it: a saved address copied for the order, NOT_FOUND on `field` when not theirs. */
+export interface SavedAddresses {
+  addressOf(customerId: string, addressId: string, field: string): Promise<AddressModel>;
 }
 
 export interface CheckoutOptions {
@@ -54,6 +62,7 @@ export class CheckoutService {
     private readonly gate: IdempotencyGate,
     private readonly logger: Logger,
     private readonly options: CheckoutOptions,
+    private readonly savedAddresses: SavedAddresses,
   ) {
     this.admission = new Admission(options.maxConcurrent);
   }
@@ -63,7 +72,7 @@ export class CheckoutService {
     if (identity.role !== 'CUSTOMER' || !isUuid(customerId)) {
       throw new DomainError(ErrorCode.FORBIDDEN, 'Only a signed-in customer can check out');
     }
-    const { shipping, billing } = validate(input, idempotencyKey);
+    const { shipping, billing } = await this.addressesOf(customerId, input, validate(input, idempotencyKey));
     const actor: Actor = { subject: customerId, requestId };
 
     const gate = await this.gate.claim(customerId, idempotencyKey, input.cartId);
@@ -200,6 +209,13 @@ export class CheckoutService {
     return current;
   }
 
+  /** The order's addresses: written out in the input, or copied from the caller's book by id. */
+  private async addressesOf(customerId: string, input: CheckoutInput, inline: InlineAddresses): Promise<{ shipping: AddressModel; billing: AddressModel }> {
+    const shipping = inline.shipping ?? (await this.savedAddresses.addressOf(customerId, input.shippingAddressId!, 'input.shippingAddressId'));
+    const billing = inline.billing ?? (input.billingAddressId ? await this.savedAddresses.addressOf(customerId, input.billingAddressId, 'input.billingAddressId') : shipping);
+    return { shipping, billing };
+  }
+
   /** A concurrent first attempt holds the Redis key: wait for its order to appear. */
   private async waitForOrder(customerId: string, idempotencyKey: string): Promise<OrderRow | null> {
     const deadline = Date.now() + this.options.inFlightWaitMs;
@@ -242,14 +258,24 @@ function checkCart(cart: CheckoutCart, customerId: string): void {
   if (cart.lines.length === 0) throw InputError.of('input.cartId', 'the cart is empty');
 }
 
-function validate(input: CheckoutInput, idempotencyKey: string): { shipping: AddressModel; billing: AddressModel } {
+/** Addresses written out in the input (null where an address id stands instead). */
+interface InlineAddresses {
+  shipping: AddressModel | null;
+  billing: AddressModel | null;
+}
+
+function validate(input: CheckoutInput, idempotencyKey: string): InlineAddresses {
   const errors: FieldError[] = [];
   if (idempotencyKey.trim().length === 0 || idempotencyKey.length > MAX_KEY) errors.push({ field: 'idempotencyKey', message: `must be 1-${MAX_KEY} characters` });
   if (!isUuid(input.cartId)) errors.push({ field: 'input.cartId', message: 'is not a cart id' });
   const token = input.paymentMethod.cardToken;
   if (token.trim().length === 0 || token.length > MAX_TEXT) errors.push({ field: 'input.paymentMethod.cardToken', message: `must be 1-${MAX_TEXT} characters` });
-  const shipping = address(input.shippingAddress, 'input.shippingAddress', errors);
-  const billing = input.billingAddress ? address(input.billingAddress, 'input.billingAddress', errors) : shipping;
+  if (Boolean(input.shippingAddress) === Boolean(input.shippingAddressId)) {
+    errors.push({ field: 'input.shippingAddress', message: 'give either shippingAddress or shippingAddressId' });
+  }
+  if (input.billingAddress && input.billingAddressId) errors.push({ field: 'input.billingAddress', message: 'give at most one of billingAddress and billingAddressId' });
+  const shipping = input.shippingAddress ? address(input.shippingAddress, 'input.shippingAddress', errors) : null;
+  const billing = input.billingAddress ? address(input.billingAddress, 'input.billingAddress', errors) : input.billingAddressId ? null : shipping;
   if (errors.length > 0) throw new InputError(errors);
   return { shipping, billing };
 }

@@ -20,7 +20,7 @@ import type { OrderConnectionModel, OrderRow, RefundRow } from '../models.js';
 import type { PaymentProvider } from '../payments/paymentProvider.js';
 import type { CommercePorts } from './commercePorts.js';
 import { isAdminTarget, isRefundable, ORDER_STATUSES, type OrderStatus } from './orderLifecycle.js';
-import { lockOrder, transition, TX_OPTIONS, type Actor } from './orderStore.js';
+import { lockOrder, recordRefundIssued, transition, TX_OPTIONS, type Actor } from './orderStore.js';
 
 const ORDER_SORT = 'placed_desc';
 const MAX_NOTE = 500;
@@ -31,6 +31,33 @@ export interface OrderFilterInput {
   customerId?: string | null;
   placedFrom?: Date | null;
   placedTo?: Date | null;
+}
+
+/** What updateOrderStatus may say of a shipment (SHIPPED only). */
+export interface ShipmentInput {
+  trackingNumber?: string | null;
+  carrier?: string | null;
+}
+
+const TRACKING_NUMBER = /^[A-Za-z0-9][A-Za-z0-9 -]{1,62}[A-Za-z0-9]$/;
+const MAX_CARRIER = 50;
+
+/** The tracking columns to write (trimmed), or nothing; pushes a field error for each bad part. */
+function parseShipment(status: OrderStatus, shipment: ShipmentInput, errors: FieldError[]): { trackingNumber: string; carrier: string | null } | null {
+  const trackingNumber = shipment.trackingNumber?.trim() ?? null;
+  const carrier = shipment.carrier?.trim() ?? null;
+  if (trackingNumber === null && carrier === null) return null;
+  if (status !== 'SHIPPED') {
+    errors.push({ field: trackingNumber !== null ? 'trackingNumber' : 'carrier', message: 'is only taken with status SHIPPED' });
+    return null;
+  }
+  if (trackingNumber === null) {
+    errors.push({ field: 'trackingNumber', message: 'is required with a carrier' });
+    return null;
+  }
+  if (!TRACKING_NUMBER.test(trackingNumber)) errors.push({ field: 'trackingNumber', message: 'must be 3-64 letters, digits, spaces or dashes' });
+  if (carrier !== null && (carrier.length === 0 || carrier.length > MAX_CARRIER)) errors.push({ field: 'carrier', message: `must be 1-${MAX_CARRIER} characters` });
+  return { trackingNumber, carrier: carrier || null };
 }
 
 /** Reads and the admin side of the lifecycle: status changes (cancellation gives stock and money back) and refunds. */
@@ -88,18 +115,19 @@ export class OrderService {
    * (returnStock, once per order) and refunds what was captured. Asking to cancel a cancelled
    * order again repeats those two idempotent steps, so a failed one can be retried.
    */
-  async updateStatus(actor: Actor, orderId: string, status: OrderStatus, note: string | null | undefined): Promise<OrderRow> {
+  async updateStatus(actor: Actor, orderId: string, status: OrderStatus, note: string | null | undefined, shipment: ShipmentInput = {}): Promise<OrderRow> {
     const errors: FieldError[] = [];
     if (!isUuid(orderId)) errors.push({ field: 'orderId', message: 'is not an order id' });
     if (!ORDER_STATUSES.includes(status) || !isAdminTarget(status)) errors.push({ field: 'status', message: 'must be SHIPPED, DELIVERED or CANCELLED (checkout and refunds set the others)' });
     if (note != null && note.length > MAX_NOTE) errors.push({ field: 'note', message: `must be at most ${MAX_NOTE} characters` });
+    const tracking = parseShipment(status, shipment, errors);
     if (errors.length > 0) throw new InputError(errors);
 
     const { order, changed } = await this.prisma.$transaction(async (tx) => {
       const locked = await lockOrder(tx, orderId);
       if (!locked) throw new NotFoundError('Order', 'id', orderId);
       if (locked.status === 'CANCELLED' && status === 'CANCELLED') return { order: locked, changed: false };
-      return { order: await transition(tx, locked, status, actor, { note: note ?? null }), changed: true };
+      return { order: await transition(tx, locked, status, actor, { note: note ?? null, ...(tracking && { data: tracking }) }), changed: true };
     }, TX_OPTIONS);
     if (status === 'CANCELLED') await this.afterCancel(actor, order);
     if (changed && status === 'CANCELLED') await this.onSalesChanged();
@@ -124,6 +152,7 @@ export class OrderService {
       if (remaining.lte(0)) return null;
       const refund = await tx.refund.create({ data: { orderId: order.id, paymentId: p.id, idempotencyKey: 'cancellation', amount: remaining, reason: 'order cancelled', actor: actor.subject } });
       await tx.payment.update({ where: { id: p.id }, data: { refundedAmount: { increment: remaining }, updatedAt: new Date() } });
+      await recordRefundIssued(tx, order, refund, p.currency, actor);
       return refund.id;
     }, TX_OPTIONS);
     if (refundId) {
@@ -164,6 +193,7 @@ export class OrderService {
       if (amount.gt(remaining)) throw new InputError([{ field: 'amount', message: `must be at most ${remaining.toFixed(2)} (captured and not yet refunded)` }]);
       const refund = await tx.refund.create({ data: { orderId: order.id, paymentId: p.id, idempotencyKey: args.idempotencyKey, amount, reason: args.reason.trim(), actor: actor.subject } });
       const updated = await tx.payment.update({ where: { id: p.id }, data: { refundedAmount: { increment: amount }, updatedAt: new Date() } });
+      await recordRefundIssued(tx, order, refund, p.currency, actor);
       const full = updated.refundedAmount.eq(updated.capturedAmount);
       await transition(tx, order, full ? 'REFUNDED' : 'PARTIALLY_REFUNDED', actor, { note: `refund ${amount.toFixed(2)} ${p.currency}: ${args.reason.trim()}` });
       return { refund, created: true, payment: updated };

@@ -1,5 +1,5 @@
 import { type Prisma, recordEvents, type PrismaClient } from '@shopgraph/kit';
-import type { OrderRow } from '../models.js';
+import type { OrderRow, RefundRow } from '../models.js';
 import { assertTransition, type OrderStatus } from './orderLifecycle.js';
 
 /** The interactive transaction's client. */
@@ -42,8 +42,30 @@ export async function transition(
   assertTransition(from, to);
   const updated = await tx.order.update({ where: { id: order.id }, data: { ...change.data, status: to, updatedAt: new Date() } });
   await tx.orderTimeline.create({ data: { orderId: order.id, status: to, previousStatus: from, note: change.note ?? null, actor: actor.subject } });
-  await recordEvents(tx, 'ordering', [{ topic: 'order.status_changed', payload: { orderId: order.id, customerId: order.customerId, status: to, previousStatus: from } }], eventMeta(actor));
+  // A shipment's tracking number (and carrier) travels with SHIPPED, read from the row just written.
+  const shipment = to === 'SHIPPED' && updated.trackingNumber ? { trackingNumber: updated.trackingNumber, ...(updated.carrier && { carrier: updated.carrier }) } : {};
+  await recordEvents(
+    tx,
+    'ordering',
+    [{ topic: 'order.status_changed', payload: { orderId: order.id, customerId: order.customerId, status: to, previousStatus: from, ...shipment } }],
+    eventMeta(actor),
+  );
   return updated;
+}
+
+/** Records `refund.issued` for a refund row just written, in the caller's transaction. */
+export async function recordRefundIssued(tx: Tx, order: Pick<OrderRow, 'id' | 'customerId'>, refund: RefundRow, currency: string, actor: Actor): Promise<void> {
+  await recordEvents(
+    tx,
+    'ordering',
+    [
+      {
+        topic: 'refund.issued',
+        payload: { orderId: order.id, refundId: refund.id, customerId: order.customerId, amount: refund.amount.toFixed(2), currency, reason: refund.reason },
+      },
+    ],
+    eventMeta(actor),
+  );
 }
 
 export async function findOrderByKey(prisma: PrismaClient, customerId: string, idempotencyKey: string): Promise<OrderRow | null> {

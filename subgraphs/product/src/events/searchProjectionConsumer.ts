@@ -9,7 +9,7 @@ import type { SearchIndexer } from '../services/searchIndexer.js';
 export function consumeSearchProjectionEvents(bus: EventBus, indexer: SearchIndexer): Subscription {
   return bus.subscribe({
     group: 'product.search-projection',
-    topics: ['product.changed', 'product.price_changed', 'inventory.stock_changed'],
+    topics: ['product.changed', 'product.price_changed', 'inventory.stock_changed', 'product.rating_changed'],
     handler: async (event) => {
       switch (event.topic) {
         case 'product.changed':
@@ -21,6 +21,10 @@ export function consumeSearchProjectionEvents(bus: EventBus, indexer: SearchInde
           return;
         case 'inventory.stock_changed':
           await indexer.onStockChanged([{ productId: event.payload.productId, variantId: event.payload.variantId, available: event.payload.skuAvailable }]);
+          return;
+        // Relevance blends the rating in, the RATING sort and minRating filter read it.
+        case 'product.rating_changed':
+          await indexer.onRatingChanged([{ productId: event.payload.productId, rating: event.payload.rating, reviewCount: event.payload.reviewCount }]);
           return;
       }
     },

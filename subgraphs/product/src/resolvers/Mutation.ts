@@ -1,10 +1,12 @@
+import { sellerIdOf } from '@shopgraph/kit';
 import type { ProductContext } from '../context.js';
 import type { MutationResolvers } from '../generated/resolvers-types.js';
 import type { ChangeActor } from '../services/pricingService.js';
 
-/** The admin who acts (the field's @requiresScopes has already let only them in). */
+/** The admin or seller who acts (the field's @requiresScopes has already let only them in; the services apply the seller rule). */
 function actorOf(ctx: ProductContext): ChangeActor {
-  return { subject: ctx.identity.kind === 'user' ? ctx.identity.subject : 'anonymous', requestId: ctx.requestId };
+  const sellerId = sellerIdOf(ctx.identity);
+  return { subject: ctx.identity.kind === 'user' ? ctx.identity.subject : 'anonymous', requestId: ctx.requestId, ...(sellerId !== undefined && { sellerId }) };
 }
 
 export const Mutation: MutationResolvers = {
@@ -26,4 +28,10 @@ export const Mutation: MutationResolvers = {
   createProductImageUpload: (_, args, ctx) => ctx.services.images.createUpload(actorOf(ctx), args),
   deleteProductImage: (_, { id }, ctx) => ctx.services.images.deleteImage(actorOf(ctx), id),
   retryProductImage: (_, { id }, ctx) => ctx.services.images.retryImage(actorOf(ctx), id),
+  // reviews and ratings (issue 10): @requiresScopes let only customers (moderation: catalog admins) in
+  createReview: (_, args, ctx) => ctx.services.reviews.createReview(actorOf(ctx), args),
+  updateReview: (_, args, ctx) => ctx.services.reviews.updateReview(actorOf(ctx), args),
+  deleteReview: (_, { id }, ctx) => ctx.services.reviews.deleteReview(actorOf(ctx), id),
+  markReviewHelpful: (_, { reviewId }, ctx) => ctx.services.reviews.markHelpful(actorOf(ctx), reviewId),
+  moderateReview: (_, args, ctx) => ctx.services.reviews.moderateReview(actorOf(ctx), args),
 };

@@ -17,4 +17,8 @@ export const Product: ProductResolvers = {
   priceRange: async (p, _, ctx, info) => cacheUntil(info, await ctx.services.prices.priceRange(ctx, p)),
   priceHistory: (p, { first }, ctx) => ctx.services.prices.priceHistory(ctx, p, first ?? 50),
   lowestPrice: async (p, { days }, ctx, info) => cacheUntil(info, await ctx.services.prices.productLowestPrice(ctx, p, days ?? 30)),
+  // reviews and ratings (issue 10)
+  rating: (p, _, ctx) => ctx.services.reviewReads.rating(ctx, p.id),
+  reviews: (p, args, ctx) => ctx.services.reviewReads.productReviews(ctx, p.id, args),
+  myReview: (p, _, ctx) => ctx.services.reviewReads.myReview(ctx, p.id),
 };

@@ -14,6 +14,7 @@ export const Query: QueryResolvers = {
     return ctx.services.search.search(ctx, args, selectsField(info, 'facets'));
   },
   failedProductImages: (_, { first }, ctx) => ctx.services.images.failedImages(first),
+  reviewModerationQueue: (_, args, ctx) => ctx.services.reviewReads.moderationQueue(args),
   suggest: (_, { prefix, first }, ctx) => {
     ctx.responseTags.add(ResponseTag.productList);
     return ctx.services.search.suggest(prefix, first);

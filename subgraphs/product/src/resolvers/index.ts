@@ -6,6 +6,7 @@ import { Mutation } from './Mutation.js';
 import { PriceChange, ProductVariant, ScheduledPrice } from './ProductVariant.js';
 import { ImageRendition, ProductImage } from './ProductImage.js';
 import { Query } from './Query.js';
+import { ProductRating, Review } from './Review.js';
 import { BrandFacet, CategoryFacet, SearchEdge, SearchResult, SearchSuggestion } from './SearchResult.js';
 
 export const resolvers: Resolvers = {
@@ -25,4 +26,6 @@ export const resolvers: Resolvers = {
   CategoryFacet,
   BrandFacet,
   SearchSuggestion,
+  Review,
+  ProductRating,
 };

@@ -24,6 +24,7 @@ import {
   variantInput,
 } from './adminInput.js';
 import type { ChangeActor } from './pricingService.js';
+import { assertMayChange, assertShopActor, productOwner } from './productOwnership.js';
 import { productChangedEvents, type ProductChangeKind } from './productSnapshot.js';
 
 type Tx = Prisma.TransactionClient;
@@ -81,6 +82,8 @@ export class CatalogAdminService {
           attributes: input.attributes ?? {},
           minPrice: Prisma.Decimal.min(...prices),
           maxPrice: Prisma.Decimal.max(...prices),
+          // A seller's product is theirs for good; an admin's is the shop's own.
+          sellerId: actor.sellerId ?? null,
         },
       });
       for (const [i, v] of input.variants.entries()) {
@@ -96,7 +99,7 @@ export class CatalogAdminService {
     const id = parseId('id', rawId);
     const input = parseInput(updateProductInput, raw, 'input');
     return this.write(actor, async (tx, touched) => {
-      const current = await this.lockProduct(tx, id);
+      const current = await this.lockProduct(tx, actor, id);
       if (input.brandId != null) await this.requireBrand(tx, input.brandId, 'input.brandId');
       if (input.categoryId != null) await this.requireCategory(tx, input.categoryId, 'input.categoryId');
       if (input.slug != null && input.slug !== current.slug) await this.requireFree(tx, { slug: input.slug, field: 'input.slug' });
@@ -129,7 +132,7 @@ export class CatalogAdminService {
   async deleteProduct(actor: ChangeActor, rawId: string): Promise<string> {
     const id = parseId('id', rawId);
     return this.write(actor, async (tx, touched) => {
-      const current = await this.lockProduct(tx, id);
+      const current = await this.lockProduct(tx, actor, id);
       if (current.status !== 'DRAFT') {
         throw new DomainError(ErrorCode.CONFLICT, `Only a DRAFT product can be deleted; this one is ${current.status}: archive it instead`, { field: 'id' });
       }
@@ -145,7 +148,7 @@ export class CatalogAdminService {
 
   private async setStatus(actor: ChangeActor, id: string, status: 'ACTIVE' | 'ARCHIVED', change: ProductChangeKind): Promise<ProductModel> {
     return this.write(actor, async (tx, touched) => {
-      const current = await this.lockProduct(tx, id);
+      const current = await this.lockProduct(tx, actor, id);
       touched.productIds.add(id);
       if (current.status === status) return { result: current, events: [] };
       const product = await tx.product.update({ where: { id }, data: { status } });
@@ -159,7 +162,7 @@ export class CatalogAdminService {
     const productId = parseId('productId', rawProductId);
     const input = parseInput(variantInput, raw, 'input');
     return this.write(actor, async (tx, touched) => {
-      const product = await this.lockProduct(tx, productId);
+      const product = await this.lockProduct(tx, actor, productId);
       await this.requireFree(tx, { variantSku: input.sku, field: 'input.sku' });
       const [{ next }] = (await tx.$queryRaw<Array<{ next: number }>>`
         SELECT coalesce(max(position) + 1, 0)::int AS next FROM catalog.product_variant WHERE product_id = ${productId}::uuid`) as [{ next: number }];
@@ -178,6 +181,7 @@ export class CatalogAdminService {
       const [locked] = await tx.$queryRaw<Array<{ product_id: string; sku: string }>>`
         SELECT product_id::text, sku FROM catalog.product_variant WHERE id = ${id}::uuid FOR UPDATE`;
       if (!locked) throw new NotFoundError('ProductVariant', 'id', id);
+      assertMayChange(actor, (await productOwner(tx, locked.product_id))?.sellerId ?? null);
       if (input.sku != null && input.sku !== locked.sku) await this.requireFree(tx, { variantSku: input.sku, field: 'input.sku' });
       const variant = await tx.productVariant.update({
         where: { id },
@@ -197,6 +201,7 @@ export class CatalogAdminService {
   // ---------------------------------------------------------------- categories and brands
 
   async createCategory(actor: ChangeActor, raw: unknown): Promise<CategoryModel> {
+    assertShopActor(actor);
     const input = parseInput(createCategoryInput, raw, 'input');
     return this.write(actor, async (tx, touched) => {
       await this.lockTree(tx);
@@ -221,6 +226,7 @@ export class CatalogAdminService {
   }
 
   async renameCategory(actor: ChangeActor, rawId: string, rawName: string, rawSlug?: string | null): Promise<CategoryModel> {
+    assertShopActor(actor);
     const id = parseId('id', rawId);
     const name = parseInput(line(100), rawName, 'name');
     const slug = rawSlug != null ? parseInput(slugRule(80), rawSlug, 'slug') : null;
@@ -239,6 +245,7 @@ export class CatalogAdminService {
   }
 
   async moveCategory(actor: ChangeActor, rawId: string, rawParentId: string | null | undefined): Promise<CategoryModel> {
+    assertShopActor(actor);
     const id = parseId('id', rawId);
     const parentId = rawParentId != null ? parseId('parentId', rawParentId) : null;
     if (parentId === id) throw InputError.of('parentId', 'a category cannot be its own parent');
@@ -262,6 +269,7 @@ export class CatalogAdminService {
 
   /** No orphans: a category with children or products (of any status) stays. */
   async deleteCategory(actor: ChangeActor, rawId: string): Promise<string> {
+    assertShopActor(actor);
     const id = parseId('id', rawId);
     return this.write(actor, async (tx, touched) => {
       await this.lockTree(tx);
@@ -282,6 +290,7 @@ export class CatalogAdminService {
   }
 
   async createBrand(actor: ChangeActor, raw: unknown): Promise<BrandModel> {
+    assertShopActor(actor);
     const input = parseInput(createBrandInput, raw, 'input');
     return this.write(actor, async (tx, touched) => {
       if (await tx.brand.findUnique({ where: { slug: input.slug }, select: { id: true } })) throw InputError.of('input.slug', 'is already used by another brand');
@@ -358,9 +367,11 @@ export class CatalogAdminService {
       WHERE p.id = ${productId}::uuid`;
   }
 
-  private async lockProduct(tx: Tx, id: string): Promise<ProductModel> {
-    const [locked] = await tx.$queryRaw<Array<{ id: string }>>`SELECT id::text FROM catalog.product WHERE id = ${id}::uuid FOR UPDATE`;
+  /** Locks a product the actor may change: NOT_FOUND when there is none, FORBIDDEN when it is another seller's. */
+  private async lockProduct(tx: Tx, actor: ChangeActor, id: string): Promise<ProductModel> {
+    const [locked] = await tx.$queryRaw<Array<{ id: string; seller_id: string | null }>>`SELECT id::text, seller_id FROM catalog.product WHERE id = ${id}::uuid FOR UPDATE`;
     if (!locked) throw new NotFoundError('Product', 'id', id);
+    assertMayChange(actor, locked.seller_id);
     return (await tx.product.findUnique({ where: { id } }))!;
   }
 

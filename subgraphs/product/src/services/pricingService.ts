@@ -1,6 +1,7 @@
 import { DomainError, ErrorCode, InputError, NotFoundError, Prisma, isUuid, recordEvents, type FieldError, type PrismaClient } from '@shopgraph/kit';
 import type { CatalogCaches } from '../caches.js';
 import type { ScheduledPriceModel, VariantModel } from '../models.js';
+import { assertMayChange, productOwner } from './productOwnership.js';
 import { productChangedEvents } from './productSnapshot.js';
 import { PRICE_PATTERN as PRICE, parseId, parseInput, reason as reasonRule, schedulePriceInput } from './adminInput.js';
 
@@ -20,6 +21,8 @@ function eventMeta(actor: ChangeActor) {
 export interface ChangeActor {
   subject: string;
   requestId?: string;
+  /** Set when a SELLER acts: they may change only their own products (productOwnership.ts). Absent: the shop (an admin). */
+  sellerId?: string;
 }
 
 /**
@@ -44,9 +47,11 @@ export class PricingService {
 
     const variant = await this.prisma.$transaction(async (tx) => {
       // The row lock orders concurrent changes of one variant, so history rows chain correctly.
-      const [locked] = await tx.$queryRaw<Array<{ price: Prisma.Decimal; product_id: string; currency: string; sku: string }>>`
-        SELECT price, product_id::text, currency, sku FROM catalog.product_variant WHERE id = ${input.variantId}::uuid FOR UPDATE`;
+      const [locked] = await tx.$queryRaw<Array<{ price: Prisma.Decimal; product_id: string; currency: string; sku: string; seller_id: string | null }>>`
+        SELECT v.price, v.product_id::text, v.currency, v.sku, p.seller_id FROM catalog.product_variant v JOIN catalog.product p ON p.id = v.product_id
+        WHERE v.id = ${input.variantId}::uuid FOR UPDATE OF v`;
       if (!locked) throw new NotFoundError('ProductVariant', 'variantId', input.variantId);
+      assertMayChange(actor, locked.seller_id);
       const newPrice = new Prisma.Decimal(input.price);
       const updated = await tx.productVariant.update({ where: { id: input.variantId }, data: { price: newPrice } });
       if (!newPrice.equals(locked.price)) {
@@ -100,9 +105,11 @@ export class PricingService {
     const input = parseInput(schedulePriceInput, raw, 'input');
     const { startsAt } = input;
     const scheduled = await this.prisma.$transaction(async (tx) => {
-      const [locked] = await tx.$queryRaw<Array<{ product_id: string; currency: string }>>`
-        SELECT product_id::text, currency FROM catalog.product_variant WHERE id = ${input.variantId}::uuid FOR UPDATE`;
+      const [locked] = await tx.$queryRaw<Array<{ product_id: string; currency: string; seller_id: string | null }>>`
+        SELECT v.product_id::text, v.currency, p.seller_id FROM catalog.product_variant v JOIN catalog.product p ON p.id = v.product_id
+        WHERE v.id = ${input.variantId}::uuid FOR UPDATE OF v`;
       if (!locked) throw new NotFoundError('ProductVariant', 'input.variantId', input.variantId);
+      assertMayChange(actor, locked.seller_id);
       const overlapping = await tx.scheduledPrice.findFirst({
         where: { variantId: input.variantId, startsAt: { lt: input.endsAt }, endsAt: { gt: startsAt } },
         select: { startsAt: true, endsAt: true },
@@ -140,6 +147,7 @@ export class PricingService {
       const [row] = await tx.$queryRaw<Array<{ product_id: string; variant_id: string; started: boolean; ended: boolean }>>`
         SELECT product_id::text, variant_id::text, starts_at <= now() AS started, ends_at <= now() AS ended FROM catalog.scheduled_price WHERE id = ${id}::uuid FOR UPDATE`;
       if (!row) throw new NotFoundError('ScheduledPrice', 'id', id);
+      assertMayChange(actor, (await productOwner(tx, row.product_id))?.sellerId ?? null);
       if (row.ended) throw new DomainError(ErrorCode.CONFLICT, 'This scheduled price has ended; it stays in the price history', { field: 'id' });
       if (row.started) await tx.$executeRaw`UPDATE catalog.scheduled_price SET ends_at = now() WHERE id = ${id}::uuid`;
       else await tx.scheduledPrice.delete({ where: { id } });

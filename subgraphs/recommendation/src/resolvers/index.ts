@@ -4,6 +4,8 @@ import { AssociatedProduct } from './AssociatedProduct.js';
 import { Bundle } from './Bundle.js';
 import { Mutation } from './Mutation.js';
 import { Product } from './Product.js';
+import { ProductAnalytics } from './ProductAnalytics.js';
+import { ProductRanking } from './ProductRanking.js';
 import { Query } from './Query.js';
 import { Recommendation } from './Recommendation.js';
 import { RecommendationReason } from './RecommendationReason.js';
@@ -19,4 +21,6 @@ export const resolvers: Resolvers = {
   RecommendationReason,
   AssociatedProduct,
   Bundle,
+  ProductAnalytics,
+  ProductRanking,
 };

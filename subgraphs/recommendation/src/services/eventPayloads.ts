@@ -85,6 +85,8 @@ export const ratingChanged = z.object({
   productId: uuid,
   rating: z.union([decimal, z.number().min(0).max(5)]).transform(Number).pipe(z.number().min(0).max(5)),
   reviewCount: z.number().int().min(0),
+  /** Stars of a review this change approved for the first time (a good one is a trending signal). */
+  newlyApprovedRating: z.number().int().min(1).max(5).nullish(),
 });
 
 /**

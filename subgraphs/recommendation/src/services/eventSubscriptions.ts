@@ -5,8 +5,8 @@ import type { SignalService } from './signalService.js';
  * The domain events the recommendation side consumes, by topic, and the consumer method of
  * each. Wiring to the event bus is one subscription:
  *   bus.subscribe({ group: 'recommendation', topics: CONSUMED_TOPICS, handler: (event) => handleRecommendationEvent(signals, event) })
- * Topic names follow the event registry (kit events/topics.ts); order.*, cart.item_added and
- * product.rating_changed are the names this side expects of topics not registered yet.
+ * Topic names follow the event registry (kit events/topics.ts); product.rating_changed comes
+ * from the catalog's review moderation (issue 10).
  */
 export const TOPIC_CONSUMERS = {
   'order.placed': 'onOrderPlaced',

@@ -1,9 +1,9 @@
 // Behaviour signals and the product facts projection, as they arrive: product views from the
-// storefront (trackProductView), and the domain events of other subgraphs (orders, carts,
+// storefront (trackProductView, which also records product.viewed for analytics), and the domain events of other subgraphs (orders, carts,
 // catalog, stock, reviews). Each event is applied once: its id is recorded in the same
 // transaction as its effects, so a redelivery does nothing. Each write marks what it made
 // stale for the refresh job and evicts what it made wrong from the caches.
-import { InputError, isUuid, NotFoundError, type Identity, type Logger, type PrismaClient } from '@shopgraph/kit';
+import { InputError, isUuid, NotFoundError, recordEvents, type Identity, type Logger, type PrismaClient } from '@shopgraph/kit';
 import type { RecommendationCaches } from '../caches.js';
 import type { RecommendationLoaders } from '../loaders.js';
 import {
@@ -18,6 +18,7 @@ import {
   type ConsumedEvent,
 } from './eventPayloads.js';
 import { enqueueRefresh, type Tx } from './refresh/ruleMining.js';
+import { GOOD_REVIEW_MIN_STARS } from '../algorithms/trendingScore.js';
 import type { ViewLimiter } from './viewLimiter.js';
 
 const SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -58,6 +59,10 @@ export class SignalService {
 
     const at = this.now();
     await this.deps.prisma.$transaction(async (tx) => {
+      // Analytics counts the same views: the event commits with the signal, and reaches the analytics batch writer through the bus.
+      await recordEvents(tx, 'reco', [{ topic: 'product.viewed', payload: { productId: productId.toLowerCase(), viewedAt: at.toISOString() } }], {
+        ...(customerId && { actor: customerId }),
+      });
       await tx.$executeRawUnsafe(
         `INSERT INTO reco.product_daily_signal (product_id, day, views) VALUES ($1::uuid, $2::date, 1)
          ON CONFLICT (product_id, day) DO UPDATE SET views = product_daily_signal.views + 1`,
@@ -234,10 +239,16 @@ export class SignalService {
     return applied;
   }
 
-  /** A product's review summary changed: trending takes it in at its next recompute. */
+  /**
+   * A product's review summary changed: trending takes it in at its next recompute, the
+   * rating as a factor and a good review approved for the first time as that day's activity.
+   */
   async onRatingChanged(event: ConsumedEvent): Promise<boolean> {
     const { envelope, payload } = this.parse(event, ratingChanged);
     return this.once(envelope.id, 'product.rating_changed', async (tx) => {
+      if ((payload.newlyApprovedRating ?? 0) >= GOOD_REVIEW_MIN_STARS) {
+        await this.addDaily(tx, 'good_reviews', new Date(envelope.occurredAt), [payload.productId], [1]);
+      }
       await tx.$queryRawUnsafe(
         'SELECT reco.set_product_rating(ARRAY[$1::uuid], ARRAY[$2::numeric], ARRAY[$3::int], $4)',
         payload.productId,
@@ -268,7 +279,7 @@ export class SignalService {
   }
 
   /** Adds per-product counts on the UTC day of `at`. */
-  private async addDaily(tx: Tx, column: 'purchases' | 'cart_adds', at: Date, products: readonly string[], amounts: readonly number[]): Promise<void> {
+  private async addDaily(tx: Tx, column: 'purchases' | 'cart_adds' | 'good_reviews', at: Date, products: readonly string[], amounts: readonly number[]): Promise<void> {
     await tx.$executeRawUnsafe(
       `INSERT INTO reco.product_daily_signal (product_id, day, ${column}) SELECT p, $1::date, n FROM unnest($2::uuid[], $3::int[]) AS t(p, n)
        ON CONFLICT (product_id, day) DO UPDATE SET ${column} = product_daily_signal.${column} + EXCLUDED.${column}`,

@@ -1,4 +1,4 @@
-import type { Logger } from '@shopgraph/kit';
+import type { JobQueueMetrics, Logger } from '@shopgraph/kit';
 import PgBoss from 'pg-boss';
 
 export const IMAGE_QUEUE = 'product-image-render';
@@ -42,10 +42,14 @@ export class ImageJobs {
   private started: Promise<void> | undefined;
   private workerId: string | undefined;
 
+  private readonly unwatch: Array<() => void> = [];
+
   constructor(
     databaseUrl: string,
     private readonly logger: Logger,
     options: ImageJobOptions = {},
+    /** jobs_queue_depth, jobs_failures_total, jobs_completed_total on the subgraph's /metrics. */
+    private readonly metrics?: JobQueueMetrics,
   ) {
     this.options = { retryLimit: 4, retryDelaySeconds: 5, pollingIntervalSeconds: 2, ...options };
     this.boss = new PgBoss({ connectionString: databaseUrl, schema: JOBS_SCHEMA, max: 2, application_name: 'shopgraph-product-jobs', schedule: false });
@@ -66,9 +70,13 @@ export class ImageJobs {
         { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: this.options.pollingIntervalSeconds },
         async ([job]) => {
           if (!job) return;
-          await handler(job.data, { attempt: job.retryCount + 1, last: job.retryCount >= job.retryLimit });
+          const attempt = () => handler(job.data, { attempt: job.retryCount + 1, last: job.retryCount >= job.retryLimit });
+          await (this.metrics ? this.metrics.track(IMAGE_QUEUE, attempt) : attempt());
         },
       );
+      if (this.metrics) {
+        for (const queue of [IMAGE_QUEUE, IMAGE_DEAD_LETTER_QUEUE]) this.unwatch.push(this.metrics.watchDepth(queue, () => this.boss.getQueueSize(queue)));
+      }
     })();
     return this.started;
   }
@@ -97,6 +105,7 @@ export class ImageJobs {
   }
 
   async stop(): Promise<void> {
+    for (const unwatch of this.unwatch.splice(0)) unwatch();
     if (!this.started) return;
     await this.started.catch(() => undefined);
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });

@@ -16,6 +16,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import type { CatalogCaches } from '../../caches.js';
 import type { ImageModel } from '../../models.js';
 import type { ChangeActor } from '../pricingService.js';
+import { assertMayChange, productOwner } from '../productOwnership.js';
 import type { ImageJobAttempt, ImageJobs } from './imageJobs.js';
 import { CONTENT_TYPES, ImageRejectedError, inspectImage, type ImageProcessor, type RenditionFormat, type RenditionSize } from './imageProcessor.js';
 
@@ -102,8 +103,9 @@ export class ImageService {
     if (errors.length > 0) throw new InputError(errors);
     const tokens = this.media.tokens;
     if (!tokens) throw new DomainError(ErrorCode.FORBIDDEN, 'Image uploads need INTERNAL_SIGNING_SECRET (it signs upload tokens)');
-    const product = await this.prisma.product.findUnique({ where: { id: input.productId }, select: { id: true, name: true } });
+    const product = await this.prisma.product.findUnique({ where: { id: input.productId }, select: { id: true, name: true, sellerId: true } });
     if (!product) throw new NotFoundError('Product', 'productId', input.productId);
+    assertMayChange(actor, product.sellerId);
     const last = await this.prisma.productImage.aggregate({ where: { productId: product.id }, _max: { position: true } });
     const expiresAt = new Date(Date.now() + UPLOAD_TTL_MS);
     await this.prisma.$executeRaw`DELETE FROM catalog.image_upload WHERE expires_at < now() - make_interval(days => ${UPLOAD_KEEP_DAYS})`;
@@ -229,9 +231,10 @@ export class ImageService {
   async retryImage(actor: ChangeActor, id: string): Promise<ImageModel> {
     if (!isUuid(id)) throw InputError.of('id', 'is not an image id');
     const image = await this.prisma.$transaction(async (tx) => {
-      const [row] = await tx.$queryRaw<{ status: string; original_key: string | null }[]>`
-        SELECT status::text, original_key FROM catalog.product_image WHERE id = ${id}::uuid FOR UPDATE`;
+      const [row] = await tx.$queryRaw<{ status: string; original_key: string | null; product_id: string }[]>`
+        SELECT status::text, original_key, product_id::text FROM catalog.product_image WHERE id = ${id}::uuid FOR UPDATE`;
       if (!row) throw new NotFoundError('ProductImage', 'id', id);
+      assertMayChange(actor, (await productOwner(tx, row.product_id))?.sellerId ?? null);
       if (row.status !== 'FAILED' || !row.original_key) throw new DomainError(ErrorCode.CONFLICT, `Only a FAILED upload can be retried (this one is ${row.status})`);
       const updated = await tx.productImage.update({ where: { id }, data: { status: 'PENDING', error: null }, include: { renditions: true } });
       await this.jobs.enqueue(tx, { imageId: id });
@@ -252,6 +255,8 @@ export class ImageService {
     const productId = await this.prisma.$transaction(async (tx) => {
       const [deleted] = await tx.$queryRaw<{ product_id: string }[]>`DELETE FROM catalog.product_image WHERE id = ${id}::uuid RETURNING product_id::text`;
       if (!deleted) return undefined;
+      // Refused after the delete: the throw rolls it back, so another seller's image stays.
+      assertMayChange(actor, (await productOwner(tx, deleted.product_id))?.sellerId ?? null);
       await recordEvents(tx, 'catalog', [{ topic: 'product.changed', payload: { productId: deleted.product_id, change: 'edited' } }], {
         actor: actor.subject,
         ...(actor.requestId && { requestId: actor.requestId }),

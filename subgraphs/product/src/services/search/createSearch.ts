@@ -1,5 +1,5 @@
 import { Client } from '@opensearch-project/opensearch';
-import type { SubgraphDeps } from '@shopgraph/kit';
+import type { ReadinessCheck, SubgraphDeps } from '@shopgraph/kit';
 import type { CatalogCaches } from '../../caches.js';
 import { SearchIndexer } from '../searchIndexer.js';
 import { SearchService } from '../searchService.js';
@@ -48,5 +48,12 @@ export function createSearch(deps: SubgraphDeps, caches: CatalogCaches, options:
     listingGeneration: caches.generations.listing,
     ...(client && { openSearch: { client, alias } }),
   });
-  return { service, indexer, client, alias, circuit: openSearch?.circuit };
+  // Not required: while OpenSearch is down, PostgreSQL answers searches (the circuit says which).
+  const readiness: ReadinessCheck | undefined = client && {
+    name: 'search',
+    required: false,
+    check: async () => void (await client.ping()),
+    detail: () => ({ engine: 'opensearch', circuit: openSearch?.circuit.state ?? 'closed' }),
+  };
+  return { service, indexer, client, alias, circuit: openSearch?.circuit, readiness };
 }

@@ -81,7 +81,7 @@ export async function recomputeTrending(tx: Tx, today: string, computedAt: Date)
   return tx.$executeRawUnsafe(
     `INSERT INTO reco.trending_score (product_id, score, computed_at)
      SELECT s.product_id,
-            sum((s.views * ${w.views} + s.cart_adds * ${w.cartAdds} + s.purchases * ${w.purchases})
+            sum((s.views * ${w.views} + s.cart_adds * ${w.cartAdds} + s.good_reviews * ${w.goodReviews} + s.purchases * ${w.purchases})
                 * power(0.5, ($1::date - s.day) / ${TRENDING_HALF_LIFE_DAYS}::float8))
             * (1 + ${RATING_WEIGHT} * ((coalesce(f.rating, 0)::float8 * coalesce(f.rating_count, 0) + ${RATING_PRIOR_MEAN * RATING_PRIOR_COUNT})
                 / (coalesce(f.rating_count, 0) + ${RATING_PRIOR_COUNT}) - ${RATING_PRIOR_MEAN}) / 2),
@@ -89,7 +89,7 @@ export async function recomputeTrending(tx: Tx, today: string, computedAt: Date)
      FROM reco.product_daily_signal s LEFT JOIN reco.product_facts f ON f.product_id = s.product_id
      WHERE s.day > $1::date - ${TRENDING_WINDOW_DAYS} AND s.day <= $1::date
      GROUP BY s.product_id, f.rating, f.rating_count
-     HAVING sum(s.views + s.cart_adds + s.purchases) > 0`,
+     HAVING sum(s.views + s.cart_adds + s.good_reviews + s.purchases) > 0`,
     today,
     computedAt,
   );

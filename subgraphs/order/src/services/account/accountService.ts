@@ -1,0 +1,135 @@
+import { DomainError, ErrorCode, InputError, NotFoundError, Prisma, type Identity, type Logger, type PrismaClient } from '@shopgraph/kit';
+import { TX_OPTIONS } from '../orderStore.js';
+import type { AccessTokenIssuer } from './accessTokenIssuer.js';
+import { emailSchema, parseInput, passwordSchema, profileSchema, registerSchema } from './accountInput.js';
+import type { AuthSessionModel, CartMergeOutcome, CustomerRow } from './accountModels.js';
+import type { CartMergePort } from './cartMergePort.js';
+import { customerIdOf } from './customerIdentity.js';
+import type { LoginThrottle } from './loginThrottle.js';
+import type { PasswordHasher } from './passwordHasher.js';
+import type { IssuedRefreshToken, SessionStore } from './sessionStore.js';
+
+/** The same answer for an unknown email, a wrong password and an account without one: it says nothing about which. */
+const SIGN_IN_FAILED = 'Wrong email or password';
+const NOT_REQUESTED: CartMergeOutcome = { status: 'NOT_REQUESTED', cartId: null, message: null };
+
+/** Who is asking, as the accounts need it: the identity and the address the gateway saw (throttling). */
+export interface AccountCaller {
+  identity: Identity;
+  clientAddress: string;
+}
+
+/**
+ * Customers' accounts: registration, sign-in sessions (a short-lived access token the gateway
+ * verifies plus a rotating refresh token), password changes and the profile.
+ */
+export class AccountService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly passwords: PasswordHasher,
+    private readonly accessTokens: AccessTokenIssuer,
+    private readonly sessions: SessionStore,
+    private readonly throttle: LoginThrottle,
+    private readonly carts: CartMergePort,
+    private readonly logger: Logger,
+  ) {}
+
+  /** A new account; CONFLICT on `input.email` when the address is taken (the unique index decides between concurrent ones). */
+  async register(input: { email: string; password: string; name: string }): Promise<CustomerRow> {
+    const fields = parseInput(registerSchema, input, 'input');
+    const passwordHash = await this.passwords.hash(fields.password);
+    try {
+      return await this.prisma.customer.create({ data: { email: fields.email, name: fields.name, passwordHash } });
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+        throw new DomainError(ErrorCode.CONFLICT, 'An account with this email exists already', { field: 'input.email' });
+      }
+      throw err;
+    }
+  }
+
+  async signIn(caller: AccountCaller, email: string, password: string, guestCartToken: string | null | undefined): Promise<AuthSessionModel> {
+    const normalised = email.trim().toLowerCase().slice(0, 254);
+    await this.throttle.begin(normalised, caller.clientAddress);
+    // Unknown emails and malformed ones take the same path: the hasher verifies against a dummy hash.
+    const known = emailSchema.safeParse(normalised).success ? await this.prisma.customer.findUnique({ where: { email: normalised } }) : null;
+    const ok = password.length <= 256 && (await this.passwords.verify(known?.passwordHash, password));
+    if (!known || !ok) throw new DomainError(ErrorCode.UNAUTHENTICATED, SIGN_IN_FAILED);
+    await this.throttle.succeeded(normalised, caller.clientAddress);
+    const refresh = await this.sessions.start(known.id);
+    const cartMerge = guestCartToken ? await this.mergeGuestCart(known.id, guestCartToken) : NOT_REQUESTED;
+    return this.session(known, refresh, cartMerge);
+  }
+
+  /** Spends the refresh token for a new pair (see SessionStore for reuse and races). */
+  async refreshSession(refreshToken: string): Promise<AuthSessionModel> {
+    const refresh = await this.sessions.rotate(refreshToken);
+    const customer = await this.prisma.customer.findUnique({ where: { id: refresh.customerId } });
+    if (!customer) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'The account no longer exists');
+    return this.session(customer, refresh, NOT_REQUESTED);
+  }
+
+  /** Ends the session of `refreshToken`; signing out twice is fine. */
+  async signOut(refreshToken: string): Promise<boolean> {
+    if (refreshToken.length === 0 || refreshToken.length > 200) return true;
+    await this.sessions.revoke(refreshToken, 'SIGNED_OUT');
+    return true;
+  }
+
+  /** Checks the current password (throttled like sign-in), stores the new one, ends every session and starts a fresh one. */
+  async changePassword(caller: AccountCaller, currentPassword: string, newPassword: string): Promise<AuthSessionModel> {
+    const customer = await this.me(caller.identity);
+    const next = parseInput(passwordSchema, newPassword, 'newPassword');
+    if (next.trim().toLowerCase() === customer.email) throw InputError.of('newPassword', 'must not be your email address');
+    await this.throttle.begin(customer.email, caller.clientAddress);
+    if (!(await this.passwords.verify(customer.passwordHash, currentPassword.slice(0, 256)))) throw InputError.of('currentPassword', 'is not your password');
+    await this.throttle.succeeded(customer.email, caller.clientAddress);
+    const passwordHash = await this.passwords.hash(next);
+    const { updated, refresh } = await this.prisma.$transaction(async (tx) => {
+      const row = await tx.customer.update({ where: { id: customer.id }, data: { passwordHash, updatedAt: new Date() } });
+      await this.sessions.revokeAll(tx, customer.id, 'PASSWORD_CHANGED');
+      return { updated: row, refresh: await this.sessions.start(customer.id, tx) };
+    }, TX_OPTIONS);
+    return this.session(updated, refresh, NOT_REQUESTED);
+  }
+
+  /** The signed-in customer's row; NOT_FOUND for an identity without an account. */
+  async me(identity: Identity): Promise<CustomerRow> {
+    const id = customerIdOf(identity);
+    const customer = await this.prisma.customer.findUnique({ where: { id } });
+    if (!customer) throw new NotFoundError('Customer', 'id', id);
+    return customer;
+  }
+
+  async updateProfile(identity: Identity, input: { name?: string | null }): Promise<CustomerRow> {
+    const id = customerIdOf(identity);
+    const fields = parseInput(profileSchema, { name: input.name ?? undefined }, 'input');
+    const updated = await this.prisma.customer.updateMany({ where: { id }, data: { ...fields, updatedAt: new Date() } });
+    if (updated.count === 0) throw new NotFoundError('Customer', 'id', id);
+    return this.me(identity);
+  }
+
+  /** Sign-in never fails because of the cart: a failed merge is logged and reported in the payload. */
+  private async mergeGuestCart(customerId: string, cartToken: string): Promise<CartMergeOutcome> {
+    try {
+      const { cartId } = await this.carts.mergeGuestCart(customerId, cartToken);
+      return { status: 'MERGED', cartId, message: null };
+    } catch (err) {
+      this.logger.warn({ err, customerId }, 'sign-in: the guest cart could not be merged');
+      const message = err instanceof DomainError ? err.message : 'The cart service did not answer';
+      return { status: 'FAILED', cartId: null, message };
+    }
+  }
+
+  private async session(customer: CustomerRow, refresh: IssuedRefreshToken, cartMerge: CartMergeOutcome): Promise<AuthSessionModel> {
+    const access = await this.accessTokens.issue(customer.id);
+    return {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken: refresh.refreshToken,
+      refreshTokenExpiresAt: refresh.expiresAt,
+      customer,
+      cartMerge,
+    };
+  }
+}

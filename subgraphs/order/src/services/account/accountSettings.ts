@@ -1,0 +1,61 @@
+import { MIN_SECRET_LENGTH } from '@shopgraph/kit';
+import { z } from 'zod';
+
+/**
+ * Accounts' settings (README "Accounts and sign-in"), read from the environment when the order
+ * subgraph is built. JWT_SECRET, JWT_ISSUER and JWT_AUDIENCE are the gateway's own: the order
+ * subgraph signs access tokens with the key the gateway verifies them with.
+ */
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const schema = z.object({
+  JWT_SECRET: optionalText.pipe(z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional()),
+  JWT_ISSUER: optionalText,
+  JWT_AUDIENCE: optionalText,
+  /** Seconds an access token lives. */
+  ACCESS_TOKEN_TTL: z.coerce.number().int().min(30).max(86_400).default(900),
+  /** Days a refresh token lives unless rotated (each rotation starts a new one). */
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Failed sign-ins for one email from one address before it is blocked for the window. */
+  LOGIN_MAX_FAILURES_PER_EMAIL_IP: z.coerce.number().int().min(1).max(1_000).default(5),
+  /** Failed sign-ins from one address (any email) before it is blocked for the window. */
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** How long failures are counted, and how long a block lasts. */
+  LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+});
+
+export interface AccountSettings {
+  /** HS256 key for access tokens; without it signIn answers INTERNAL_SERVER_ERROR (tokens come from an identity provider then). */
+  jwtSecret: string | undefined;
+  issuer: string | undefined;
+  audience: string | undefined;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  maxFailuresPerEmailAndAddress: number;
+  maxFailuresPerAddress: number;
+  throttleWindowSeconds: number;
+}
+
+export const ACCOUNT_ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
+export function loadAccountSettings(env: NodeJS.ProcessEnv = process.env): AccountSettings {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid configuration for order (accounts): ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    jwtSecret: e.JWT_SECRET,
+    issuer: e.JWT_ISSUER,
+    audience: e.JWT_AUDIENCE,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
+    refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+    maxFailuresPerEmailAndAddress: e.LOGIN_MAX_FAILURES_PER_EMAIL_IP,
+    maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_IP,
+    throttleWindowSeconds: e.LOGIN_THROTTLE_WINDOW_SECONDS,
+  };
+}

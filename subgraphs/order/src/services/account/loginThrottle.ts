@@ -1,0 +1,64 @@
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { DomainError, ErrorCode, type Logger, type Redis } from '@shopgraph/kit';
+import type { AccountSettings } from './accountSettings.js';
+
+/** The caller's address when the gateway did not say (a service call, a test calling the subgraph directly). */
+export const UNKNOWN_ADDRESS = 'unknown';
+
+/**
+ * Sign-in attempts counted with rate-limiter-flexible, per email+address and per address: in
+ * Redis when the subgraph has one (every instance shares the counts), in memory otherwise.
+ * Every attempt takes a point from both BEFORE the password is checked (one atomic increment,
+ * so concurrent guesses cannot slip past the limit together); a successful one gives its
+ * points back and clears the email+address count. A caller over either limit is refused
+ * for the rest of the window, right password or not. Counts decide; the window only says
+ * when counting starts again.
+ */
+export class LoginThrottle {
+  private readonly byEmailAndAddress: RateLimiterAbstract;
+  private readonly byAddress: RateLimiterAbstract;
+
+  constructor(
+    settings: Pick<AccountSettings, 'maxFailuresPerEmailAndAddress' | 'maxFailuresPerAddress' | 'throttleWindowSeconds'>,
+    redis: Redis | undefined,
+    namespace: string,
+    private readonly logger: Logger,
+  ) {
+    const make = (points: number, kind: string): RateLimiterAbstract => {
+      const options = { points, duration: settings.throttleWindowSeconds, keyPrefix: `${namespace}:login-attempts:${kind}` };
+      if (!redis) return new RateLimiterMemory(options);
+      return new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(options) });
+    };
+    this.byEmailAndAddress = make(settings.maxFailuresPerEmailAndAddress, 'email-address');
+    this.byAddress = make(settings.maxFailuresPerAddress, 'address');
+  }
+
+  /** Takes this attempt's points; RATE_LIMITED (extensions.retryAfter, seconds) when either count is used up. */
+  async begin(email: string, address: string): Promise<void> {
+    const results = await Promise.allSettled([this.byEmailAndAddress.consume(keyOf(email, address)), this.byAddress.consume(address)]);
+    const waits: number[] = [];
+    for (const result of results) {
+      if (result.status === 'fulfilled') continue;
+      if (result.reason instanceof RateLimiterRes) waits.push(result.reason.msBeforeNext);
+      // Neither Redis nor the insurance limiter answered: let the attempt through rather than lock everyone out.
+      else this.logger.warn({ err: result.reason }, 'login throttle unavailable; attempt not counted');
+    }
+    if (waits.length > 0) throw rateLimited(Math.max(...waits));
+  }
+
+  /** The password was right: the attempt does not count. */
+  async succeeded(email: string, address: string): Promise<void> {
+    await Promise.all([this.byEmailAndAddress.delete(keyOf(email, address)), this.byAddress.reward(address, 1)]).catch((err: unknown) =>
+      this.logger.warn({ err }, 'login throttle: could not give an attempt back'),
+    );
+  }
+}
+
+function keyOf(email: string, address: string): string {
+  return `${email}|${address}`;
+}
+
+export function rateLimited(msBeforeNext: number): DomainError {
+  const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new DomainError(ErrorCode.RATE_LIMITED, `Too many failed sign-ins: retry in ${retryAfter} s`, { retryAfter });
+}

@@ -1,0 +1,94 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { DomainError, ErrorCode, type Prisma, type PrismaClient } from '@shopgraph/kit';
+import { TX_OPTIONS } from '../orderStore.js';
+
+type Tx = Prisma.TransactionClient;
+
+export type RevokedReason = 'SIGNED_OUT' | 'REUSE_DETECTED' | 'PASSWORD_CHANGED';
+
+export interface IssuedRefreshToken {
+  customerId: string;
+  familyId: string;
+  refreshToken: string;
+  expiresAt: Date;
+}
+
+/** Only the SHA-256 of a refresh token is stored: a database leak does not hand out sessions. */
+export function refreshTokenHash(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+const MAX_TOKEN_LENGTH = 200;
+
+/**
+ * Sign-in sessions: a family per sign-in, a chain of single-use refresh tokens in it.
+ *
+ * Rotation spends the presented token with one conditional UPDATE (`spent_at IS NULL`), so of
+ * two concurrent refreshes with the same token exactly one spends it; the other finds it spent
+ * and is treated as reuse: the family is revoked (the winner's new token with it) and both
+ * end signed out. We chose that over a grace period: a stolen token raced against its owner
+ * must not survive, and a client that refreshes twice at once can simply sign in again.
+ */
+export class SessionStore {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly refreshTtlDays: number,
+  ) {}
+
+  /** A new family and its first token (inside the caller's transaction when given). */
+  async start(customerId: string, tx: Tx | PrismaClient = this.prisma): Promise<IssuedRefreshToken> {
+    const family = await tx.sessionFamily.create({ data: { customerId }, select: { id: true } });
+    return this.issue(tx, customerId, family.id);
+  }
+
+  /** Spends `refreshToken` and issues its successor; UNAUTHENTICATED for anything else (unknown, expired, spent: the family is revoked). */
+  async rotate(refreshToken: string): Promise<IssuedRefreshToken> {
+    const hash = this.hashOf(refreshToken);
+    const outcome = await this.prisma.$transaction(async (tx) => {
+      const spent = await tx.$queryRaw<{ family_id: string; customer_id: string }[]>`
+        UPDATE ordering.refresh_token t SET spent_at = now()
+        FROM ordering.session_family f
+        WHERE t.token_hash = ${hash} AND t.spent_at IS NULL AND t.expires_at > now() AND f.id = t.family_id AND f.revoked_at IS NULL
+        RETURNING t.family_id::text, f.customer_id::text`;
+      const row = spent[0];
+      if (row) return { issued: await this.issue(tx, row.customer_id, row.family_id) };
+      const token = await tx.refreshToken.findUnique({ where: { tokenHash: hash }, select: { familyId: true, spentAt: true } });
+      if (token?.spentAt) await this.revokeFamily(tx, token.familyId, 'REUSE_DETECTED');
+      return { issued: null, reused: Boolean(token?.spentAt) };
+    }, TX_OPTIONS);
+    if (outcome.issued) return outcome.issued;
+    throw new DomainError(
+      ErrorCode.UNAUTHENTICATED,
+      outcome.reused ? 'This refresh token was already used: the session is ended, sign in again' : 'The refresh token is not valid: sign in again',
+    );
+  }
+
+  /** Ends the family of `refreshToken`; false when the token is unknown. */
+  async revoke(refreshToken: string, reason: RevokedReason): Promise<boolean> {
+    const token = await this.prisma.refreshToken.findUnique({ where: { tokenHash: this.hashOf(refreshToken) }, select: { familyId: true } });
+    if (!token) return false;
+    await this.revokeFamily(this.prisma, token.familyId, reason);
+    return true;
+  }
+
+  /** Ends every family of the customer (password changed). */
+  async revokeAll(tx: Tx, customerId: string, reason: RevokedReason): Promise<void> {
+    await tx.sessionFamily.updateMany({ where: { customerId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+  }
+
+  private async revokeFamily(tx: Tx | PrismaClient, familyId: string, reason: RevokedReason): Promise<void> {
+    await tx.sessionFamily.updateMany({ where: { id: familyId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+  }
+
+  private async issue(tx: Tx | PrismaClient, customerId: string, familyId: string): Promise<IssuedRefreshToken> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.refreshTtlDays * 86_400_000);
+    await tx.refreshToken.create({ data: { familyId, tokenHash: refreshTokenHash(refreshToken), expiresAt } });
+    return { customerId, familyId, refreshToken, expiresAt };
+  }
+
+  private hashOf(refreshToken: string): string {
+    if (refreshToken.length === 0 || refreshToken.length > MAX_TOKEN_LENGTH) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'The refresh token is not valid: sign in again');
+    return refreshTokenHash(refreshToken);
+  }
+}

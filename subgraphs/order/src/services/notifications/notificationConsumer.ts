@@ -1,0 +1,45 @@
+import { isUuid, type DomainEvent, type EventBus, type Logger, type PrismaClient, type Subscription } from '@shopgraph/kit';
+import { composeNotifications, NOTIFYING_TOPICS, type NotificationLookups, type NotifyingTopic } from './composeNotifications.js';
+import type { NotificationChannel } from './notificationChannel.js';
+
+/** The durable consumer group: one instance handles each event, resuming where the group left off. */
+export const NOTIFICATION_GROUP = 'order-notifications';
+
+/**
+ * Turns events into messages and hands each message to every channel. A failing channel fails
+ * the event, which the bus retries; channels deliver a message once, so a retry (or any
+ * redelivery) sends nothing twice.
+ */
+export class NotificationConsumer {
+  private readonly lookups: NotificationLookups;
+
+  constructor(
+    prisma: PrismaClient,
+    private readonly channels: readonly NotificationChannel[],
+    private readonly logger: Logger,
+  ) {
+    this.lookups = {
+      orderNumber: async (orderId) => !isUuid(orderId) ? null : (await prisma.order.findUnique({ where: { id: orderId }, select: { number: true } }))?.number ?? null,
+    };
+  }
+
+  /** Handles one event; returns how many messages were delivered now (0 for a redelivery). */
+  async handle(event: DomainEvent<NotifyingTopic>): Promise<number> {
+    let delivered = 0;
+    for (const message of await composeNotifications(event, this.lookups)) {
+      for (const channel of this.channels) if (await channel.deliver(message)) delivered++;
+    }
+    return delivered;
+  }
+
+  subscribe(events: EventBus): Subscription {
+    return events.subscribe({
+      group: NOTIFICATION_GROUP,
+      topics: NOTIFYING_TOPICS,
+      handler: async (event) => {
+        const delivered = await this.handle(event);
+        this.logger.debug({ eventId: event.id, topic: event.topic, delivered }, 'notification event handled');
+      },
+    });
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * A product's rating over its APPROVED reviews, as the aggregate row keeps it: counts per
+ * star and the sum of stars, so the average is exact (sum / count) and rounded only when shown.
+ */
+export interface RatingSummary {
+  productId: string;
+  count: number;
+  starSum: number;
+  /** Approved reviews with 1, 2, 3, 4 and 5 stars (index 0 is one star). */
+  stars: [number, number, number, number, number];
+}
+
+/** The aggregate row's columns, as SQL returns them. */
+export interface RatingRow {
+  product_id: string;
+  count: number;
+  star_sum: number;
+  stars_1: number;
+  stars_2: number;
+  stars_3: number;
+  stars_4: number;
+  stars_5: number;
+}
+
+export function emptyRating(productId: string): RatingSummary {
+  return { productId, count: 0, starSum: 0, stars: [0, 0, 0, 0, 0] };
+}
+
+export function ratingFromRow(row: RatingRow): RatingSummary {
+  return {
+    productId: row.product_id,
+    count: row.count,
+    starSum: row.star_sum,
+    stars: [row.stars_1, row.stars_2, row.stars_3, row.stars_4, row.stars_5],
+  };
+}
+
+/**
+ * The average to 2 decimals, rounded half up, in integer arithmetic (no binary float ever
+ * sees it): hundredths = floor((200 * sum + count) / (2 * count)). Null with no reviews.
+ */
+export function averageRating(summary: Pick<RatingSummary, 'count' | 'starSum'>): string | null {
+  if (summary.count === 0) return null;
+  const hundredths = Math.floor((200 * summary.starSum + summary.count) / (2 * summary.count));
+  return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
+}
+
+/** Five buckets, five stars first, each present even when empty. */
+export function ratingDistribution(summary: RatingSummary): Array<{ stars: number; count: number }> {
+  return [5, 4, 3, 2, 1].map((stars) => ({ stars, count: summary.stars[stars - 1]! }));
+}

@@ -1,0 +1,85 @@
+import { decodeCursor, hasScope, InputError, isAuthenticated, parseFirst, ResponseTag, toConnection, type Connection, type PrismaClient, type RequestContext } from '@shopgraph/kit';
+import type { ReviewModel } from '../../models.js';
+import type { ReviewLoaders } from '../../reviewLoaders.js';
+import { parseId } from '../adminInput.js';
+import type { RatingSummary } from './ratingSummary.js';
+import { MODERATION_ORDER, MODERATION_SORT, REVIEW_SORTS, type ReviewSortName } from './reviewSorts.js';
+
+/** What a review read needs from the request: the caller and the per-request loaders. */
+export interface ReviewReadContext extends Pick<RequestContext, 'identity' | 'responseTags'> {
+  reviewLoaders: ReviewLoaders;
+}
+
+export interface ProductReviewsArgs {
+  first?: number | null;
+  after?: string | null;
+  sort?: ReviewSortName | null;
+  rating?: number | null;
+}
+
+export interface ModerationQueueArgs {
+  status?: 'PENDING' | 'APPROVED' | 'REJECTED' | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** Storefront and moderation reads of reviews. The public sees APPROVED reviews only. */
+export class ReviewReads {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  rating(ctx: ReviewReadContext, productId: string): Promise<RatingSummary> {
+    return ctx.reviewLoaders.ratingByProductId.load(productId);
+  }
+
+  /** A page of approved reviews; totalCount comes from the rating aggregate (no count query). */
+  async productReviews(ctx: ReviewReadContext, productId: string, args: ProductReviewsArgs): Promise<Connection<ReviewModel>> {
+    const sortName = args.sort ?? 'HELPFUL';
+    const sort = REVIEW_SORTS[sortName];
+    const first = parseFirst(args.first);
+    const stars = args.rating ?? null;
+    if (stars !== null && !(Number.isInteger(stars) && stars >= 1 && stars <= 5)) throw InputError.of('rating', 'must be from 1 to 5');
+    const afterKey = args.after != null ? decodeCursor(args.after, sortName, sort.keyLength) : null;
+    const where = { productId, status: 'APPROVED' as const, ...(stars !== null && { rating: stars }) };
+    ctx.responseTags.add(ResponseTag.product(productId));
+    const rows = await ctx.reviewLoaders.reviewPage.load({
+      key: JSON.stringify([productId, sortName, stars, first, afterKey]),
+      productId,
+      where: afterKey ? { AND: [where, sort.after(afterKey)] } : where,
+      orderBy: sort.orderBy,
+      take: first + 1,
+    });
+    return toConnection(rows, { first, after: afterKey }, sortName, (r) => sort.keyOf(r), async () => {
+      const rating = await this.rating(ctx, productId);
+      return stars === null ? rating.count : rating.stars[stars - 1]!;
+    });
+  }
+
+  /** The caller's own review of the product, whatever its status; null when signed out or none. */
+  async myReview(ctx: ReviewReadContext, productId: string): Promise<ReviewModel | null> {
+    if (!isAuthenticated(ctx.identity)) return null;
+    return ctx.reviewLoaders.myReviewByProductId.load(productId);
+  }
+
+  /** Catalog admins: reviews of one status, oldest first, never cached (moderators need them fresh). */
+  async moderationQueue(args: ModerationQueueArgs): Promise<Connection<ReviewModel>> {
+    const status = args.status ?? 'PENDING';
+    const first = parseFirst(args.first);
+    const afterKey = args.after != null ? decodeCursor(args.after, MODERATION_SORT, 2) : null;
+    let after = {};
+    if (afterKey) {
+      const [at, rawId] = afterKey;
+      if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof rawId !== 'string') throw InputError.of('after', 'is not a cursor returned by this connection');
+      const id = parseId('after', rawId);
+      const createdAt = new Date(at);
+      after = { OR: [{ createdAt: { gt: createdAt } }, { createdAt, id: { gt: id } }] };
+    }
+    const rows = await this.prisma.review.findMany({ where: { AND: [{ status }, after] }, orderBy: MODERATION_ORDER, take: first + 1 });
+    return toConnection(rows, { first, after: afterKey }, MODERATION_SORT, (r) => [r.createdAt.toISOString(), r.id], () => this.prisma.review.count({ where: { status } }));
+  }
+
+  /** The moderator's note is for the author and catalog admins. */
+  moderationNoteFor(ctx: Pick<RequestContext, 'identity'>, review: ReviewModel): string | null {
+    const mayRead = (isAuthenticated(ctx.identity) && ctx.identity.subject === review.customerId) || hasScope(ctx.identity, 'catalog');
+    return mayRead ? review.moderationNote : null;
+  }
+}
