@@ -74,9 +74,11 @@ async function writeEditor(page: Page, editor: EditorName, text: string): Promis
   await page.$eval(EDITOR_SELECTORS[editor], (el, value) => (el as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(value), text);
 }
 
+/** Errors thrown in or logged by any page (a CSP refusal shows here). */
+const problems: string[] = [];
+
 async function openPlayground(): Promise<Page> {
   const page = await context.newPage();
-  const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(err.message));
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.push(msg.text());
@@ -193,6 +195,9 @@ describe('the playground in Chromium', () => {
     // GraphiQL runs one operation at a time: the execute button stops the subscription.
     await shopper.locator('.graphiql-execute-button').click();
     await eventually(() => stack.gateway.live.hub.size === 0, 'the page to unsubscribe');
+
+    // Nothing went wrong in either page so far (GraphiQL logs the refusal below as an error).
+    expect(problems, 'errors in the pages').toEqual([]);
 
     // 5. The headers editor's token reaches a subscription's connection_init, no reload needed:
     // an order's status is for its customer or an admin only.
