@@ -76,11 +76,11 @@ const config: CodegenConfig = {
     }),
     ...subgraph('order', 'OrderContext', {
       Product: '../models.js#ProductRefModel',
-      Order: '../models.js#OrderRow',
+      Order: '../models.js#OrderModel',
       OrderLine: '../models.js#OrderLineRow',
       OrderTimelineEntry: '../models.js#OrderTimelineRow',
       Payment: '../models.js#PaymentRow',
-      Refund: '../models.js#RefundRow',
+      Refund: '../models.js#RefundModel',
       OrderConnection: '../models.js#OrderConnectionModel',
       Address: '../models.js#AddressModel',
       // accounts (issue 10)
@@ -90,6 +90,12 @@ const config: CodegenConfig = {
       // notifications (issue 11)
       Notification: '../models.js#NotificationRow',
       NotificationConnection: '../models.js#NotificationConnectionModel',
+      // webhooks (issue 11)
+      WebhookEndpoint: '../models.js#WebhookEndpointModel',
+      WebhookEndpointWithSecret: '../models.js#WebhookEndpointWithSecretModel',
+      WebhookDelivery: '../models.js#WebhookDeliveryModel',
+      WebhookDeliveryAttempt: '../models.js#WebhookDeliveryAttemptModel',
+      WebhookDeliveryConnection: '../models.js#WebhookDeliveryConnectionModel',
     }),
     ...subgraph('recommendation', 'RecommendationContext', {
       Product: '../models.js#ProductRefModel',

@@ -75,6 +75,18 @@ function signIn(email: string, password = PASSWORD, guestCartToken?: string): Pr
   return gql(SIGN_IN, { email, password, ...(guestCartToken && { guestCartToken }) });
 }
 
+/** A new customer, signed in: their id, email and tokens. */
+async function signedInCustomer(): Promise<{ id: string; email: string; accessToken: string; refreshToken: string }> {
+  const { id, email } = await register();
+  const { accessToken, refreshToken } = dataOf(await signIn(email)).signIn;
+  return { id, email, accessToken, refreshToken };
+}
+
+/** Saves an address in the customer's book; its id. */
+async function addAddress(accessToken: string, input: Record<string, unknown> = ADDRESS): Promise<string> {
+  return dataOf(await gql(`mutation($input: CustomerAddressInput!) { addAddress(input: $input) { id } }`, { input }, accessToken)).addAddress.id;
+}
+
 describe('a customer through the gateway', () => {
   it('registers, signs in merging the guest cart, saves an address and checks out with it', async () => {
     const { variantId, sku } = await stockedVariant();
@@ -117,15 +129,13 @@ describe('a customer through the gateway', () => {
   });
 
   it('checks out only with the caller\'s own addresses', async () => {
-    const owner = await register();
-    const ownerSession = dataOf(await signIn(owner.email)).signIn;
-    const address = dataOf(await gql(`mutation($input: CustomerAddressInput!) { addAddress(input: $input) { id } }`, { input: ADDRESS }, ownerSession.accessToken)).addAddress;
-    const other = await register();
-    const otherSession = dataOf(await signIn(other.email)).signIn;
+    const owner = await signedInCustomer();
+    const addressId = await addAddress(owner.accessToken);
+    const other = await signedInCustomer();
     const res = await gql(
       `mutation($input: CheckoutInput!) { checkout(input: $input, idempotencyKey: "theirs") { id } }`,
-      { input: { cartId: randomUUID(), shippingAddressId: address.id, paymentMethod: { cardToken: 'tok_approve' } } },
-      otherSession.accessToken,
+      { input: { cartId: randomUUID(), shippingAddressId: addressId, paymentMethod: { cardToken: 'tok_approve' } } },
+      other.accessToken,
     );
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.shippingAddressId' });
   });
@@ -139,9 +149,9 @@ describe('a customer through the gateway', () => {
   });
 
   it('refreshes, detects a reused refresh token and signs out', async () => {
-    const { email } = await register();
     const REFRESH = `mutation($token: String!) { refreshSession(refreshToken: $token) { accessToken refreshToken } }`;
-    const first = dataOf(await signIn(email)).signIn;
+    const first = await signedInCustomer();
+    const { email } = first;
     const second = dataOf(await gql(REFRESH, { token: first.refreshToken })).refreshSession;
     expect(dataOf(await gql(`{ me { email } }`, {}, second.accessToken)).me.email).toBe(email);
     expect(codeOf(await gql(REFRESH, { token: first.refreshToken }))).toBe('UNAUTHENTICATED');

@@ -19,6 +19,8 @@ import { DEFAULT_GATEWAY_LIMITS } from '../src/limits/gatewayLimits.js';
 import { LAUNCH_ENVIRONMENT_VARIABLES } from '../src/launch/launchSettings.js';
 import { ACCOUNT_ENVIRONMENT_VARIABLES } from '../../subgraphs/order/src/services/account/accountSettings.js';
 import { ORDER_ENVIRONMENT_VARIABLES } from '../../subgraphs/order/src/settings.js';
+import { ARCHIVE_ENVIRONMENT_VARIABLES } from '../../subgraphs/order/src/services/archive/archiveSettings.js';
+import { WEBHOOK_ENVIRONMENT_VARIABLES } from '../../subgraphs/order/src/services/webhooks/webhookSettings.js';
 
 /** Docker cannot run on this machine: check the file against the code's configuration instead. */
 interface ComposeService {
@@ -60,7 +62,7 @@ function variablesReadBy(service: ServiceName): Set<string> {
  */
 const OWN_SETTINGS: Partial<Record<ServiceName, { may: readonly string[]; must: readonly string[] }>> = {
   // The order subgraph signs access tokens with the key (and claims) the gateway verifies them with.
-  order: { may: [...ORDER_ENVIRONMENT_VARIABLES, ...ACCOUNT_ENVIRONMENT_VARIABLES], must: ['JWT_SECRET', 'JWT_ISSUER', 'JWT_AUDIENCE'] },
+  order: { may: [...ORDER_ENVIRONMENT_VARIABLES, ...ACCOUNT_ENVIRONMENT_VARIABLES, ...WEBHOOK_ENVIRONMENT_VARIABLES, ...ARCHIVE_ENVIRONMENT_VARIABLES], must: ['JWT_SECRET', 'JWT_ISSUER', 'JWT_AUDIENCE'] },
 };
 
 /** Every service a service waits for, directly or through the ones it waits for. */

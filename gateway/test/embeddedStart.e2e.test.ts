@@ -118,6 +118,13 @@ describe('npm start on the embedded default', () => {
     const admin = await postGraphQL(gatewayUrl, '{ lowStock(first: 1) { sku } }', undefined, { authorization: `Bearer ${devToken}` });
     expect(admin.errors).toBeUndefined();
     expect((await postGraphQL(gatewayUrl, '{ lowStock(first: 1) { sku } }')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    // A customer signs up and in: the launcher gave the order subgraph the key the gateway checks tokens with.
+    const email = `launch-${process.pid}@example.com`;
+    const registered = await postGraphQL(gatewayUrl, 'mutation($e: String!) { register(input: { email: $e, password: "correct horse battery", name: "Ada" }) { id } }', { e: email });
+    expect(registered.errors).toBeUndefined();
+    const session = await postGraphQL(gatewayUrl, 'mutation($e: String!) { signIn(email: $e, password: "correct horse battery") { accessToken } }', { e: email });
+    const me = await postGraphQL(gatewayUrl, '{ me { email } }', undefined, { authorization: `Bearer ${session.data!.signIn.accessToken}` });
+    expect(me.data!.me.email).toBe(email);
     // A subgraph port reached directly grants nothing.
     const direct = await sendGraphQL(`http://127.0.0.1:${SERVICE_PORTS.inventory + PORT_OFFSET}/graphql`, { query: '{ warehouses { code } }' });
     expect(direct.status).toBe(401);

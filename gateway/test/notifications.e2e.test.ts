@@ -90,4 +90,46 @@ describe('notifications through the gateway', () => {
     expect(node).toMatchObject({ kind: 'PRICE_DROP', title: `A saved item is now ${lower} USD`, sku: v.sku, order: null });
     await stack.gql(`mutation($v: ID!, $p: Decimal!) { setPrice(variantId: $v, price: $p) { id } }`, { v: v.id, p: v.price }, await admin(['catalog']));
   });
+
+  it('an admin adjustment that takes a SKU to its threshold tells the admins, and only them', async () => {
+    const [level] = await stack.sql<{ sku: string; warehouse: string; version: number }>(
+      `SELECT l.sku, w.code AS warehouse, l.version FROM inventory.stock_level l JOIN inventory.warehouse w ON w.id = l.warehouse_id
+       WHERE l.sku <> $1 ORDER BY l.sku, w.code LIMIT 1`,
+      v.sku,
+    );
+    const { sku, warehouse } = level!;
+    await stack.sql(`DELETE FROM inventory.stock_hold WHERE sku = $1`, sku);
+    await stack.sql(`UPDATE inventory.stock_level SET reserved = 0, on_hand = 10, low_stock_threshold = 1 WHERE sku = $1`, sku);
+    const [{ version }] = (await stack.sql<{ version: number }>(
+      `SELECT l.version FROM inventory.stock_level l JOIN inventory.warehouse w ON w.id = l.warehouse_id WHERE l.sku = $1 AND w.code = $2`,
+      sku,
+      warehouse,
+    )) as [{ version: number }];
+    // The SKU's other warehouses hold nothing: setting this one to 0 crosses the summed threshold.
+    await stack.sql(
+      `UPDATE inventory.stock_level l SET on_hand = 0 FROM inventory.warehouse w WHERE w.id = l.warehouse_id AND l.sku = $1 AND w.code <> $2`,
+      sku,
+      warehouse,
+    );
+    const inventoryAdmin = await admin(['inventory']);
+    const adjusted = await stack.gql(
+      `mutation($input: AdjustStockInput!) { adjustStock(input: $input) { available } }`,
+      { input: { sku, warehouse, set: 0, expectedVersion: version, reason: 'notifications e2e' } },
+      inventoryAdmin,
+    );
+    expect(adjusted.errors).toBeUndefined();
+    const ADMIN = `query { adminNotifications(unreadOnly: true) { edges { node { id kind sku title } } } }`;
+    let nodes: Array<{ id: string; kind: string; sku: string }> = [];
+    await eventually(async () => {
+      nodes = (await stack.gql(ADMIN, {}, inventoryAdmin)).data.adminNotifications.edges.map((e: { node: unknown }) => e.node);
+      return nodes.some((n) => n.sku === sku);
+    }, 'the low stock notification');
+    const low = nodes.find((n) => n.sku === sku)!;
+    expect(low).toMatchObject({ kind: 'LOW_STOCK', title: `Low stock: ${sku}` });
+    // Customers and other admins cannot read or mark it.
+    expect((await stack.gql(ADMIN, {}, await as(randomUUID()))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const MARK = `mutation($ids: [ID!]!) { markNotificationsRead(ids: $ids) }`;
+    expect((await stack.gql(MARK, { ids: [low.id] }, await as(randomUUID()))).data.markNotificationsRead).toBe(0);
+    expect((await stack.gql(MARK, { ids: [low.id] }, inventoryAdmin)).data.markNotificationsRead).toBe(1);
+  });
 });

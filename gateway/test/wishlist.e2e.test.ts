@@ -65,6 +65,9 @@ describe('wishlists through the gateway', () => {
       variant: { id: v.id, stock: { available: 7, inStock: true } },
     });
 
+    // A variant the catalog does not know (asked of the product subgraph) is NOT_FOUND.
+    expect((await stack.gql(ADD, { v: randomUUID() }, me)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
     const lower = (Number(v.price) - 5).toFixed(2);
     const set = await stack.gql(SET_PRICE, { v: v.id, p: lower }, await admin());
     expect(set.errors).toBeUndefined();

@@ -1,4 +1,4 @@
-import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
+import { createSubgraphServer, PeriodicTask, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
 import { createCartCaches } from './caches.js';
 import type { CartContext } from './context.js';
 import { createCartLoaders } from './loaders.js';
@@ -8,6 +8,9 @@ import { CartSweepJob } from './services/cartSweepJob.js';
 import { CouponService } from './services/couponService.js';
 import { PriceBook } from './services/priceBook.js';
 import { WishlistService } from './services/wishlistService.js';
+
+/** The price consumer's dedupe table is pruned hourly (its rows live 30 days). */
+const PRUNE_INTERVAL_MS = 3_600_000;
 
 /** Builds the cart subgraph; index.ts decides where it listens. */
 export function createCartSubgraph({ database, logger, readiness, metrics, caches, internalAuth, internal, commerce, events }: SubgraphDeps): SubgraphServer {
@@ -19,6 +22,8 @@ export function createCartSubgraph({ database, logger, readiness, metrics, cache
   const priceEvents = prices.subscribe(events, logger.child({ component: 'cart-prices' }));
   const sweep = new CartSweepJob(cart, logger.child({ component: 'cart-sweep' }));
   sweep.start(commerce.cartSweepIntervalSeconds);
+  const pruneProcessed = new PeriodicTask(() => prices.pruneProcessedEvents(), logger, 'cart processed-event prune');
+  pruneProcessed.start(PRUNE_INTERVAL_MS);
   return createSubgraphServer<CartContext>({
     name: 'cart',
     resolvers,
@@ -30,6 +35,7 @@ export function createCartSubgraph({ database, logger, readiness, metrics, cache
     perRequest: () => ({ loaders: createCartLoaders(database.prisma, cartCaches), services }),
     onStop: async () => {
       await sweep.stop();
+      await pruneProcessed.stop();
       await priceEvents.close();
     },
   });

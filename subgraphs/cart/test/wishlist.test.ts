@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
 import { PriceBook } from '../src/services/priceBook.js';
+import { MAX_WISHLIST_ITEMS } from '../src/services/wishlistService.js';
 import { createCartSubgraph } from '../src/server.js';
 
 const subgraph = useTestSubgraph(createCartSubgraph);
@@ -90,6 +91,19 @@ describe('wishlist', () => {
     expect(subgraph.database.queries.count).toBe(0);
   });
 
+  it('holds at most MAX_WISHLIST_ITEMS items', async () => {
+    const me = testIdentities.customer(`full-${randomUUID()}`);
+    await sql(
+      `INSERT INTO cart.wishlist_item (customer_id, product_id, variant_id, sku, price_when_saved, currency)
+       SELECT $1, gen_random_uuid(), gen_random_uuid(), 'SKU-FILL-' || n, 1, 'USD' FROM generate_series(1, $2::int) n`,
+      me.subject,
+      MAX_WISHLIST_ITEMS,
+    );
+    const res = await gqlAs(me, ADD, { v: variants[0]!.id });
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'variantId' });
+    expect(await sql(`SELECT 1 FROM cart.wishlist_item WHERE customer_id = $1`, me.subject)).toHaveLength(MAX_WISHLIST_ITEMS);
+  });
+
   it('pages newest first and removes items; the cached list follows every write', async () => {
     const me = testIdentities.customer(`c-${randomUUID()}`);
     const listed = variants.slice(0, 4);
@@ -142,5 +156,17 @@ describe('price drops on saved variants (the price projection consumer)', () => 
     expect(await book().onPriceChanged(priceEvent(v, '19.00', '14.50'))).toBe(3);
     expect((await drops(v.id)).length).toBe(before + 5);
     await project(v, '20.00');
+  });
+
+  it('forgets processed event ids only after the dedupe window', async () => {
+    const [old, recent] = [randomUUID(), randomUUID()];
+    await sql(
+      `INSERT INTO cart.processed_event (event_id, topic, processed_at) VALUES ($1::uuid, 't', now() - interval '31 days'), ($2::uuid, 't', now() - interval '29 days')`,
+      old,
+      recent,
+    );
+    expect(await book().pruneProcessedEvents()).toBeGreaterThanOrEqual(1);
+    const left = await sql<{ id: string }>(`SELECT event_id::text AS id FROM cart.processed_event WHERE event_id IN ($1::uuid, $2::uuid)`, old, recent);
+    expect(left).toEqual([{ id: recent }]);
   });
 });

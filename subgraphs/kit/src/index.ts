@@ -35,3 +35,4 @@ export * from './liveSubscriptions.js';
 // Sellers (issue 11): product -> seller projections fed by product.changed.
 export * from './sellers/productSellers.js';
 export * from './jobs/jobQueueMetrics.js';
+export * from './webhooks/webhookSignature.js';

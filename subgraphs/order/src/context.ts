@@ -7,6 +7,7 @@ import type { OrderWatchService } from './services/orderWatchService.js';
 import type { SalesService } from './services/salesService.js';
 import type { AccountService } from './services/account/accountService.js';
 import type { AddressBookService } from './services/account/addressBookService.js';
+import type { WebhookEndpointService } from './services/webhooks/webhookEndpointService.js';
 
 export interface OrderServices {
   sales: SalesService;
@@ -17,6 +18,7 @@ export interface OrderServices {
   accounts: AccountService;
   addressBook: AddressBookService;
   notifications: NotificationService;
+  webhooks: WebhookEndpointService;
 }
 
 export interface OrderContext extends RequestContext {

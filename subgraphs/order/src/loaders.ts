@@ -25,12 +25,16 @@ export function createOrderLoaders(prisma: PrismaClient, caches: OrderCaches, no
         const totals = new Map<string, number>();
         for (const [days, productIds] of byDays) {
           const since = new Date(now().getTime() - days * 86_400_000);
-          const rows = await prisma.orderLine.groupBy({
-            by: ['productId'],
-            where: { productId: { in: productIds }, order: { placedAt: { gte: since }, status: { notIn: [...NOT_SOLD] } } },
-            _sum: { quantity: true },
-          });
-          for (const row of rows) totals.set(`${days}:${row.productId}`, row._sum.quantity ?? 0);
+          // Archived orders still count (order archival keeps sales figures intact): one query over both tables.
+          const rows = await prisma.$queryRaw<{ productId: string; units: number }[]>`
+            SELECT s.product_id::text AS "productId", sum(s.quantity)::int AS units FROM (
+              SELECT l.product_id, l.quantity FROM ordering.order_line l JOIN ordering."order" o ON o.id = l.order_id
+              WHERE l.product_id = ANY(${productIds}::uuid[]) AND o.placed_at >= ${since} AND o.status::text <> ALL(${[...NOT_SOLD]}::text[])
+              UNION ALL
+              SELECT l.product_id, l.quantity FROM ordering.archived_order_line l JOIN ordering.archived_order o ON o.id = l.order_id
+              WHERE l.product_id = ANY(${productIds}::uuid[]) AND o.placed_at >= ${since} AND o.status::text <> ALL(${[...NOT_SOLD]}::text[])
+            ) s GROUP BY s.product_id`;
+          for (const row of rows) totals.set(`${days}:${row.productId}`, row.units);
         }
         return keys.map((k) => totals.get(`${k.days}:${k.productId}`) ?? 0);
       },
@@ -63,12 +67,29 @@ export function createOrderLoaders(prisma: PrismaClient, caches: OrderCaches, no
       (o) => o.id,
       ids,
     ),
+    /** Lines of archived orders (order archival), one query per batch. */
+    archivedLines: childrenLoader<string, Awaited<ReturnType<typeof prisma.archivedOrderLine.findMany>>[number]>(
+      (orderIds) => prisma.archivedOrderLine.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: [{ orderId: 'asc' }, { sku: 'asc' }] }),
+      (l) => l.orderId,
+      ids,
+    ),
+    /** A page of webhook deliveries' attempts, one query (webhooks, admins only). */
+    webhookAttempts: childrenLoader<string, Awaited<ReturnType<typeof prisma.webhookDeliveryAttempt.findMany>>[number]>(
+      (deliveryIds) => prisma.webhookDeliveryAttempt.findMany({ where: { deliveryId: { in: [...deliveryIds] } }, orderBy: [{ deliveryId: 'asc' }, { attempt: 'asc' }] }),
+      (a) => a.deliveryId,
+      ids,
+    ),
   };
 }
 
-/** Accounts (issue 10): a customer's addresses, one query per batch of customers. Personal: never cached. */
+/** Accounts (issue 10): customers and their addresses, one query per batch. Personal: never cached. */
 export function createAccountLoaders(prisma: PrismaClient) {
   return {
+    customer: rowLoader<string, Awaited<ReturnType<typeof prisma.customer.findMany>>[number]>(
+      (ids) => prisma.customer.findMany({ where: { id: { in: [...ids] } } }),
+      (c) => c.id,
+      { isValidKey: isUuid },
+    ),
     addresses: childrenLoader<string, Awaited<ReturnType<typeof prisma.customerAddress.findMany>>[number]>(
       (customerIds) => prisma.customerAddress.findMany({ where: { customerId: { in: [...customerIds] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
       (a) => a.customerId,

@@ -12,7 +12,7 @@ export type OrderLineRow = Prisma.OrderLineGetPayload<object> & { currency: stri
 export type OrderTimelineRow = Prisma.OrderTimelineGetPayload<object>;
 export type PaymentRow = Prisma.PaymentGetPayload<object>;
 export type RefundRow = Prisma.RefundGetPayload<object>;
-export type OrderConnectionModel = Connection<OrderRow>;
+export type OrderConnectionModel = Connection<OrderModel>;
 
 /** A postal address as checkout stores it (JSON on the order). */
 export interface AddressModel {
@@ -28,3 +28,49 @@ export interface AddressModel {
 // ---- notifications (issue 11)
 export type NotificationRow = Prisma.NotificationGetPayload<object>;
 export type NotificationConnectionModel = Connection<NotificationRow>;
+// --- webhooks (issue 11) ---
+export type WebhookEndpointModel = Prisma.WebhookEndpointGetPayload<object>;
+export interface WebhookEndpointWithSecretModel {
+  endpoint: WebhookEndpointModel;
+  secret: string;
+}
+export type WebhookDeliveryModel = Prisma.WebhookDeliveryGetPayload<object>;
+export type WebhookDeliveryAttemptModel = Prisma.WebhookDeliveryAttemptGetPayload<object>;
+export type WebhookDeliveryConnectionModel = Connection<WebhookDeliveryModel>;
+
+// --- order archival (issue 11) ---
+/** What archival keeps of an order beside its row: payment, refunds and timeline (services/archive). */
+export interface ArchivedOrderParts {
+  payment: PaymentRow | null;
+  refunds: RefundModel[];
+  timeline: OrderTimelineRow[];
+}
+
+/**
+ * What the Order resolvers read: a live order row, or an archived order shaped like one
+ * (`archived` set; its address lines and names are gone).
+ */
+export type OrderModel = Pick<
+  OrderRow,
+  | 'id'
+  | 'number'
+  | 'customerId'
+  | 'status'
+  | 'currency'
+  | 'subtotal'
+  | 'discount'
+  | 'tax'
+  | 'shipping'
+  | 'total'
+  | 'couponCode'
+  | 'failureReason'
+  | 'shippingAddress'
+  | 'billingAddress'
+  | 'trackingNumber'
+  | 'carrier'
+  | 'placedAt'
+  | 'updatedAt'
+> & { archived?: ArchivedOrderParts };
+
+/** A refund; an archived one carries its payment's currency (its payment row is gone). */
+export type RefundModel = RefundRow & { currency?: string };

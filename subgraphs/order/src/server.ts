@@ -21,6 +21,10 @@ import { OrderWatchService } from './services/orderWatchService.js';
 import { SalesService } from './services/salesService.js';
 import { loadOrderSettings, type OrderSettings } from './settings.js';
 import { createAccountServices, type AccountOverrides } from './services/account/accountServices.js';
+import { createWebhooks } from './services/webhooks/createWebhooks.js';
+import { loadArchiveSettings } from './services/archive/archiveSettings.js';
+import { OrderArchiver } from './services/archive/orderArchiver.js';
+import type { WebhookSettings } from './services/webhooks/webhookSettings.js';
 
 /** What a test (or another deployment) may swap: the payment provider, the calls out, the settings. */
 export interface OrderSubgraphOverrides {
@@ -31,6 +35,8 @@ export interface OrderSubgraphOverrides {
   account?: AccountOverrides;
   /** Notification channels besides the built-in table channel (email, push ...). */
   notificationChannels?: NotificationChannel[];
+  /** Webhooks (issue 11): delivery settings (tests shorten the backoff). */
+  webhookSettings?: Partial<WebhookSettings>;
 }
 
 /** The order subgraph's long-lived parts, made once at boot (the recovery job is one of them). */
@@ -51,6 +57,7 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
   );
   const gate = new IdempotencyGate(deps.redis, deps.namespace, logger);
   const account = createAccountServices(deps, overrides.account);
+  const webhooks = createWebhooks(deps, overrides.webhookSettings);
   const services = {
     sales: new SalesService(),
     watch: new OrderWatchService(database.prisma),
@@ -66,6 +73,8 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
     // accounts (issue 10)
     accounts: account.accounts,
     addressBook: account.addressBook,
+    // webhooks (issue 11)
+    webhooks: webhooks.endpoints,
   };
   const recovery = new CheckoutRecovery(database.prisma, saga, logger.child({ component: 'checkout-recovery' }), { instanceId, leaseSeconds: settings.leaseSeconds });
   const notificationLogger = logger.child({ component: 'notifications' });
@@ -74,7 +83,10 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
     [new TableNotificationChannel(database.prisma, notificationLogger), ...(overrides.notificationChannels ?? [])],
     notificationLogger,
   );
-  return { settings, orderCaches, services, recovery, saga, instanceId, notifier };
+  const archiveSettings = loadArchiveSettings();
+  const archiver = new OrderArchiver(database.prisma, logger.child({ component: 'order-archive' }));
+  const archival = archiver.periodic(archiveSettings);
+  return { settings, orderCaches, services, recovery, saga, instanceId, notifier, account, webhooks, archiver, archival, archiveSettings };
 }
 
 /** Runtimes of the servers built in this process, so tests can run a recovery pass themselves. */
@@ -99,11 +111,17 @@ export function createOrderSubgraph(deps: SubgraphDeps, overrides: OrderSubgraph
       services: runtime.services,
     }),
     onStop: async () => {
+      await runtime.webhooks.stop();
+      await runtime.archival.stop();
       await runtime.recovery.stop();
       await notifications.close();
+      await runtime.account.sessionSweep.stop();
     },
   });
   runtime.recovery.start(runtime.settings.recoveryIntervalSeconds * 1000);
+  runtime.account.sessionSweep.start(runtime.account.settings.sessionSweepIntervalSeconds * 1000);
+  runtime.webhooks.start();
+  runtime.archival.start(runtime.archiveSettings.intervalSeconds * 1000);
   orderRuntimes.set(server, runtime);
   return server;
 }

@@ -3,7 +3,7 @@ import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ANONYMOUS, type Identity } from '@shopgraph/kit';
 import { postGraphQL, TEST_JWT_SECRET, testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
-import { createOrderSubgraph } from '../src/server.js';
+import { createOrderSubgraph, orderRuntimes } from '../src/server.js';
 
 // Settings the subgraph reads when it is built (accounts: README "Accounts and sign-in").
 process.env.CHECKOUT_RECOVERY_INTERVAL_SECONDS = '0';
@@ -11,6 +11,8 @@ process.env.JWT_SECRET = TEST_JWT_SECRET;
 process.env.ACCESS_TOKEN_TTL = '600';
 process.env.LOGIN_MAX_FAILURES_PER_EMAIL_IP = '3';
 process.env.LOGIN_MAX_FAILURES_PER_IP = '8';
+// The session sweep runs when a test says so.
+process.env.SESSION_SWEEP_INTERVAL_SECONDS = '0';
 
 // The real Redis counts sign-in failures (the memory limiter is the no-Redis path).
 const subgraph = useTestSubgraph(createOrderSubgraph, { redis: true });
@@ -62,6 +64,12 @@ describe('registration', () => {
     const row = await one<{ password_hash: string }>(`SELECT password_hash FROM ordering.customer WHERE id = $1::uuid`, res.data!.register.id);
     expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(row.password_hash).not.toContain(PASSWORD);
+    // customer.registered went out in the same transaction, with no email in it.
+    const events = await sql<{ payload: Record<string, unknown>; actor: string }>(
+      `SELECT payload, actor FROM ordering.outbox_event WHERE topic = 'customer.registered' AND aggregate_id = $1`,
+      res.data!.register.id,
+    );
+    expect(events).toEqual([{ payload: { customerId: res.data!.register.id, registeredAt: expect.any(String) }, actor: res.data!.register.id }]);
   });
 
   it('refuses an email taken in any letter case with CONFLICT', async () => {
@@ -162,6 +170,22 @@ describe('sign-in and sessions', () => {
     expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM ordering.session_family WHERE customer_id = $1::uuid AND revoked_at IS NOT NULL`, session.customer.id)).n).toBe(0);
   });
 
+  it('sweeps dead sessions (every token expired, or revoked over a day ago) and keeps live ones', async () => {
+    const { id, email } = await registered();
+    const [live, expired, revoked, fresh] = [await signedIn(email), await signedIn(email), await signedIn(email), await signedIn(email)];
+    const byToken = `(SELECT family_id FROM ordering.refresh_token WHERE token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex'))`;
+    await sql(`UPDATE ordering.session_family SET created_at = now() - interval '2 days' WHERE customer_id = $1::uuid`, id);
+    await sql(`UPDATE ordering.refresh_token SET expires_at = now() - interval '1 minute' WHERE family_id = ${byToken}`, expired.refreshToken);
+    await sql(`UPDATE ordering.session_family SET revoked_at = now() - interval '25 hours' WHERE id = ${byToken}`, revoked.refreshToken);
+    // Signed out just now: kept a day for the record.
+    await call(SIGN_OUT, { token: fresh.refreshToken });
+    const sweep = orderRuntimes.get(subgraph.running.server)!.account.sessionSweep;
+    expect(await sweep.runOnce()).toBeGreaterThanOrEqual(2);
+    const left = await one<{ n: number }>(`SELECT count(*)::int AS n FROM ordering.session_family WHERE customer_id = $1::uuid`, id);
+    expect(left.n).toBe(2);
+    expect((await call(REFRESH, { token: live.refreshToken })).errors).toBeUndefined();
+  });
+
   it('signs out: the family ends, and signing out again is fine', async () => {
     const { email } = await registered();
     const session = await signedIn(email);
@@ -185,6 +209,8 @@ describe('sign-in and sessions', () => {
     expect((await call(REFRESH, { token: changed.data!.changePassword.refreshToken })).errors).toBeUndefined();
     expect(codeOf(await call(SIGN_IN, { email, password: PASSWORD }))).toBe('UNAUTHENTICATED');
     await signedIn(email, 'a brand new passphrase');
+    const events = await sql(`SELECT topic FROM ordering.outbox_event WHERE aggregate_id = $1 ORDER BY position`, as.subject);
+    expect(events).toEqual([{ topic: 'customer.registered' }, { topic: 'customer.password_changed' }]);
   });
 });
 
@@ -303,5 +329,21 @@ describe('me and the profile', () => {
     const UPDATE = `mutation($name: String) { updateProfile(input: { name: $name }) { name } }`;
     expect((await call(UPDATE, { name: ' Ada King ' }, as)).data!.updateProfile.name).toBe('Ada King');
     expect((await call(UPDATE, { name: '' }, as)).errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
+  });
+});
+
+describe('metrics', () => {
+  it('counts sign-in outcomes and refresh-token reuse on /metrics', async () => {
+    const { email } = await registered();
+    const session = await signedIn(email);
+    await call(REFRESH, { token: session.refreshToken });
+    await call(REFRESH, { token: session.refreshToken });
+    for (let i = 0; i < 4; i++) await call(SIGN_IN, { email, password: 'wrong password!' }, ANONYMOUS, '203.0.113.50');
+    const text = await (await fetch(subgraph.running.url.replace(/\/graphql$/, '/metrics'))).text();
+    const count = (name: string, outcome: string) =>
+      Number(text.split('\n').find((line) => line.startsWith(`${name}{`) && line.includes(`outcome="${outcome}"`))?.split(' ').pop() ?? 0);
+    expect(count('account_sign_ins_total', 'success')).toBeGreaterThanOrEqual(1);
+    expect(count('account_sign_ins_total', 'rate_limited')).toBeGreaterThanOrEqual(1);
+    expect(count('account_session_refreshes_total', 'reuse_detected')).toBeGreaterThanOrEqual(1);
   });
 });

@@ -441,7 +441,7 @@ export type UpdateCouponInput = {
   value?: InputMaybe<Scalars['Decimal']['input']>;
 };
 
-/** A page of the customer's wishlist, with the total count. */
+/** A page of the wishlist, most recently saved first. */
 export type WishlistConnection = {
   __typename?: 'WishlistConnection';
   edges: Array<WishlistEdge>;
@@ -449,7 +449,7 @@ export type WishlistConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
-/** One saved variant in a page, with its cursor. */
+/** One saved item of a wishlist page, with its cursor. */
 export type WishlistEdge = {
   __typename?: 'WishlistEdge';
   cursor: Scalars['String']['output'];

@@ -10,6 +10,9 @@ export interface VariantPrice {
   currency: string;
 }
 
+/** How long the price consumer remembers an event id (cart.processed_event). */
+export const PROCESSED_EVENT_DAYS = 30;
+
 const VARIANTS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { id sku price { amount currency } product { id } } } }`;
 
 interface VariantEntity {
@@ -84,6 +87,14 @@ export class PriceBook {
         ON CONFLICT (variant_id) DO UPDATE SET price = excluded.price, currency = excluded.currency, sku = excluded.sku, updated_at = now()`;
       return recordWishlistPriceDrops(tx, p);
     });
+  }
+
+  /**
+   * Forgets processed event ids older than `days`: far past any redelivery (retries, a bus
+   * restored from the outbox), so the dedupe table stays small. Returns how many.
+   */
+  async pruneProcessedEvents(days = PROCESSED_EVENT_DAYS): Promise<number> {
+    return this.prisma.$executeRaw`DELETE FROM cart.processed_event WHERE processed_at < now() - make_interval(days => ${days})`;
   }
 
   /** The durable consumer of `product.price_changed` (group "cart-prices"). */

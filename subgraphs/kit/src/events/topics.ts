@@ -262,6 +262,21 @@ export const EVENT_TOPICS = {
       newlyApprovedRating: z.number().int().min(1).max(5).nullable(),
     }),
   }),
+  // ---- accounts (issue 10). No email or name in the payloads: consumers read them from the owner.
+  /** A customer registered (a welcome notification, signup analytics). */
+  'customer.registered': topic({
+    source: 'ordering',
+    aggregateType: 'customer',
+    aggregateIdOf: (p) => p.customerId,
+    payload: z.object({ customerId: id, registeredAt: z.iso.datetime({ offset: true }) }),
+  }),
+  /** A customer's password changed and every other session ended (a security notice). */
+  'customer.password_changed': topic({
+    source: 'ordering',
+    aggregateType: 'customer',
+    aggregateIdOf: (p) => p.customerId,
+    payload: z.object({ customerId: id, changedAt: z.iso.datetime({ offset: true }) }),
+  }),
 } as const;
 
 export type TopicName = keyof typeof EVENT_TOPICS;

@@ -4,11 +4,11 @@ import type { AccountCaller } from '../services/account/accountService.js';
 import { UNKNOWN_ADDRESS } from '../services/account/loginThrottle.js';
 
 /** The caller as the accounts see it: the signed identity and the address the gateway forwarded. */
-const callerOf = (ctx: RequestContext): AccountCaller => ({ identity: ctx.identity, clientAddress: ctx.clientAddress ?? UNKNOWN_ADDRESS });
+const callerOf = (ctx: RequestContext): AccountCaller => ({ identity: ctx.identity, clientAddress: ctx.clientAddress ?? UNKNOWN_ADDRESS, requestId: ctx.requestId });
 
 /** Accounts (issue 10): sign-in sessions, the profile and the address book. Merged into Mutation in index.ts. */
 export const AccountMutation: MutationResolvers = {
-  register: (_, { input }, ctx) => ctx.services.accounts.register(input),
+  register: (_, { input }, ctx) => ctx.services.accounts.register(callerOf(ctx), input),
   signIn: (_, { email, password, guestCartToken }, ctx) => ctx.services.accounts.signIn(callerOf(ctx), email, password, guestCartToken),
   refreshSession: (_, { refreshToken }, ctx) => ctx.services.accounts.refreshSession(refreshToken),
   signOut: (_, { refreshToken }, ctx) => ctx.services.accounts.signOut(refreshToken),

@@ -18,10 +18,12 @@ export const Order: OrderResolvers = {
   total: (o) => money(o.total, o.currency),
   shippingAddress: (o) => (o.shippingAddress as AddressModel | null) ?? null,
   billingAddress: (o) => (o.billingAddress as AddressModel | null) ?? null,
-  lines: async (o, _, ctx) => (await ctx.loaders.lines.load(o.id)).map((l) => ({ ...l, currency: o.currency })),
-  timeline: (o, _, ctx) => ctx.loaders.timeline.load(o.id),
-  payment: (o, _, ctx) => ctx.loaders.payment.load(o.id),
-  refunds: (o, _, ctx) => ctx.loaders.refunds.load(o.id),
+  // An archived order's lines are in archived_order_line; its payment, refunds and timeline came with it.
+  lines: async (o, _, ctx) => (await (o.archived ? ctx.loaders.archivedLines : ctx.loaders.lines).load(o.id)).map((l) => ({ ...l, currency: o.currency })),
+  timeline: (o, _, ctx) => o.archived?.timeline ?? ctx.loaders.timeline.load(o.id),
+  payment: (o, _, ctx) => (o.archived ? o.archived.payment : ctx.loaders.payment.load(o.id)),
+  refunds: (o, _, ctx) => o.archived?.refunds ?? ctx.loaders.refunds.load(o.id),
+  archived: (o) => o.archived !== undefined,
 };
 
 export const OrderLine: OrderLineResolvers = {
@@ -41,5 +43,5 @@ export const Payment: PaymentResolvers = {
 };
 
 export const Refund: RefundResolvers = {
-  amount: (r, _, ctx) => ctx.loaders.payment.load(r.orderId).then((p) => money(r.amount, p?.currency ?? 'USD')),
+  amount: (r, _, ctx) => (r.currency ? money(r.amount, r.currency) : ctx.loaders.payment.load(r.orderId).then((p) => money(r.amount, p?.currency ?? 'USD'))),
 };

@@ -7,4 +7,7 @@ export const Query: QueryResolvers = {
   // notifications (issue 11)
   myNotifications: (_, args, ctx) => ctx.services.notifications.myNotifications(ctx.identity, args),
   adminNotifications: (_, args, ctx) => ctx.services.notifications.adminNotifications(args),
+  // webhooks (issue 11)
+  webhookEndpoints: (_, __, ctx) => ctx.services.webhooks.list(),
+  webhookDeliveries: (_, args, ctx) => ctx.services.webhooks.deliveries(args),
 };

@@ -9,6 +9,7 @@ import { Subscription } from './Subscription.js';
 import { AccountMutation } from './AccountMutation.js';
 import { AccountQuery } from './AccountQuery.js';
 import { Customer } from './Customer.js';
+import { WebhookDelivery, WebhookEndpoint } from './Webhook.js';
 
 export const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
@@ -25,4 +26,6 @@ export const resolvers: Resolvers = {
   // accounts (issue 10)
   Customer,
   Notification,
+  WebhookEndpoint,
+  WebhookDelivery,
 };

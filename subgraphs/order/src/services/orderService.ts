@@ -16,7 +16,8 @@ import {
   type Logger,
   type PrismaClient,
 } from '@shopgraph/kit';
-import type { OrderConnectionModel, OrderRow, RefundRow } from '../models.js';
+import type { OrderConnectionModel, OrderModel, OrderRow, RefundRow } from '../models.js';
+import { countOrdersWithArchive, findArchivedOrder, findOrdersWithArchive, type SharedOrderWhere } from './archive/archivedOrders.js';
 import type { PaymentProvider } from '../payments/paymentProvider.js';
 import type { CommercePorts } from './commercePorts.js';
 import { isAdminTarget, isRefundable, ORDER_STATUSES, type OrderStatus } from './orderLifecycle.js';
@@ -70,10 +71,13 @@ export class OrderService {
     private readonly onSalesChanged: () => Promise<void>,
   ) {}
 
-  /** A customer's own order, or any order for an admin with "orders"; anyone else's is NOT_FOUND (its existence is not revealed). */
-  async order(identity: Identity, id: string): Promise<OrderRow> {
+  /**
+   * A customer's own order, or any order for an admin with "orders"; anyone else's is NOT_FOUND
+   * (its existence is not revealed). An archived order is read from the archive under the same rule.
+   */
+  async order(identity: Identity, id: string): Promise<OrderModel> {
     const user = requireAuthenticated(identity);
-    const order = isUuid(id) ? await this.prisma.order.findUnique({ where: { id } }) : null;
+    const order = isUuid(id) ? ((await this.prisma.order.findUnique({ where: { id } })) ?? (await findArchivedOrder(this.prisma, id))) : null;
     if (!order || (order.customerId !== user.subject && !(hasScope(user, 'admin') && hasScope(user, 'orders')))) throw new NotFoundError('Order', 'id', id);
     return order;
   }
@@ -87,7 +91,7 @@ export class OrderService {
   orders(args: { filter?: OrderFilterInput | null; first?: number | null; after?: string | null }): Promise<OrderConnectionModel> {
     const f = args.filter ?? {};
     if (f.customerId != null && !isUuid(f.customerId)) throw InputError.of('filter.customerId', 'is not a customer id');
-    const where: Prisma.OrderWhereInput = {
+    const where: SharedOrderWhere = {
       ...(f.status && { status: f.status }),
       ...(f.customerId && { customerId: f.customerId }),
       ...((f.placedFrom || f.placedTo) && { placedAt: { ...(f.placedFrom && { gte: f.placedFrom }), ...(f.placedTo && { lt: f.placedTo }) } }),
@@ -95,18 +99,19 @@ export class OrderService {
     return this.page(where, args);
   }
 
-  private async page(where: Prisma.OrderWhereInput, args: { first?: number | null; after?: string | null }): Promise<OrderConnectionModel> {
+  /** A page of live and archived orders together (archived ones are marked `archived`). */
+  private async page(where: SharedOrderWhere, args: { first?: number | null; after?: string | null }): Promise<OrderConnectionModel> {
     const first = parseFirst(args.first);
     const after = args.after ? decodeCursor(args.after, ORDER_SORT, 2) : null;
-    let keyset: Prisma.OrderWhereInput = {};
+    let keyset: SharedOrderWhere = {};
     if (after) {
       const [placedAt, id] = after as [string, string];
       if (typeof placedAt !== 'string' || typeof id !== 'string' || !isUuid(id)) throw InputError.of('after', 'is not a cursor returned by this connection');
       const at = new Date(placedAt);
       keyset = { OR: [{ placedAt: { lt: at } }, { placedAt: at, id: { lt: id } }] };
     }
-    const rows = await this.prisma.order.findMany({ where: { AND: [where, keyset] }, orderBy: [{ placedAt: 'desc' }, { id: 'desc' }], take: first + 1 });
-    return toConnection(rows, { first, after }, ORDER_SORT, (o) => [o.placedAt.toISOString(), o.id], () => this.prisma.order.count({ where }));
+    const rows = await findOrdersWithArchive(this.prisma, { AND: [where, keyset] }, first + 1);
+    return toConnection(rows, { first, after }, ORDER_SORT, (o) => [o.placedAt.toISOString(), o.id], () => countOrdersWithArchive(this.prisma, where));
   }
 
   /**
@@ -207,7 +212,7 @@ export class OrderService {
 }
 
 /** An order's customer, or an admin with "orders": the rule behind order(id). */
-export function canSeeOrder(identity: Identity, order: OrderRow): boolean {
+export function canSeeOrder(identity: Identity, order: Pick<OrderRow, 'customerId'>): boolean {
   try {
     assertOwnerOrAdmin(identity, order.customerId, 'orders');
     return true;

@@ -154,7 +154,7 @@ export type ImageStatus =
   | 'PROCESSING'
   | 'READY';
 
-/** A moderator's verdict on a review. */
+/** What a moderator decides about a review. */
 export type ModerationDecision =
   | 'APPROVED'
   | 'REJECTED';
@@ -587,7 +587,7 @@ export type ProductImageUpload = {
   uploadUrl: Scalars['String']['output'];
 };
 
-/** A product's rating from its approved reviews: the average, the count and the spread by stars. */
+/** A product's rating over its approved reviews. */
 export type ProductRating = {
   __typename?: 'ProductRating';
   /**
@@ -718,7 +718,7 @@ export type QuerySuggestArgs = {
   prefix: Scalars['String']['input'];
 };
 
-/** How many approved reviews gave this many stars. */
+/** How many approved reviews gave a number of stars. */
 export type RatingBucket = {
   __typename?: 'RatingBucket';
   count: Scalars['Int']['output'];
@@ -732,7 +732,7 @@ export type RatingFacet = {
   minRating: Scalars['Int']['output'];
 };
 
-/** A customer's review of a product they bought: stars, title and text. */
+/** A customer's review of a product they bought. */
 export type Review = {
   __typename?: 'Review';
   body: Scalars['String']['output'];
@@ -753,7 +753,7 @@ export type Review = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
-/** A page of reviews, with the total count. */
+/** A page of a product's reviews. */
 export type ReviewConnection = {
   __typename?: 'ReviewConnection';
   edges: Array<ReviewEdge>;
@@ -761,14 +761,14 @@ export type ReviewConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
-/** One review in a page, with its cursor. */
+/** One review of a page, with its cursor. */
 export type ReviewEdge = {
   __typename?: 'ReviewEdge';
   cursor: Scalars['String']['output'];
   node: Review;
 };
 
-/** The order of a product's reviews. */
+/** Orders of a product's reviews. */
 export type ReviewSort =
   /** Most marked helpful first, then newest. */
   | 'HELPFUL'
@@ -779,7 +779,7 @@ export type ReviewSort =
   /** Newest first. */
   | 'RECENT';
 
-/** Where a review is in moderation. */
+/** Where a review is in moderation; only APPROVED reviews are public. */
 export type ReviewStatus =
   /** Public, counted in the rating. */
   | 'APPROVED'

@@ -135,7 +135,7 @@ export type ProductAlsoBoughtArgs = {
   first?: Scalars['Int']['input'];
 };
 
-/** One product's activity day by day over a date range, with the totals. */
+/** How one product sold over a range of days: a row per day and the totals. */
 export type ProductAnalytics = {
   __typename?: 'ProductAnalytics';
   /** One row per day of the range, oldest first. */
@@ -146,7 +146,7 @@ export type ProductAnalytics = {
   totals: AnalyticsTotals;
 };
 
-/** One product of topProducts, with its totals over the range. */
+/** A product and its totals in a topProducts ranking. */
 export type ProductRanking = {
   __typename?: 'ProductRanking';
   product: Product;

@@ -1,8 +1,9 @@
-import { DomainError, ErrorCode, InputError, NotFoundError, Prisma, type Identity, type Logger, type PrismaClient } from '@shopgraph/kit';
+import { DomainError, ErrorCode, InputError, NotFoundError, Prisma, recordEvents, type Identity, type Logger, type PrismaClient } from '@shopgraph/kit';
 import { TX_OPTIONS } from '../orderStore.js';
 import type { AccessTokenIssuer } from './accessTokenIssuer.js';
 import { emailSchema, parseInput, passwordSchema, profileSchema, registerSchema } from './accountInput.js';
 import type { AuthSessionModel, CartMergeOutcome, CustomerRow } from './accountModels.js';
+import type { AccountMetrics } from './accountMetrics.js';
 import type { CartMergePort } from './cartMergePort.js';
 import { customerIdOf } from './customerIdentity.js';
 import type { LoginThrottle } from './loginThrottle.js';
@@ -17,6 +18,7 @@ const NOT_REQUESTED: CartMergeOutcome = { status: 'NOT_REQUESTED', cartId: null,
 export interface AccountCaller {
   identity: Identity;
   clientAddress: string;
+  requestId?: string | undefined;
 }
 
 /**
@@ -31,15 +33,21 @@ export class AccountService {
     private readonly sessions: SessionStore,
     private readonly throttle: LoginThrottle,
     private readonly carts: CartMergePort,
+    private readonly metrics: AccountMetrics,
     private readonly logger: Logger,
   ) {}
 
   /** A new account; CONFLICT on `input.email` when the address is taken (the unique index decides between concurrent ones). */
-  async register(input: { email: string; password: string; name: string }): Promise<CustomerRow> {
+  async register(caller: AccountCaller, input: { email: string; password: string; name: string }): Promise<CustomerRow> {
     const fields = parseInput(registerSchema, input, 'input');
     const passwordHash = await this.passwords.hash(fields.password);
     try {
-      return await this.prisma.customer.create({ data: { email: fields.email, name: fields.name, passwordHash } });
+      return await this.prisma.$transaction(async (tx) => {
+        const customer = await tx.customer.create({ data: { email: fields.email, name: fields.name, passwordHash } });
+        const payload = { customerId: customer.id, registeredAt: customer.createdAt.toISOString() };
+        await recordEvents(tx, 'ordering', [{ topic: 'customer.registered', payload }], { actor: customer.id, ...(caller.requestId && { requestId: caller.requestId }) });
+        return customer;
+      }, TX_OPTIONS);
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
         throw new DomainError(ErrorCode.CONFLICT, 'An account with this email exists already', { field: 'input.email' });
@@ -50,11 +58,19 @@ export class AccountService {
 
   async signIn(caller: AccountCaller, email: string, password: string, guestCartToken: string | null | undefined): Promise<AuthSessionModel> {
     const normalised = email.trim().toLowerCase().slice(0, 254);
-    await this.throttle.begin(normalised, caller.clientAddress);
+    await this.throttle.begin(normalised, caller.clientAddress).catch((err: unknown) => {
+      this.metrics.signIns.inc({ outcome: 'rate_limited' });
+      throw err;
+    });
     // Unknown emails and malformed ones take the same path: the hasher verifies against a dummy hash.
     const known = emailSchema.safeParse(normalised).success ? await this.prisma.customer.findUnique({ where: { email: normalised } }) : null;
-    const ok = password.length <= 256 && (await this.passwords.verify(known?.passwordHash, password));
-    if (!known || !ok) throw new DomainError(ErrorCode.UNAUTHENTICATED, SIGN_IN_FAILED);
+    // An over-long password is wrong, after the same argon2 work as any other.
+    const ok = await this.passwords.verify(password.length <= 256 ? known?.passwordHash : null, password.slice(0, 256));
+    if (!known || !ok) {
+      this.metrics.signIns.inc({ outcome: 'wrong_credentials' });
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, SIGN_IN_FAILED);
+    }
+    this.metrics.signIns.inc({ outcome: 'success' });
     await this.throttle.succeeded(normalised, caller.clientAddress);
     const refresh = await this.sessions.start(known.id);
     const cartMerge = guestCartToken ? await this.mergeGuestCart(known.id, guestCartToken) : NOT_REQUESTED;
@@ -63,7 +79,19 @@ export class AccountService {
 
   /** Spends the refresh token for a new pair (see SessionStore for reuse and races). */
   async refreshSession(refreshToken: string): Promise<AuthSessionModel> {
-    const refresh = await this.sessions.rotate(refreshToken);
+    let refresh: IssuedRefreshToken;
+    try {
+      refresh = await this.sessions.rotate(refreshToken);
+    } catch (err) {
+      if (err instanceof DomainError) {
+        const reused = err.details.reason === 'REUSED';
+        this.metrics.refreshes.inc({ outcome: reused ? 'reuse_detected' : 'invalid' });
+        // A stolen token, or a client that refreshed twice at once: worth an operator's look.
+        if (reused) this.logger.warn('a spent refresh token was presented again: its session is revoked');
+      }
+      throw err;
+    }
+    this.metrics.refreshes.inc({ outcome: 'rotated' });
     const customer = await this.prisma.customer.findUnique({ where: { id: refresh.customerId } });
     if (!customer) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'The account no longer exists');
     return this.session(customer, refresh, NOT_REQUESTED);
@@ -88,6 +116,8 @@ export class AccountService {
     const { updated, refresh } = await this.prisma.$transaction(async (tx) => {
       const row = await tx.customer.update({ where: { id: customer.id }, data: { passwordHash, updatedAt: new Date() } });
       await this.sessions.revokeAll(tx, customer.id, 'PASSWORD_CHANGED');
+      const payload = { customerId: customer.id, changedAt: row.updatedAt.toISOString() };
+      await recordEvents(tx, 'ordering', [{ topic: 'customer.password_changed', payload }], { actor: customer.id, ...(caller.requestId && { requestId: caller.requestId }) });
       return { updated: row, refresh: await this.sessions.start(customer.id, tx) };
     }, TX_OPTIONS);
     return this.session(updated, refresh, NOT_REQUESTED);

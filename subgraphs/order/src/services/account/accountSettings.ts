@@ -26,6 +26,8 @@ const schema = z.object({
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(100),
   /** How long failures are counted, and how long a block lasts. */
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** Seconds between sweeps of dead sessions (expired, or revoked a day ago); 0 turns it off. */
+  SESSION_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(3_600),
 });
 
 export interface AccountSettings {
@@ -38,6 +40,7 @@ export interface AccountSettings {
   maxFailuresPerEmailAndAddress: number;
   maxFailuresPerAddress: number;
   throttleWindowSeconds: number;
+  sessionSweepIntervalSeconds: number;
 }
 
 export const ACCOUNT_ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(schema.shape);
@@ -57,5 +60,6 @@ export function loadAccountSettings(env: NodeJS.ProcessEnv = process.env): Accou
     maxFailuresPerEmailAndAddress: e.LOGIN_MAX_FAILURES_PER_EMAIL_IP,
     maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_IP,
     throttleWindowSeconds: e.LOGIN_THROTTLE_WINDOW_SECONDS,
+    sessionSweepIntervalSeconds: e.SESSION_SWEEP_INTERVAL_SECONDS,
   };
 }

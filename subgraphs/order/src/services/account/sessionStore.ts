@@ -35,10 +35,27 @@ export class SessionStore {
     private readonly refreshTtlDays: number,
   ) {}
 
-  /** A new family and its first token (inside the caller's transaction when given). */
-  async start(customerId: string, tx: Tx | PrismaClient = this.prisma): Promise<IssuedRefreshToken> {
+  /** A new family and its first token, in one transaction (the caller's when given). */
+  async start(customerId: string, tx?: Tx): Promise<IssuedRefreshToken> {
+    if (!tx) return this.prisma.$transaction((own) => this.start(customerId, own), TX_OPTIONS);
     const family = await tx.sessionFamily.create({ data: { customerId }, select: { id: true } });
     return this.issue(tx, customerId, family.id);
+  }
+
+  /**
+   * Deletes sessions nothing can use any more, up to `batchSize` a call: families revoked over a
+   * day ago, and families whose every token has expired (an hour after they began, so a family
+   * being created is never taken). Their tokens go with them (ON DELETE CASCADE).
+   */
+  async prune(batchSize = 1_000): Promise<number> {
+    return this.prisma.$executeRaw`
+      DELETE FROM ordering.session_family WHERE id IN (
+        SELECT f.id FROM ordering.session_family f
+        WHERE f.revoked_at < now() - interval '1 day'
+           OR (f.created_at < now() - interval '1 hour'
+               AND NOT EXISTS (SELECT 1 FROM ordering.refresh_token t WHERE t.family_id = f.id AND t.expires_at > now()))
+        LIMIT ${batchSize}
+        FOR UPDATE SKIP LOCKED)`;
   }
 
   /** Spends `refreshToken` and issues its successor; UNAUTHENTICATED for anything else (unknown, expired, spent: the family is revoked). */
@@ -57,10 +74,8 @@ export class SessionStore {
       return { issued: null, reused: Boolean(token?.spentAt) };
     }, TX_OPTIONS);
     if (outcome.issued) return outcome.issued;
-    throw new DomainError(
-      ErrorCode.UNAUTHENTICATED,
-      outcome.reused ? 'This refresh token was already used: the session is ended, sign in again' : 'The refresh token is not valid: sign in again',
-    );
+    if (outcome.reused) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'This refresh token was already used: the session is ended, sign in again', { reason: 'REUSED' });
+    throw invalidToken();
   }
 
   /** Ends the family of `refreshToken`; false when the token is unknown. */
@@ -88,7 +103,11 @@ export class SessionStore {
   }
 
   private hashOf(refreshToken: string): string {
-    if (refreshToken.length === 0 || refreshToken.length > MAX_TOKEN_LENGTH) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'The refresh token is not valid: sign in again');
+    if (refreshToken.length === 0 || refreshToken.length > MAX_TOKEN_LENGTH) throw invalidToken();
     return refreshTokenHash(refreshToken);
   }
+}
+
+function invalidToken(): DomainError {
+  return new DomainError(ErrorCode.UNAUTHENTICATED, 'The refresh token is not valid: sign in again', { reason: 'INVALID' });
 }

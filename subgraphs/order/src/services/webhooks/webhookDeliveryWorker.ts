@@ -1,0 +1,185 @@
+import { PeriodicTask, signWebhook, WEBHOOK_HEADERS, type Logger, type PrismaClient } from '@shopgraph/kit';
+import type { WebhookMetrics } from './webhookMetrics.js';
+import type { WebhookSecretBox } from './webhookSecretBox.js';
+import { sendWebhook, type AttemptOutcome } from './webhookSender.js';
+import type { WebhookSettings } from './webhookSettings.js';
+
+/** A delivery claimed for one attempt. */
+interface ClaimedDelivery {
+  id: string;
+  endpointId: string;
+  eventId: string;
+  eventType: string;
+  body: string;
+  /** The number of this attempt (1 for the first). */
+  attempt: number;
+  attemptsLeft: number;
+  url: string;
+  secretCiphertext: string;
+  previousSecretCiphertext: string | null;
+  previousSecretUntil: Date | null;
+}
+
+/** Full jitter: a uniformly random wait in [0, min(max, base * 2^(n-1))] before retry n. */
+export function backoffDelayMs(failedAttempts: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, failedAttempts - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * Sends due webhook deliveries. Every order instance runs one (a PeriodicTask, woken early
+ * when the fan-out adds rows). Chosen over pg-boss: the delivery rows already hold what the
+ * admin queries show (status, attempts, next attempt, per-attempt log), so they are the queue
+ * themselves rather than a copy of a pg-boss job's state.
+ *
+ * A claim (FOR UPDATE SKIP LOCKED, one short transaction) numbers the attempt and pushes
+ * next_attempt_at past the attempt's timeout, so no other instance takes the row while it is
+ * being sent; an instance that dies mid-send leaves the row to be claimed again when that
+ * lease runs out, as the next attempt. The same attempt is never sent twice.
+ */
+export class WebhookDeliveryWorker {
+  private readonly task: PeriodicTask;
+  private inFlight: Promise<number> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly box: WebhookSecretBox,
+    private readonly settings: WebhookSettings,
+    private readonly logger: Logger,
+    private readonly metrics: WebhookMetrics,
+  ) {
+    this.task = new PeriodicTask(() => this.kick(), logger, 'webhook delivery run');
+  }
+
+  start(): void {
+    this.task.start(this.settings.pollIntervalMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.task.stop();
+    await this.inFlight;
+  }
+
+  /** New rows are due: run a pass now (or right after the one in flight) when the worker is on. */
+  wake(): void {
+    if (this.settings.pollIntervalMs <= 0 || this.stopped) return;
+    void this.kick().catch((err: unknown) => this.logger.error({ err }, 'webhook delivery run failed'));
+  }
+
+  private kick(): Promise<number> {
+    if (this.inFlight) {
+      this.again = true;
+      return this.inFlight;
+    }
+    this.inFlight = (async () => {
+      let sent = 0;
+      do {
+        this.again = false;
+        sent += await this.runOnce();
+      } while (this.again && !this.stopped);
+      return sent;
+    })().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /** Sends every delivery due now, `concurrency` at a time, until none is due; returns how many attempts were made. */
+  async runOnce(): Promise<number> {
+    let attempts = 0;
+    await this.deadLetterInterrupted();
+    while (!this.stopped) {
+      const claimed = await this.claim(this.settings.concurrency);
+      if (claimed.length === 0) break;
+      await Promise.all(claimed.map((d) => this.attempt(d)));
+      attempts += claimed.length;
+    }
+    return attempts;
+  }
+
+  private async claim(limit: number): Promise<ClaimedDelivery[]> {
+    const leaseSeconds = Math.ceil(this.settings.timeoutMs / 1000) + 30;
+    return this.prisma.$queryRaw<ClaimedDelivery[]>`
+      WITH due AS (
+        SELECT d.id FROM ordering.webhook_delivery d JOIN ordering.webhook_endpoint e ON e.id = d.endpoint_id
+        WHERE d.status = 'PENDING' AND d.next_attempt_at <= now() AND d.attempts_left > 0 AND e.status = 'ACTIVE'
+        ORDER BY d.next_attempt_at
+        LIMIT ${limit}
+        FOR UPDATE OF d SKIP LOCKED
+      )
+      UPDATE ordering.webhook_delivery d
+      SET attempts = d.attempts + 1, attempts_left = d.attempts_left - 1,
+          next_attempt_at = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
+      FROM due, ordering.webhook_endpoint e
+      WHERE d.id = due.id AND e.id = d.endpoint_id
+      RETURNING d.id::text, d.endpoint_id::text AS "endpointId", d.event_id::text AS "eventId", d.event_type AS "eventType", d.body,
+                d.attempts AS attempt, d.attempts_left AS "attemptsLeft", e.url, e.secret_ciphertext AS "secretCiphertext",
+                e.previous_secret_ciphertext AS "previousSecretCiphertext", e.previous_secret_until AS "previousSecretUntil"`;
+  }
+
+  /** A last attempt whose sender died (its lease ran out with no attempts left) is dead-lettered, not left pending. */
+  private async deadLetterInterrupted(): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE ordering.webhook_delivery SET status = 'DEAD_LETTERED', last_error = coalesce(last_error, 'interrupted'), updated_at = now()
+      WHERE status = 'PENDING' AND attempts_left = 0 AND next_attempt_at <= now()`;
+  }
+
+  private secretsOf(d: ClaimedDelivery): string[] {
+    const secrets = [this.box.open(d.secretCiphertext, d.endpointId)];
+    if (d.previousSecretCiphertext && d.previousSecretUntil && d.previousSecretUntil.getTime() > Date.now()) {
+      secrets.push(this.box.open(d.previousSecretCiphertext, d.endpointId));
+    }
+    return secrets;
+  }
+
+  private async attempt(d: ClaimedDelivery): Promise<void> {
+    const startedAt = new Date();
+    const timestamp = Math.floor(startedAt.getTime() / 1000);
+    let outcome: AttemptOutcome;
+    try {
+      outcome = await sendWebhook(
+        {
+          url: d.url,
+          body: d.body,
+          headers: {
+            [WEBHOOK_HEADERS.eventId]: d.eventId,
+            [WEBHOOK_HEADERS.eventType]: d.eventType,
+            [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+            [WEBHOOK_HEADERS.attempt]: String(d.attempt),
+            [WEBHOOK_HEADERS.signature]: signWebhook(this.secretsOf(d), timestamp, d.body),
+          },
+        },
+        { timeoutMs: this.settings.timeoutMs, allowPrivateNetworks: this.settings.allowPrivateNetworks },
+      );
+    } catch (err) {
+      outcome = { succeeded: false, statusCode: null, error: err instanceof Error ? err.message : String(err), durationMs: Date.now() - startedAt.getTime() };
+    }
+    await this.record(d, startedAt, outcome);
+  }
+
+  private async record(d: ClaimedDelivery, startedAt: Date, outcome: AttemptOutcome): Promise<void> {
+    const failedSoFar = d.attempt;
+    const status = outcome.succeeded ? 'SUCCEEDED' : d.attemptsLeft === 0 ? 'DEAD_LETTERED' : 'PENDING';
+    const retryInMs = status === 'PENDING' ? backoffDelayMs(failedSoFar, this.settings.backoffBaseMs, this.settings.backoffMaxMs) : 0;
+    await this.prisma.$transaction([
+      this.prisma.$executeRaw`
+        INSERT INTO ordering.webhook_delivery_attempt (delivery_id, attempt, succeeded, status_code, error, duration_ms, started_at)
+        VALUES (${d.id}::uuid, ${d.attempt}, ${outcome.succeeded}, ${outcome.statusCode}, ${outcome.error}, ${outcome.durationMs}, ${startedAt})
+        ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+      // Only while the row is still at this attempt: a resend or a re-claim after a lapsed lease moved it on.
+      this.prisma.$executeRaw`
+        UPDATE ordering.webhook_delivery
+        SET status = ${status}::ordering.webhook_delivery_status, last_status_code = ${outcome.statusCode}, last_error = ${outcome.error},
+            delivered_at = CASE WHEN ${outcome.succeeded} THEN now() ELSE delivered_at END,
+            next_attempt_at = now() + make_interval(secs => ${retryInMs / 1000}), updated_at = now()
+        WHERE id = ${d.id}::uuid AND attempts = ${d.attempt} AND status = 'PENDING'`,
+    ]);
+    this.metrics.attempts.inc({ outcome: outcome.succeeded ? 'succeeded' : 'failed' });
+    this.metrics.duration.observe(outcome.durationMs / 1000);
+    if (status === 'DEAD_LETTERED') this.metrics.deadLettered.inc();
+    if (status === 'DEAD_LETTERED') this.logger.warn({ deliveryId: d.id, eventId: d.eventId, url: d.url, error: outcome.error }, 'webhook delivery dead-lettered');
+  }
+}
