@@ -38,7 +38,8 @@ ${ADD_TO_DAILY}`;
 
 /**
  * A cancelled or failed order's purchases, taken back on the days they were counted: negative
- * facts keyed by the status event, written once per order (a second voiding status adds nothing).
+ * facts keyed by the status event, written once per order (a second voiding status adds
+ * nothing; a unique index on (order, product) of take-backs settles two writers at once).
  */
 const INGEST_VOIDS = `
 WITH voids AS (
@@ -49,7 +50,8 @@ WITH voids AS (
   FROM voids v JOIN reco.analytics_fact p ON p.order_id = v."orderId" AND p.kind = 'purchase'
   WHERE NOT EXISTS (SELECT 1 FROM reco.analytics_fact x WHERE x.order_id = v."orderId" AND x.kind = 'purchase_void')
   ORDER BY v."eventId", p.product_id
-  ON CONFLICT (event_id, product_id) DO NOTHING
+  -- Either key: this event already applied, or this order already taken back (a racing writer: analytics_fact_order_void_key).
+  ON CONFLICT DO NOTHING
   RETURNING product_id, day, kind, quantity, revenue, currency
 )
 ${ADD_TO_DAILY}`;
