@@ -69,8 +69,8 @@ describe('request id', () => {
     // The gateway's and the product subgraph's line for the operation, from the request's own logger.
     expect(logs.gateway.withRequestId(requestId)).toContainEqual(expect.objectContaining({ service: 'gateway', msg: 'graphql operation', operation: 'ObsSetPrice' }));
     expect(logs.product.withRequestId(requestId)).toContainEqual(expect.objectContaining({ service: 'product', msg: 'graphql operation', type: 'mutation' }));
-    // No subgraph the plan did not call logs it.
-    for (const name of ['cart', 'order'] as const) expect(logs[name].withRequestId(requestId)).toEqual([]);
+    // No subgraph the plan did not call ran an operation for it (their consumers may log the event, below).
+    for (const name of ['cart', 'order'] as const) expect(logs[name].withRequestId(requestId).filter((l) => l.msg === 'graphql operation')).toEqual([]);
 
     // The event the mutation recorded carries it, in the outbox row and on the bus.
     const rows = await stack.sql<{ topic: string; request_id: string }>(`SELECT topic, request_id FROM catalog.outbox_event WHERE request_id = $1`, requestId);
@@ -79,7 +79,31 @@ describe('request id', () => {
     // Consumers that handled it say so with the same id: the gateway (response cache eviction, live updates) and the subgraphs' projections.
     const handled = () => Object.values(logs).flatMap((log) => log.withRequestId(requestId).filter((l) => l.msg === 'event handled'));
     await eventually(() => handled().some((l) => l.service === 'gateway' && l.topic === 'product.price_changed'), 'the gateway to log the event it handled');
+    await eventually(() => handled().some((l) => l.service === 'cart' && l.subscription === 'cart-prices'), 'the cart price book to log the event it handled');
     expect(handled().every((l) => typeof l.eventId === 'string' && typeof l.subscription === 'string')).toBe(true);
+  });
+
+  it('carries an image upload\'s id through the pg-boss job into the event it records when the image is ready', async () => {
+    const requestId = `obs-upload-${randomUUID()}`;
+    const ticket = await sendGraphQL(
+      stack.gatewayUrl,
+      { query: `mutation ($productId: ID!) { createProductImageUpload(productId: $productId) { uploadUrl } }`, variables: { productId: product.id } },
+      { headers: { authorization: `Bearer ${adminToken}` } },
+    );
+    expect(ticket.body.errors).toBeUndefined();
+    const put = await fetch(`${origin()}${ticket.body.data!.createProductImageUpload.uploadUrl}`, {
+      method: 'PUT',
+      body: await photoJpeg(320, 240),
+      headers: { 'content-type': 'image/jpeg', 'x-request-id': requestId },
+    });
+    expect(put.status).toBe(201);
+    expect(put.headers.get('x-request-id')).toBe(requestId);
+    const imageId = ((await put.json()) as { image: { imageId: string } }).image.imageId;
+    // Two events of this request: the upload accepted (PENDING), then the rendering job's (READY).
+    const events = () => stack.sql<{ topic: string }>(`SELECT topic FROM catalog.outbox_event WHERE request_id = $1 ORDER BY position`, requestId);
+    await eventually(async () => (await events()).length === 2, 'the rendering job to record its event with the upload\'s request id', 30_000);
+    expect((await events()).map((e) => e.topic)).toEqual(['product.changed', 'product.changed']);
+    expect(logs.product.withRequestId(requestId)).toContainEqual(expect.objectContaining({ msg: 'image rendered', imageId }));
   });
 
   it('makes one for a request without it, and replaces a malformed one, the same id in every hop', async () => {

@@ -9,6 +9,8 @@ import {
   MEDIA_ACCEPT_PATH,
   MediaTooLargeError,
   RefusalCode,
+  REQUEST_ID_HEADER,
+  requestIdOf,
   sniffImage,
   stagingKeyFor,
   type InternalSigner,
@@ -130,8 +132,8 @@ export function createMediaRoutes(options: MediaRoutesOptions): Record<string, R
     const handOver = JSON.stringify({ token, stagedKey });
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (options.signer) headers[IDENTITY_HEADER] = options.signer.sign(ANONYMOUS, { method: 'POST', search: '', body: handOver });
-    const requestId = req.headers['x-request-id'];
-    if (typeof requestId === 'string') headers['x-request-id'] = requestId;
+    // The id the gateway answers with (the caller's, when well formed), so the upload's logs and events carry it.
+    headers[REQUEST_ID_HEADER] = requestIdOf(req);
     let answer: Response;
     try {
       answer = await fetch(acceptUrl, { method: 'POST', headers, body: handOver });

@@ -76,7 +76,3 @@ CREATE INDEX "inventory_item_seller_id_idx" ON "inventory"."inventory_item"("sel
 -- Hand-written: the fact kinds the analytics ingest writes, and their signs.
 ALTER TABLE "reco"."analytics_fact" ADD CONSTRAINT "analytics_fact_kind_check"
   CHECK (("kind" IN ('view', 'cart_add', 'purchase') AND "quantity" > 0) OR ("kind" = 'purchase_void' AND "quantity" < 0));
-
--- Hand-written: an order's purchases are taken back at most once, whichever status event and
--- instance gets there first (the ingest's ON CONFLICT DO NOTHING skips the second).
-CREATE UNIQUE INDEX "analytics_fact_order_void_key" ON "reco"."analytics_fact"("order_id", "product_id") WHERE "kind" = 'purchase_void';

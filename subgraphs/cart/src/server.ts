@@ -1,4 +1,4 @@
-import { createSubgraphServer, PeriodicTask, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
+import { createSubgraphServer, jobQueueMetrics, PeriodicTask, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
 import { createCartCaches } from './caches.js';
 import type { CartContext } from './context.js';
 import { createCartLoaders } from './loaders.js';
@@ -20,7 +20,7 @@ export function createCartSubgraph({ database, logger, readiness, metrics, cache
   const wishlist = new WishlistService(database.prisma, cartCaches, prices, cart);
   const services = { cart, coupons: new CouponService(database.prisma), settings: commerce, wishlist };
   const priceEvents = prices.subscribe(events, logger.child({ component: 'cart-prices' }));
-  const sweep = new CartSweepJob(cart, logger.child({ component: 'cart-sweep' }));
+  const sweep = new CartSweepJob(cart, logger.child({ component: 'cart-sweep' }), undefined, jobQueueMetrics(metrics.registry));
   sweep.start(commerce.cartSweepIntervalSeconds);
   const pruneProcessed = new PeriodicTask(() => prices.pruneProcessedEvents(), logger, 'cart processed-event prune');
   pruneProcessed.start(PRUNE_INTERVAL_MS);

@@ -1,4 +1,4 @@
-import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
+import { createSubgraphServer, jobQueueMetrics, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
 import { createInventoryCaches } from './caches.js';
 import type { InventoryContext } from './context.js';
 import { createInventoryLoaders } from './loaders.js';
@@ -14,7 +14,7 @@ export function createInventorySubgraph({ database, logger, readiness, metrics, 
   const inventoryCaches = createInventoryCaches(caches);
   const holds = new HoldService(database.prisma, inventoryCaches, { holdTtlSeconds: commerce.stockHoldTtlSeconds });
   const services = { stock: new StockService(database.prisma), holds, adjustments: new AdjustmentService(database.prisma, inventoryCaches) };
-  const expiry = new StockExpiryJob(holds, logger.child({ component: 'stock-expiry' }));
+  const expiry = new StockExpiryJob(holds, logger.child({ component: 'stock-expiry' }), undefined, jobQueueMetrics(metrics.registry));
   expiry.start(commerce.stockExpiryIntervalSeconds);
   // New catalog variants become inventory items (product.changed snapshots list the variants).
   const catalogSkus = new CatalogSkus(database.prisma).subscribe(events, logger.child({ component: 'catalog-skus' }));

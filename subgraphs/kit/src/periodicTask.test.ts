@@ -1,4 +1,6 @@
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { jobQueueMetrics } from './jobs/jobQueueMetrics.js';
 import { createLogger } from './logger.js';
 import { PeriodicTask } from './periodicTask.js';
 
@@ -32,6 +34,26 @@ describe('PeriodicTask', () => {
     const after = passes;
     await tick(30);
     expect(passes).toBe(after);
+  });
+
+  it('counts completed and failed passes on /metrics under its name', async () => {
+    const registry = new Registry();
+    let passes = 0;
+    const task = new PeriodicTask(
+      async () => {
+        passes += 1;
+        if (passes === 2) throw new Error('second pass fails');
+      },
+      logger,
+      'sweep',
+      jobQueueMetrics(registry),
+    );
+    task.start(5);
+    while (passes < 4) await tick(5);
+    await task.stop();
+    const value = async (name: string) => (await registry.getSingleMetric(name)!.get()).values.find((v) => v.labels.queue === 'sweep')?.value;
+    expect(await value('jobs_failures_total')).toBe(1);
+    expect(await value('jobs_completed_total')).toBe(passes - 1);
   });
 
   it('does nothing when turned off (interval 0)', async () => {

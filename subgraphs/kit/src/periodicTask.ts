@@ -1,3 +1,4 @@
+import type { JobQueueMetrics } from './jobs/jobQueueMetrics.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -15,6 +16,8 @@ export class PeriodicTask {
     private readonly logger: Logger,
     /** Says which work failed, e.g. "cart sweep". */
     private readonly name: string,
+    /** Counts passes that completed and failed (`jobs_completed_total`, `jobs_failures_total`, queue = name). */
+    private readonly metrics?: JobQueueMetrics,
   ) {}
 
   /** Starts ticking every `intervalMs`; 0 or less (turned off) or already started does nothing. */
@@ -22,7 +25,7 @@ export class PeriodicTask {
     if (intervalMs <= 0 || this.timer) return;
     this.timer = setInterval(() => {
       if (this.running) return;
-      this.running = this.pass()
+      this.running = (this.metrics ? this.metrics.track(this.name, this.pass) : this.pass())
         .then(() => undefined)
         .catch((err: unknown) => this.logger.error({ err }, `${this.name} failed`))
         .finally(() => {

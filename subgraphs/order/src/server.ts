@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createSubgraphServer, subscribeProductSellers, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
+import { createSubgraphServer, jobQueueMetrics, subscribeProductSellers, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
 import { createOrderCaches } from './caches.js';
 import type { OrderContext } from './context.js';
 import { createAccountLoaders, createOrderLoaders } from './loaders.js';
@@ -78,7 +78,11 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
     // webhooks (issue 11)
     webhooks: webhooks.endpoints,
   };
-  const recovery = new CheckoutRecovery(database.prisma, saga, logger.child({ component: 'checkout-recovery' }), { instanceId, leaseSeconds: settings.leaseSeconds });
+  const recovery = new CheckoutRecovery(database.prisma, saga, logger.child({ component: 'checkout-recovery' }), {
+    instanceId,
+    leaseSeconds: settings.leaseSeconds,
+    metrics: jobQueueMetrics(deps.metrics.registry),
+  });
   const notificationLogger = logger.child({ component: 'notifications' });
   const notifier = new NotificationConsumer(
     database.prisma,

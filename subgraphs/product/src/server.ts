@@ -45,7 +45,7 @@ export function createProductSubgraph(deps: SubgraphDeps, options: ProductSubgra
   const imageJobs = new ImageJobs(database.url, logger.child({ component: 'image-jobs' }), options.images?.jobs, jobQueueMetrics(metrics.registry));
   const images = new ImageService(database.prisma, catalogCaches, deps.media, imageJobs, options.images?.processor ?? new SharpImageProcessor(), logger.child({ component: 'images' }), imageMetrics(metrics.registry));
   // The worker runs in this process; pg-boss installs its schema on first start.
-  const jobsStarted = imageJobs.start((job, attempt) => images.renderImage(job.imageId, attempt));
+  const jobsStarted = imageJobs.start((job, attempt) => images.renderImage(job.imageId, attempt, job.requestId));
   jobsStarted.catch((err: unknown) => logger.error({ err }, 'image job queue failed to start'));
   const services = {
     catalog: new CatalogService(),

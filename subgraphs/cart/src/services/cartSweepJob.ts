@@ -1,4 +1,4 @@
-import { PeriodicTask, type Logger } from '@shopgraph/kit';
+import { PeriodicTask, type JobQueueMetrics, type Logger } from '@shopgraph/kit';
 import type { CartService } from './cartService.js';
 
 /** Expires untouched carts in the background (every cart instance; batches are FOR UPDATE SKIP LOCKED). */
@@ -9,6 +9,7 @@ export class CartSweepJob {
     private readonly carts: CartService,
     private readonly logger: Logger,
     private readonly batchSize = 100,
+    metrics?: JobQueueMetrics,
   ) {
     this.task = new PeriodicTask(
       async () => {
@@ -17,6 +18,7 @@ export class CartSweepJob {
       },
       logger,
       'cart sweep',
+      metrics,
     );
   }
 

@@ -1,4 +1,4 @@
-import { PeriodicTask, type Logger } from '@shopgraph/kit';
+import { PeriodicTask, type JobQueueMetrics, type Logger } from '@shopgraph/kit';
 import type { HoldService } from './holdService.js';
 
 /**
@@ -12,6 +12,7 @@ export class StockExpiryJob {
     private readonly holds: HoldService,
     private readonly logger: Logger,
     private readonly batchSize = 500,
+    metrics?: JobQueueMetrics,
   ) {
     this.task = new PeriodicTask(
       async () => {
@@ -20,6 +21,7 @@ export class StockExpiryJob {
       },
       logger,
       'stock expiry run',
+      metrics,
     );
   }
 

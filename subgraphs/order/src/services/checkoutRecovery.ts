@@ -1,4 +1,4 @@
-import { PeriodicTask, type Logger, type PrismaClient } from '@shopgraph/kit';
+import { PeriodicTask, type JobQueueMetrics, type Logger, type PrismaClient } from '@shopgraph/kit';
 import { LeaseLostError, type CheckoutSaga } from './checkoutSaga.js';
 
 export interface RecoveryOptions {
@@ -6,6 +6,8 @@ export interface RecoveryOptions {
   leaseSeconds: number;
   /** Orders taken over per pass. */
   batchSize?: number;
+  /** Passes that completed and failed on /metrics. */
+  metrics?: JobQueueMetrics;
 }
 
 /**
@@ -24,7 +26,7 @@ export class CheckoutRecovery {
     private readonly logger: Logger,
     private readonly options: RecoveryOptions,
   ) {
-    this.task = new PeriodicTask(() => this.runOnce(), logger, 'checkout recovery pass');
+    this.task = new PeriodicTask(() => this.runOnce(), logger, 'checkout recovery pass', options.metrics);
   }
 
   /** One pass: claims up to batchSize lapsed checkouts and drives each to CONFIRMED or FAILED; returns how many it took. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DomainError, ErrorCode, IDENTITY_HEADER, MEDIA_ACCEPT_PATH, type InternalAuth, type Logger, type RouteHandler } from '@shopgraph/kit';
+import { DomainError, ErrorCode, IDENTITY_HEADER, MEDIA_ACCEPT_PATH, requestIdOf, type InternalAuth, type Logger, type RouteHandler } from '@shopgraph/kit';
 import { z } from 'zod';
 import type { ImageService } from '../services/images/imageService.js';
 
@@ -48,11 +48,11 @@ export function acceptUploadRoute(images: ImageService, internalAuth: InternalAu
       return send(res, 400, { errors: [{ message: 'expected { token, stagedKey }', extensions: { code: 'BAD_REQUEST' } }] });
     }
     try {
-      const image = await images.acceptUpload(parsed.token, parsed.stagedKey);
+      const image = await images.acceptUpload(parsed.token, parsed.stagedKey, requestIdOf(req));
       send(res, 201, { image });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      logger.info({ code: err.code, err: err.message }, 'image upload refused');
+      logger.info({ requestId: requestIdOf(req), code: err.code, err: err.message }, 'image upload refused');
       send(res, uploadRefusalStatus(err.code, err.details.reason), { errors: [{ message: err.message, extensions: { code: err.code, ...err.details } }] });
     }
   };

@@ -18,6 +18,8 @@ export interface ImageJobOptions {
 
 export interface ImageJob {
   imageId: string;
+  /** The request that queued it (upload, retry), carried into the events and logs of its rendering. */
+  requestId?: string;
 }
 
 export interface ImageJobAttempt {

@@ -128,7 +128,7 @@ export class ImageService {
    * header is checked (an image format, at most maxPixels) before anything is decoded; the
    * image row, its product.changed event and its render job commit together.
    */
-  async acceptUpload(token: string, stagedKey: string): Promise<AcceptedUpload> {
+  async acceptUpload(token: string, stagedKey: string, requestId?: string): Promise<AcceptedUpload> {
     const tokens = this.media.tokens;
     if (!tokens) throw new DomainError(ErrorCode.FORBIDDEN, 'Image uploads need INTERNAL_SIGNING_SECRET');
     const check = tokens.verify(token);
@@ -165,8 +165,12 @@ export class ImageService {
           data: { productId: upload.productId, alt: upload.alt, position: upload.position, width: header.width, height: header.height, status: 'PENDING', originalKey },
         });
         await tx.imageUpload.update({ where: { id: uploadId }, data: { imageId: created.id } });
-        await recordEvents(tx, 'catalog', [{ topic: 'product.changed', payload: { productId: upload.productId, change: 'edited' } }], { actor: upload.createdBy });
-        await this.jobs.enqueue(tx, { imageId: created.id });
+        await recordEvents(tx, 'catalog', [{ topic: 'product.changed', payload: { productId: upload.productId, change: 'edited' } }], {
+          actor: upload.createdBy,
+          ...(requestId && { requestId }),
+        });
+        // The job carries the upload's request id into the event it records when the image is ready.
+        await this.jobs.enqueue(tx, { imageId: created.id, ...(requestId && { requestId }) });
         return created;
       });
       await this.evict(image.productId);
@@ -184,7 +188,7 @@ export class ImageService {
    * fails the image at once; any other error is recorded and rethrown, so pg-boss retries
    * with backoff, and after the last attempt the image is FAILED (and the job dead-lettered).
    */
-  async renderImage(imageId: string, attempt: ImageJobAttempt): Promise<void> {
+  async renderImage(imageId: string, attempt: ImageJobAttempt, requestId?: string): Promise<void> {
     const image = await this.prisma.productImage.findUnique({ where: { id: imageId } });
     if (!image || image.status === 'READY' || !image.originalKey) return;
     await this.prisma.productImage.update({ where: { id: imageId }, data: { status: 'PROCESSING', attempts: { increment: 1 } } });
@@ -206,12 +210,12 @@ export class ImageService {
         await tx.imageRendition.deleteMany({ where: { imageId } });
         await tx.imageRendition.createMany({ data: stored });
         await tx.productImage.update({ where: { id: imageId }, data: { status: 'READY', error: null } });
-        await recordEvents(tx, 'catalog', [{ topic: 'product.changed', payload: { productId: image.productId, change: 'edited' } }]);
+        await recordEvents(tx, 'catalog', [{ topic: 'product.changed', payload: { productId: image.productId, change: 'edited' } }], requestId ? { requestId } : {});
       });
       await this.evict(image.productId);
       timer();
       this.metrics.renders.inc({ outcome: 'ready' });
-      this.logger.info({ imageId, attempt: attempt.attempt }, 'image rendered');
+      this.logger.info({ imageId, attempt: attempt.attempt, requestId }, 'image rendered');
     } catch (err) {
       const rejected = err instanceof ImageRejectedError;
       const message = (err as Error).message;
@@ -222,7 +226,7 @@ export class ImageService {
       });
       await this.evict(image.productId);
       this.metrics.renders.inc({ outcome: rejected ? 'rejected' : failed ? 'failed' : 'retry' });
-      this.logger.warn({ imageId, attempt: attempt.attempt, failed, err: message }, 'image rendering failed');
+      this.logger.warn({ imageId, attempt: attempt.attempt, requestId, failed, err: message }, 'image rendering failed');
       if (!rejected) throw err;
     }
   }
@@ -237,7 +241,7 @@ export class ImageService {
       assertMayChange(actor, (await productOwner(tx, row.product_id))?.sellerId ?? null);
       if (row.status !== 'FAILED' || !row.original_key) throw new DomainError(ErrorCode.CONFLICT, `Only a FAILED upload can be retried (this one is ${row.status})`);
       const updated = await tx.productImage.update({ where: { id }, data: { status: 'PENDING', error: null }, include: { renditions: true } });
-      await this.jobs.enqueue(tx, { imageId: id });
+      await this.jobs.enqueue(tx, { imageId: id, ...(actor.requestId && { requestId: actor.requestId }) });
       return updated;
     });
     this.logger.info({ imageId: id, actor: actor.subject }, 'image queued again');

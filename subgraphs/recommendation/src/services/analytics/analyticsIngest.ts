@@ -57,9 +57,10 @@ WITH voids AS (
 ${ADD_TO_DAILY}`;
 
 export interface IngestResult {
-  /** Facts offered (new or not) and voids asked for. */
+  /** Facts offered (new or not), voids asked for, events left out (ids that are not UUIDs). */
   facts: number;
   voids: number;
+  unusable: number;
 }
 
 /**
@@ -74,8 +75,8 @@ export class AnalyticsIngest {
   constructor(private readonly prisma: PrismaClient) {}
 
   async ingest(events: readonly AnalyticsEvent[]): Promise<IngestResult> {
-    const { facts, voids, sellers } = analyticsBatchOf(events);
-    if (facts.length === 0 && voids.length === 0 && sellers.length === 0) return { facts: 0, voids: 0 };
+    const { facts, voids, sellers, unusable } = analyticsBatchOf(events);
+    if (facts.length === 0 && voids.length === 0 && sellers.length === 0) return { facts: 0, voids: 0, unusable };
     await this.prisma.$transaction(
       async (tx) => {
         if (facts.length > 0) await tx.$executeRawUnsafe(INGEST_FACTS, JSON.stringify(facts satisfies AnalyticsFact[]));
@@ -85,7 +86,7 @@ export class AnalyticsIngest {
       },
       { maxWait: 10_000, timeout: 60_000 },
     );
-    return { facts: facts.length, voids: voids.length };
+    return { facts: facts.length, voids: voids.length, unusable };
   }
 
   /**
@@ -102,7 +103,8 @@ export class AnalyticsIngest {
       flush: async () => {
         const batch = gathered.splice(0);
         const result = await this.ingest(batch);
-        logger.debug({ events: batch.length, ...result }, 'analytics batch written');
+        if (result.unusable > 0) logger.warn({ events: batch.length, ...result }, 'analytics left out events whose ids are not UUIDs');
+        else logger.debug({ events: batch.length, ...result }, 'analytics batch written');
       },
     });
   }
