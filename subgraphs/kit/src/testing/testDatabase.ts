@@ -39,12 +39,13 @@ export async function ensureTemplateDatabase(): Promise<string> {
   const template = templateDatabaseName();
   // Leftovers of crashed runs: test databases over an hour old (the name carries its birth
   // time, so a run going on beside this one keeps its databases), and templates of other
-  // migration sets over an hour old (another checkout may be testing its own right now).
+  // migration sets, or half-built copies of this one, over an hour old (another checkout may
+  // be testing its own right now).
   await withAdminClient(TEST_SERVER_URL, async (c) => {
     const { rows } = await c.query<{ datname: string; created: Date | null }>(
       `SELECT datname, (pg_stat_file('base/' || oid || '/PG_VERSION', true)).modification AS created FROM pg_database
-       WHERE datname LIKE 'shopgraph\\_t\\_%' OR (datname LIKE 'shopgraph\\_tpl\\_%' AND datname NOT LIKE $1)`,
-      [`${template}%`],
+       WHERE datname LIKE 'shopgraph\\_t\\_%' OR (datname LIKE 'shopgraph\\_tpl\\_%' AND datname <> $1)`,
+      [template],
     );
     const hourAgo = Math.floor(Date.now() / 1000) - 3600;
     for (const { datname, created } of rows) {
@@ -72,16 +73,24 @@ function isMissingDatabase(err: unknown): boolean {
 
 async function buildTemplate(template: string): Promise<string> {
   if (await databaseExists(TEST_SERVER_URL, template)) return template;
-  const building = `${template}_build`;
+  // One build name per process: two runs of the same migrations (two checkouts, two vitest
+  // runs) may build at once, and must not drop each other's half-built copy.
+  const building = `${template}_b${process.pid}`;
   await dropDatabase(TEST_SERVER_URL, building);
   await createDatabaseIfMissing(TEST_SERVER_URL, building);
   const url = withDatabase(TEST_SERVER_URL, building);
   await migrateDeploy(url);
   const { seedDemoStore } = await import('../../../../prisma/seed/seedDemoStore.js');
   await seedDemoStore(url, { products: TEST_STORE_PRODUCTS, seed: TEST_STORE_SEED });
-  await withAdminClient(TEST_SERVER_URL, async (c) => {
-    await c.query(`ALTER DATABASE "${building}" RENAME TO "${template}"`);
-  });
+  try {
+    await withAdminClient(TEST_SERVER_URL, async (c) => {
+      await c.query(`ALTER DATABASE "${building}" RENAME TO "${template}"`);
+    });
+  } catch (err) {
+    // Another run finished the same template first (42P04: duplicate database): use theirs.
+    await dropDatabase(TEST_SERVER_URL, building);
+    if ((err as { code?: string } | null)?.code !== '42P04') throw err;
+  }
   return template;
 }
 
