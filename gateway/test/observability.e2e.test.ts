@@ -164,10 +164,15 @@ describe('/metrics after traffic through the gateway', () => {
     // A live subscription held open while scraping.
     const client = liveClient(stack.gatewayUrl);
     clients.push(client);
-    const prices = new Feed(client, `subscription ObsPrices($ids: [ID!]!) { priceChanged(productIds: $ids) { productId } }`, { ids: [product.id] });
+    const prices = new Feed(client, `subscription ObsPrices($ids: [ID!]!) { priceChanged(productIds: $ids) { productId product { name } } }`, { ids: [product.id] });
     await eventually(() => stack.gateway.live.hub.size >= 1, 'the subscription to be registered');
-    expect((await sendGraphQL(stack.gatewayUrl, { query: SET_PRICE, variables: { v: product.variantId, price: '81.20' } }, { headers: { authorization: `Bearer ${adminToken}` } })).body.errors).toBeUndefined();
-    await prices.result(1);
+    const writeId = `obs-live-${randomUUID()}`;
+    const headers = { authorization: `Bearer ${adminToken}`, 'x-request-id': writeId };
+    expect((await sendGraphQL(stack.gatewayUrl, { query: SET_PRICE, variables: { v: product.variantId, price: '81.20' } }, { headers })).body.errors).toBeUndefined();
+    expect((await prices.result(1)).data?.priceChanged.product.name).toEqual(expect.any(String));
+    // The live update's read of the product goes out under the write's request id.
+    expect(logs.gateway.withRequestId(writeId)).toContainEqual(expect.objectContaining({ msg: 'graphql operation', cause: 'live-update' }));
+    expect(logs.product.withRequestId(writeId).filter((l) => l.msg === 'graphql operation' && l.type === 'query').length).toBeGreaterThan(0);
 
     // One image through the pg-boss queue.
     const ticket = await sendGraphQL(
