@@ -103,7 +103,8 @@ describe('request id', () => {
     const events = () => stack.sql<{ topic: string }>(`SELECT topic FROM catalog.outbox_event WHERE request_id = $1 ORDER BY position`, requestId);
     await eventually(async () => (await events()).length === 2, 'the rendering job to record its event with the upload\'s request id', 30_000);
     expect((await events()).map((e) => e.topic)).toEqual(['product.changed', 'product.changed']);
-    expect(logs.product.withRequestId(requestId)).toContainEqual(expect.objectContaining({ msg: 'image rendered', imageId }));
+    // The job logs just after its commit (and the cache eviction that follows it).
+    await eventually(() => logs.product.withRequestId(requestId).some((l) => l.msg === 'image rendered' && l.imageId === imageId), 'the job to log the render with the id');
   });
 
   it('makes one for a request without it, and replaces a malformed one, the same id in every hop', async () => {
