@@ -96,6 +96,7 @@ const config: CodegenConfig = {
       WebhookDelivery: '../models.js#WebhookDeliveryModel',
       WebhookDeliveryAttempt: '../models.js#WebhookDeliveryAttemptModel',
       WebhookDeliveryConnection: '../models.js#WebhookDeliveryConnectionModel',
+      SellerOrderLine: '../models.js#SellerOrderLineModel',
     }),
     ...subgraph('recommendation', 'RecommendationContext', {
       Product: '../models.js#ProductRefModel',

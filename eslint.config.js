@@ -44,7 +44,8 @@ export default tseslint.config(
   {
     // The recommendation bench runs the subgraph's own algorithms offline and its refresh job, as its tests do.
     // The images bench times the product subgraph's own sharp processor, as its tests do.
-    files: ['bench/reco/**/*.ts', 'bench/images/**/*.ts'],
+    // The analytics bench runs the recommendation subgraph's own batch consumer, as its tests do.
+    files: ['bench/reco/**/*.ts', 'bench/images/**/*.ts', 'bench/analytics/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

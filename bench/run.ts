@@ -27,6 +27,7 @@ import { issueToken } from '../gateway/src/auth/issueToken.js';
 import { spawnService, waitUntilHealthy, type ServiceProcess } from '../gateway/src/launch/serviceProcess.js';
 import { measureEvictionLatency, type EvictionLatency } from './evictionLatency.js';
 import { captureGatewayMetrics, writeGatewayMetrics, type GatewayMetricsCapture } from './gatewayMetrics.js';
+import { runAnalyticsEventsBench } from './analytics/analyticsEventsBench.js';
 import { runImagesBench } from './images/imagesBench.js';
 import { runCheckoutBench } from './checkout/checkoutBench.js';
 import { runRecoBench } from './reco/recoBench.js';
@@ -196,6 +197,15 @@ async function main(): Promise<void> {
         const stack = await startStack({ ...env, ...SECURITY_ENV }, 'apollo');
         return { ...stack, gatewayPid: stack.gatewayPid! };
       },
+    });
+    return;
+  }
+  if (process.argv.slice(2).includes('events')) {
+    // `npm run bench -- events`: analytics events/s through outbox, bus and the batch consumer (`npm run bench:events` is the bus alone).
+    await runAnalyticsEventsBench({
+      databaseUrl: process.env.BENCH_DATABASE_URL ?? withDatabase(databaseUrl, 'shopgraph_bench_analytics'),
+      redisUrl: REDIS,
+      durationSeconds: DURATION_S,
     });
     return;
   }

@@ -74,9 +74,11 @@ async function writeEditor(page: Page, editor: EditorName, text: string): Promis
   await page.$eval(EDITOR_SELECTORS[editor], (el, value) => (el as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(value), text);
 }
 
+/** Errors thrown in or logged by any page (a CSP refusal shows here). */
+const problems: string[] = [];
+
 async function openPlayground(): Promise<Page> {
   const page = await context.newPage();
-  const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(err.message));
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.push(msg.text());
@@ -190,7 +192,28 @@ describe('the playground in Chromium', () => {
     await shopper.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);
 
-    // The execute button stops a running subscription; the gateway lets it go.
+    // GraphiQL runs one operation at a time: the execute button stops the subscription.
+    await shopper.locator('.graphiql-execute-button').click();
+    await eventually(() => stack.gateway.live.hub.size === 0, 'the page to unsubscribe');
+
+    // Nothing went wrong in either page so far (GraphiQL logs the refusal below as an error).
+    expect(problems, 'errors in the pages').toEqual([]);
+
+    // 5. The headers editor's token reaches a subscription's connection_init, no reload needed:
+    // an order's status is for its customer or an admin only.
+    const [order] = await stack.sql<{ id: string }>(`SELECT id::text FROM ordering."order" ORDER BY placed_at LIMIT 1`);
+    await writeEditor(shopper, 'query', 'subscription WatchOrder($id: ID!) {\n  orderStatusChanged(orderId: $id) { status }\n}');
+    await writeEditor(shopper, 'variables', JSON.stringify({ id: order!.id }));
+    await waitForOperation(shopper, 'WatchOrder');
+    await shopper.locator('.graphiql-execute-button').click();
+    await expect.poll(() => readEditor(shopper, 'response'), { timeout: 20_000 }).toContain('UNAUTHENTICATED');
+    await shopper.locator('.playground-dev-token').click();
+    await shopper.locator('.graphiql-execute-button').click();
+    await eventually(async () => {
+      const pane = await readEditor(shopper, 'response');
+      if (pane.includes('"errors"') && !pane.includes('UNAUTHENTICATED')) throw new Error(`the admin subscription was refused: ${pane}`);
+      return stack.gateway.live.hub.size === 1;
+    }, "the admin's order subscription");
     await shopper.locator('.graphiql-execute-button').click();
     await eventually(() => stack.gateway.live.hub.size === 0, 'the page to unsubscribe');
   }, 120_000);

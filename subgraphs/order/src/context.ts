@@ -8,6 +8,7 @@ import type { SalesService } from './services/salesService.js';
 import type { AccountService } from './services/account/accountService.js';
 import type { AddressBookService } from './services/account/addressBookService.js';
 import type { WebhookEndpointService } from './services/webhooks/webhookEndpointService.js';
+import type { SellerOrderLinesService } from './services/sellerOrderLines.js';
 
 export interface OrderServices {
   sales: SalesService;
@@ -19,6 +20,7 @@ export interface OrderServices {
   addressBook: AddressBookService;
   notifications: NotificationService;
   webhooks: WebhookEndpointService;
+  sellerLines: SellerOrderLinesService;
 }
 
 export interface OrderContext extends RequestContext {

@@ -74,3 +74,10 @@ export type OrderModel = Pick<
 
 /** A refund; an archived one carries its payment's currency (its payment row is gone). */
 export type RefundModel = RefundRow & { currency?: string };
+/** One line of a seller's product in an order, as sellerOrderLines shows it. */
+export interface SellerOrderLineModel {
+  orderId: string;
+  orderStatus: OrderRow['status'];
+  placedAt: Date;
+  line: OrderLineRow;
+}

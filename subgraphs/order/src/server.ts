@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createSubgraphServer, jobQueueMetrics, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
+import { createSubgraphServer, jobQueueMetrics, subscribeProductSellers, type SubgraphDeps, type SubgraphServer } from '@shopgraph/kit';
 import { createOrderCaches } from './caches.js';
 import type { OrderContext } from './context.js';
 import { createAccountLoaders, createOrderLoaders } from './loaders.js';
@@ -19,6 +19,7 @@ import { TableNotificationChannel } from './services/notifications/tableNotifica
 import { OrderService } from './services/orderService.js';
 import { OrderWatchService } from './services/orderWatchService.js';
 import { SalesService } from './services/salesService.js';
+import { PRODUCT_SELLERS_GROUP, SellerOrderLinesService } from './services/sellerOrderLines.js';
 import { loadOrderSettings, type OrderSettings } from './settings.js';
 import { createAccountServices, type AccountOverrides } from './services/account/accountServices.js';
 import { createWebhooks } from './services/webhooks/createWebhooks.js';
@@ -60,6 +61,7 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
   const webhooks = createWebhooks(deps, overrides.webhookSettings);
   const services = {
     sales: new SalesService(),
+    sellerLines: new SellerOrderLinesService(database.prisma),
     watch: new OrderWatchService(database.prisma),
     notifications: new NotificationService(database.prisma),
     orders: new OrderService(database.prisma, ports, payments, logger, orderCaches.evictSales),
@@ -120,8 +122,11 @@ export function createOrderSubgraph(deps: SubgraphDeps, overrides: OrderSubgraph
       await runtime.recovery.stop();
       await notifications.close();
       await runtime.account.sessionSweep.stop();
+      await productSellers.close();
     },
   });
+  // Which products are whose, for sellerOrderLines (one durable group across order instances).
+  const productSellers = subscribeProductSellers(deps.events, database.prisma, 'ordering', PRODUCT_SELLERS_GROUP);
   runtime.recovery.start(runtime.settings.recoveryIntervalSeconds * 1000);
   runtime.account.sessionSweep.start(runtime.account.settings.sessionSweepIntervalSeconds * 1000);
   runtime.webhooks.start();

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '@shopgraph/kit';
 import { eventually, testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
 import type { NotifyingTopic } from '../src/services/notifications/composeNotifications.js';
+import type { NotificationChannel } from '../src/services/notifications/notificationChannel.js';
+import { NotificationConsumer } from '../src/services/notifications/notificationConsumer.js';
+import { TableNotificationChannel } from '../src/services/notifications/tableNotificationChannel.js';
 import { createOrderSubgraph, orderRuntimes } from '../src/server.js';
 import { insertOrder } from './fixtures.js';
 
@@ -96,6 +99,36 @@ describe('the notification consumer', () => {
     const admin = await gqlAs(testIdentities.admin(['inventory']), ADMIN);
     expect(admin.errors).toBeUndefined();
     expect(admin.data!.adminNotifications.edges[0].node).toMatchObject({ kind: 'LOW_STOCK', title: `Low stock: ${sku}`, sku, read: false });
+  });
+});
+
+describe('channels', () => {
+  it('a failing channel fails the event; its retry delivers there once and stores nothing twice', async () => {
+    const db = subgraph.running.deps.database.prisma;
+    const logger = subgraph.running.deps.logger;
+    /** An outside channel (email, push) that is down for its first call and keeps what it sent. */
+    const sent = new Set<string>();
+    let calls = 0;
+    const flaky: NotificationChannel = {
+      name: 'flaky',
+      deliver: (m) => {
+        calls++;
+        if (calls === 1) return Promise.reject(new Error('mail server down'));
+        const key = `${m.eventId}:${m.recipient}:${m.kind}`;
+        if (sent.has(key)) return Promise.resolve(false);
+        sent.add(key);
+        return Promise.resolve(true);
+      },
+    };
+    const consumer = new NotificationConsumer(db, [new TableNotificationChannel(db, logger), flaky], logger);
+    const customerId = `f-${randomUUID()}`;
+    const drop = event('wishlist.price_dropped', 'cart', { customerId, productId: randomUUID(), variantId: randomUUID(), sku: 'SKU-F', currency: 'USD', priceWhenSaved: '9.00', oldPrice: '9.00', newPrice: '8.00' });
+    await expect(consumer.handle(drop)).rejects.toThrow('mail server down');
+    // The bus retries the event: the table already has it, the outside channel gets it now.
+    expect(await consumer.handle(drop)).toBe(1);
+    expect(await consumer.handle(drop)).toBe(0);
+    expect(sent.size).toBe(1);
+    expect(await rows(customerId)).toHaveLength(1);
   });
 });
 

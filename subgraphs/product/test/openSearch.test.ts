@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestSubgraph } from '@shopgraph/kit/testing';
+import { recordEvents } from '@shopgraph/kit';
+import { eventually, useTestSubgraph } from '@shopgraph/kit/testing';
 import { createProductSubgraph } from '../src/server.js';
 import { openSearchClient } from '../src/services/search/createSearch.js';
 import { productAlias } from '../src/services/search/openSearchIndex.js';
@@ -139,6 +140,35 @@ describe('search requests and their mapping', () => {
       expect.arrayContaining([{ delete: { _index: alias, _id: ids.zephyrOut } }, { index: { _index: alias, _id: ids.zephyrIn } }]),
     );
     expect(fake.indices.get(fake.aliases.get(alias)!)!.has(ids.zephyrOut!)).toBe(false);
+  });
+});
+
+describe('ratings (issue 10)', () => {
+  it('a product.rating_changed event writes the rating into the document, and relevance and the RATING sort ask OpenSearch to use it', async () => {
+    fake.requests.length = 0;
+    // As the review service records it: through the catalog outbox, the relay, the projection's consumer group.
+    await subgraph.database.prisma.$transaction((tx) =>
+      recordEvents(tx, 'catalog', [{ topic: 'product.rating_changed', payload: { productId: ids.samba!, rating: '4.50', reviewCount: 2, newlyApprovedRating: 5 } }]),
+    );
+    await eventually(() => fake.requests.some((r) => r.path === '/_bulk'), 'the indexer to write the rated document');
+    const bulk = fake.requests.find((r) => r.path === '/_bulk')!;
+    expect(bulk.body).toEqual(expect.arrayContaining([{ index: { _index: alias, _id: ids.samba } }, expect.objectContaining({ rating: 4.5, review_count: 2 })]));
+    expect(await one(`SELECT rating::text, review_count FROM catalog.product_search WHERE product_id = $1::uuid`, ids.samba)).toEqual({ rating: '4.50', review_count: 2 });
+
+    fake.requests.length = 0;
+    await gql(`{ search(query: "adidas") { totalCount } }`);
+    const functions = fake.searches()[0]!.body.query.function_score.functions;
+    expect(functions).toEqual(
+      expect.arrayContaining([
+        { field_value_factor: { field: 'rating', factor: 0.2, modifier: 'ln2p', missing: 0 } },
+        expect.objectContaining({ field_value_factor: expect.objectContaining({ field: 'review_count' }) }),
+      ]),
+    );
+    fake.requests.length = 0;
+    await gql(`{ search(query: "adidas", sort: RATING, filter: { minRating: 4 }) { totalCount } }`);
+    const rated = fake.searches()[0]!.body;
+    expect(rated.sort).toEqual([{ rating: 'desc' }, { review_count: 'desc' }, '_score', { id: 'asc' }]);
+    expect(rated.query.function_score.query.bool.filter).toContainEqual({ range: { rating: { gte: 4 } } });
   });
 });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
 import { createProductSubgraph } from '../src/server.js';
+import { reindexAll } from '../src/services/search/reindexAll.js';
 import { activeProducts, startOrderEvents, type OrderEvents } from './reviewFixtures.js';
 
 /**
@@ -225,6 +226,11 @@ describe('moderation and the rating', () => {
 
     await approvedReview(second!, 5);
     await eventually(async () => (await order())[0] === second, 'the 5-star product to rank first');
+    expect(await one(`SELECT rating::text, review_count FROM catalog.product_search WHERE product_id = $1::uuid`, second)).toEqual({ rating: '5.00', review_count: 1 });
+
+    // A lost rating event is repaired by the reindex, from the aggregate.
+    await sql(`UPDATE catalog.product_search SET rating = 0, review_count = 0 WHERE product_id = $1::uuid`, second);
+    await reindexAll(subgraph.database.prisma);
     expect(await one(`SELECT rating::text, review_count FROM catalog.product_search WHERE product_id = $1::uuid`, second)).toEqual({ rating: '5.00', review_count: 1 });
   });
 });

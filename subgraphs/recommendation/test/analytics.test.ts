@@ -191,6 +191,35 @@ describe('analytics from a burst of 100,000 events', { timeout: 600_000 }, () =>
     expect(await one(`SELECT count(*)::int AS n FROM reco.analytics_fact`)).toEqual(facts);
   });
 
+  it('takes a cancelled order back once, even when two status events reach two writers at once', async () => {
+    const ingest = new AnalyticsIngest(subgraph.running.database.prisma);
+    const productId = randomUUID();
+    const orderId = randomUUID();
+    const customerId = randomUUID();
+    const delivered = (topic: string, payload: unknown) =>
+      ({ id: randomUUID(), topic, source: 'ordering', aggregateType: 'order', aggregateId: orderId, sequence: 1, occurredAt: new Date().toISOString(), payload }) as AnalyticsEvent;
+    const line = { productId, variantId: randomUUID(), sku: 'SKU-V', quantity: 3, unitPrice: '10.00' };
+    await ingest.ingest([delivered('order.placed', { orderId, customerId, placedAt: '2026-11-23T10:00:00.000Z', currency: 'EUR', grandTotal: '30.00', lines: [line] })]);
+    await Promise.all(
+      ['CANCELLED', 'FAILED'].map((status) => ingest.ingest([delivered('order.status_changed', { orderId, customerId, status, previousStatus: 'CONFIRMED' })])),
+    );
+    expect(await one(`SELECT purchases, units, revenue::text FROM reco.product_daily_analytics WHERE product_id = $1::uuid`, productId)).toEqual({
+      purchases: 0,
+      units: 0,
+      revenue: '0.00',
+    });
+    expect(await one(`SELECT count(*)::int AS n FROM reco.analytics_fact WHERE order_id = $1::uuid AND kind = 'purchase_void'`, orderId)).toEqual({ n: 1 });
+  });
+
+  it('leaves out an event whose ids are not UUIDs instead of failing its whole batch', async () => {
+    const ingest = new AnalyticsIngest(subgraph.running.database.prisma);
+    const productId = randomUUID();
+    const view = (id: string) =>
+      ({ id: randomUUID(), topic: 'product.viewed', source: 'reco', aggregateType: 'product', aggregateId: id, sequence: 1, occurredAt: new Date().toISOString(), payload: { productId: id, viewedAt: '2026-11-24T08:00:00.000Z' } }) as AnalyticsEvent;
+    expect(await ingest.ingest([view('not-a-product-id'), view(productId)])).toEqual({ facts: 1, voids: 0, unusable: 1 });
+    expect(await one(`SELECT views FROM reco.product_daily_analytics WHERE product_id = $1::uuid`, productId)).toEqual({ views: 1 });
+  });
+
   it('answers productAnalytics per day with totals and conversion, and topProducts by each metric', async () => {
     const product = products[0]!;
     const res = await gqlAs(

@@ -17,8 +17,8 @@ const trending = async (variables: Record<string, unknown>) => {
 
 /** Scores recomputed here from the raw signals with the pure formula, for products that may be shown. */
 async function expectedRanking(): Promise<[string, number][]> {
-  const signals = await sql<{ product_id: string; age: number; views: number; cart_adds: number; purchases: number; rating: string; rating_count: number }>(
-    `SELECT s.product_id::text, (current_date - s.day) AS age, s.views, s.cart_adds, s.purchases, f.rating::text, f.rating_count
+  const signals = await sql<{ product_id: string; age: number; views: number; cart_adds: number; purchases: number; good_reviews: number; rating: string; rating_count: number }>(
+    `SELECT s.product_id::text, (current_date - s.day) AS age, s.views, s.cart_adds, s.purchases, s.good_reviews, f.rating::text, f.rating_count
      FROM reco.product_daily_signal s JOIN reco.product_facts f ON f.product_id = s.product_id
      WHERE f.active AND f.in_stock AND s.day <= current_date`,
   );
@@ -28,7 +28,7 @@ async function expectedRanking(): Promise<[string, number][]> {
     .map(([id, days]): [string, number] => [
       id,
       trendingScore(
-        days.map((d) => ({ ageDays: d.age, views: d.views, cartAdds: d.cart_adds, purchases: d.purchases })),
+        days.map((d) => ({ ageDays: d.age, views: d.views, cartAdds: d.cart_adds, purchases: d.purchases, goodReviews: d.good_reviews })),
         Number(days[0]!.rating),
         days[0]!.rating_count,
       ),
@@ -63,6 +63,32 @@ describe('trending', () => {
     await parts.refresher.run({ trending: true });
     const after = (await trending({ first: 50 })).map((t) => t.product.id);
     expect(after.indexOf(rated)).toBeLessThan(after.indexOf(busier));
+  });
+
+  it('counts a good new review (4-5 stars, first approval) as activity of its day, once per event, and lifts the product', async () => {
+    // Two sellable products made quiet: no activity at all, so the review is all there is.
+    const [quiet, other] = await sql<{ id: string }>(`SELECT product_id::text AS id FROM reco.product_facts WHERE active AND in_stock ORDER BY product_id LIMIT 2`);
+    await sql(`DELETE FROM reco.product_daily_signal WHERE product_id = ANY ($1::uuid[])`, [quiet!.id, other!.id]);
+    const rated = (productId: string, rating: string, newlyApprovedRating: number | null) => ({
+      id: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      payload: { productId, rating, reviewCount: 1, newlyApprovedRating },
+    });
+    const good = rated(quiet!.id, '5.00', 5);
+    expect(await parts.services.signals.onRatingChanged(good)).toBe(true);
+    expect(await parts.services.signals.onRatingChanged(good)).toBe(false); // delivered again: applied once
+    // A middling new review, or a re-approval, is no news for trending.
+    await parts.services.signals.onRatingChanged(rated(other!.id, '3.00', 3));
+    await parts.services.signals.onRatingChanged(rated(other!.id, '5.00', null));
+    expect(await sql(`SELECT product_id::text AS id, good_reviews FROM reco.product_daily_signal WHERE product_id = ANY ($1::uuid[])`, [quiet!.id, other!.id])).toEqual([
+      { id: quiet!.id, good_reviews: 1 },
+    ]);
+
+    await parts.refresher.run({ trending: true });
+    const scores = await sql<{ id: string; score: number }>(`SELECT product_id::text AS id, score FROM reco.trending_score WHERE product_id = ANY ($1::uuid[])`, [quiet!.id, other!.id]);
+    expect(scores).toHaveLength(1);
+    expect(scores[0]!.id).toBe(quiet!.id);
+    expect(scores[0]!.score).toBeCloseTo(trendingScore([{ ageDays: 0, views: 0, cartAdds: 0, purchases: 0, goodReviews: 1 }], 5, 1), 6);
   });
 
   it('lets a burst of purchases today lift a quiet product to the top', async () => {

@@ -28,21 +28,23 @@ const httpUrl = new URL(config.graphqlPath, window.location.href);
 const wsUrl = new URL(httpUrl);
 wsUrl.protocol = httpUrl.protocol === 'https:' ? 'wss:' : 'ws:';
 // Subscriptions run over graphql-ws; the token in the headers editor goes in connection_init
-// (a browser cannot set headers on a WebSocket). The connection opens with the first
-// subscription and keeps the token it opened with: reload after changing it.
-let lastHeaders: Record<string, string> = {};
-const wsClient = createClient({
-  url: wsUrl.toString(),
-  lazy: true,
-  connectionParams: () => {
-    const authorization = lastHeaders.authorization ?? lastHeaders.Authorization;
-    return authorization ? { authorization } : {};
-  },
-});
-const graphiqlFetcher = createGraphiQLFetcher({ url: httpUrl.toString(), wsClient });
+// (a browser cannot set headers on a WebSocket). One client per Authorization value: each
+// subscription runs on a socket opened with the token its headers had when it started, and a
+// lazy client closes its socket when its last subscription ends.
+const fetchers = new Map<string, Fetcher>();
+function fetcherFor(authorization: string | undefined): Fetcher {
+  let fetcher = fetchers.get(authorization ?? '');
+  if (!fetcher) {
+    const wsClient = createClient({ url: wsUrl.toString(), lazy: true, connectionParams: authorization ? { authorization } : {} });
+    fetcher = createGraphiQLFetcher({ url: httpUrl.toString(), wsClient });
+    fetchers.set(authorization ?? '', fetcher);
+  }
+  return fetcher;
+}
 const fetcher: Fetcher = (params, options) => {
-  lastHeaders = (options?.headers as Record<string, string> | undefined) ?? {};
-  return graphiqlFetcher(params, options);
+  const headers = (options?.headers ?? {}) as Record<string, unknown>;
+  const authorization = Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+  return fetcherFor(typeof authorization === 'string' ? authorization : undefined)(params, options);
 };
 
 /** Headers as an object when the editor holds a JSON object, else none (a half-typed edit is replaced). */

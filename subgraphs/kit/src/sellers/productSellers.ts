@@ -1,4 +1,5 @@
-import type { Prisma } from '../database.js';
+import type { Prisma, PrismaClient } from '../database.js';
+import type { EventBus, Subscription } from '../events/eventBus.js';
 import type { EventPayload } from '../events/topics.js';
 
 /** The schemas that keep a `<schema>.product_seller` copy of which seller owns each product. */
@@ -35,4 +36,25 @@ export async function upsertProductSellers(tx: Prisma.TransactionClient, schema:
     [...last.keys()],
     [...last.values()],
   );
+}
+
+/**
+ * A durable consumer of product.changed that keeps `<schema>.product_seller`: the handler
+ * gathers, the bus's flush writes each read in one statement before acknowledging it.
+ */
+export function subscribeProductSellers(events: EventBus, prisma: PrismaClient, schema: ProductSellerSchema, group: string): Subscription {
+  const gathered: ProductSeller[] = [];
+  return events.subscribe({
+    group,
+    topics: ['product.changed'],
+    batchSize: 500,
+    handler: (event) => {
+      const seller = productSellerOf(event.payload);
+      if (seller) gathered.push(seller);
+    },
+    flush: async () => {
+      const batch = gathered.splice(0);
+      await prisma.$transaction((tx) => upsertProductSellers(tx, schema, batch));
+    },
+  });
 }

@@ -10,4 +10,5 @@ export const Query: QueryResolvers = {
   // webhooks (issue 11)
   webhookEndpoints: (_, __, ctx) => ctx.services.webhooks.list(),
   webhookDeliveries: (_, args, ctx) => ctx.services.webhooks.deliveries(args),
+  sellerOrderLines: (_, { first }, ctx) => ctx.services.sellerLines.lines(ctx.identity, first),
 };

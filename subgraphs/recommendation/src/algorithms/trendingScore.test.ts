@@ -13,6 +13,13 @@ describe('trending score', () => {
     expect(decayedActivity([{ ageDays: 6, views: 8, cartAdds: 0, purchases: 0 }])).toBe(2);
   });
 
+  it('weighs a good new review between a cart add and a purchase, decaying like the rest', () => {
+    expect(decayedActivity([{ ageDays: 0, views: 0, cartAdds: 0, purchases: 0, goodReviews: 2 }])).toBe(10);
+    expect(decayedActivity([{ ageDays: 3, views: 0, cartAdds: 0, purchases: 0, goodReviews: 2 }])).toBe(5);
+    // One 5-star review on a quiet product: 5 points, times its rating factor (1 review of 5 against the prior).
+    expect(trendingScore([{ ageDays: 0, views: 0, cartAdds: 0, purchases: 0, goodReviews: 1 }], 5, 1)).toBeCloseTo(5 * (1 + (0.5 * ((5 + 15) / 6 - 3)) / 2), 10);
+  });
+
   it('applies the Bayesian rating: unrated 1, five 5-star reviews -> average 4 -> 1.25, five 1-star -> 0.75', () => {
     expect(ratingFactor(0, 0)).toBe(1);
     expect(ratingFactor(5, 5)).toBe(1.25); // (5*5 + 3*5) / 10 = 4; 1 + 0.5 * (4 - 3) / 2

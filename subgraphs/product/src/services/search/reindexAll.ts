@@ -10,7 +10,7 @@ export interface ReindexProgress {
 
 /**
  * Rebuilds search from the catalogue: every projection row in batches (the lexicon moves
- * with each batch), then, when OpenSearch is configured, a fresh index swapped in behind
+ * with each batch), the ratings from the review aggregate, then, when OpenSearch is configured, a fresh index swapped in behind
  * the alias. Searches keep answering throughout.
  */
 export async function reindexAll(
@@ -28,6 +28,12 @@ export async function reindexAll(
   }
   // Words no product uses any more.
   await prisma.$executeRawUnsafe(`DELETE FROM catalog.search_term WHERE documents <= 0`);
+  // Ratings from the review aggregate (issue 10), so a rating event lost or dead-lettered is repaired here too.
+  await prisma.$queryRawUnsafe(
+    `SELECT catalog.search_set_rating(array_agg(r.product_id),
+       array_agg(CASE WHEN r.count > 0 THEN round(r.star_sum::numeric / r.count, 2) ELSE 0 END), array_agg(r.count))
+     FROM catalog.product_rating r`,
+  );
   if (!options.openSearch) return { products: ids.length, searchable };
   const { index } = await rebuildIndex(options.openSearch.client, prisma, options.openSearch.alias, {
     batchSize,

@@ -1,4 +1,4 @@
-import { Prisma, productSellerOf, type DomainEvent, type ProductSeller } from '@shopgraph/kit';
+import { isUuid, Prisma, productSellerOf, type DomainEvent, type ProductSeller } from '@shopgraph/kit';
 
 /** The topics analytics reads: counted views, cart adds, orders (placed, then perhaps taken back) and product owners. */
 export const ANALYTICS_TOPICS = ['product.viewed', 'cart.item_added', 'order.placed', 'order.status_changed', 'product.changed'] as const;
@@ -23,6 +23,8 @@ export interface AnalyticsBatch {
   /** Orders cancelled or failed: their purchases are taken back (keyed by the status event). */
   voids: Array<{ eventId: string; orderId: string }>;
   sellers: ProductSeller[];
+  /** Events left out because an id the tables key on is not a UUID (the registry allows any id; one such event must not block a whole batch). */
+  unusable: number;
 }
 
 /** Statuses that undo a placed order's purchase (FAILED: its payment never went through). */
@@ -32,8 +34,12 @@ const utcDay = (iso: string) => new Date(iso).toISOString().slice(0, 10);
 
 /** Splits events into facts, voids and owners; events of other topics (or statuses) add nothing. */
 export function analyticsBatchOf(events: readonly AnalyticsEvent[]): AnalyticsBatch {
-  const batch: AnalyticsBatch = { facts: [], voids: [], sellers: [] };
+  const batch: AnalyticsBatch = { facts: [], voids: [], sellers: [], unusable: 0 };
   for (const event of events) {
+    if (!usable(event)) {
+      batch.unusable += 1;
+      continue;
+    }
     switch (event.topic) {
       case 'product.viewed':
         batch.facts.push(fact(event.id, event.payload.productId, 'view', utcDay(event.payload.viewedAt)));
@@ -76,6 +82,19 @@ export function analyticsBatchOf(events: readonly AnalyticsEvent[]): AnalyticsBa
     }
   }
   return batch;
+}
+
+/** Whether the ids this event would be stored under are UUIDs (facts and owners are keyed by uuid columns). */
+function usable(event: AnalyticsEvent): boolean {
+  if (!isUuid(event.id)) return false;
+  switch (event.topic) {
+    case 'order.placed':
+      return isUuid(event.payload.orderId) && event.payload.lines.every((l) => isUuid(l.productId));
+    case 'order.status_changed':
+      return isUuid(event.payload.orderId);
+    default:
+      return isUuid(event.payload.productId);
+  }
 }
 
 function fact(eventId: string, productId: string, kind: AnalyticsFact['kind'], day: string): AnalyticsFact {

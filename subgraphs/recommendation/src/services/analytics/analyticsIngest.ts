@@ -38,7 +38,8 @@ ${ADD_TO_DAILY}`;
 
 /**
  * A cancelled or failed order's purchases, taken back on the days they were counted: negative
- * facts keyed by the status event, written once per order (a second voiding status adds nothing).
+ * facts keyed by the status event, written once per order (a second voiding status adds
+ * nothing; a unique index on (order, product) of take-backs settles two writers at once).
  */
 const INGEST_VOIDS = `
 WITH voids AS (
@@ -49,15 +50,17 @@ WITH voids AS (
   FROM voids v JOIN reco.analytics_fact p ON p.order_id = v."orderId" AND p.kind = 'purchase'
   WHERE NOT EXISTS (SELECT 1 FROM reco.analytics_fact x WHERE x.order_id = v."orderId" AND x.kind = 'purchase_void')
   ORDER BY v."eventId", p.product_id
-  ON CONFLICT (event_id, product_id) DO NOTHING
+  -- Either key: this event already applied, or this order already taken back (a racing writer: analytics_fact_order_void_key).
+  ON CONFLICT DO NOTHING
   RETURNING product_id, day, kind, quantity, revenue, currency
 )
 ${ADD_TO_DAILY}`;
 
 export interface IngestResult {
-  /** Facts offered (new or not) and voids asked for. */
+  /** Facts offered (new or not), voids asked for, events left out (ids that are not UUIDs). */
   facts: number;
   voids: number;
+  unusable: number;
 }
 
 /**
@@ -72,8 +75,8 @@ export class AnalyticsIngest {
   constructor(private readonly prisma: PrismaClient) {}
 
   async ingest(events: readonly AnalyticsEvent[]): Promise<IngestResult> {
-    const { facts, voids, sellers } = analyticsBatchOf(events);
-    if (facts.length === 0 && voids.length === 0 && sellers.length === 0) return { facts: 0, voids: 0 };
+    const { facts, voids, sellers, unusable } = analyticsBatchOf(events);
+    if (facts.length === 0 && voids.length === 0 && sellers.length === 0) return { facts: 0, voids: 0, unusable };
     await this.prisma.$transaction(
       async (tx) => {
         if (facts.length > 0) await tx.$executeRawUnsafe(INGEST_FACTS, JSON.stringify(facts satisfies AnalyticsFact[]));
@@ -83,7 +86,7 @@ export class AnalyticsIngest {
       },
       { maxWait: 10_000, timeout: 60_000 },
     );
-    return { facts: facts.length, voids: voids.length };
+    return { facts: facts.length, voids: voids.length, unusable };
   }
 
   /**
@@ -100,7 +103,8 @@ export class AnalyticsIngest {
       flush: async () => {
         const batch = gathered.splice(0);
         const result = await this.ingest(batch);
-        logger.debug({ events: batch.length, ...result }, 'analytics batch written');
+        if (result.unusable > 0) logger.warn({ events: batch.length, ...result }, 'analytics left out events whose ids are not UUIDs');
+        else logger.debug({ events: batch.length, ...result }, 'analytics batch written');
       },
     });
   }
