@@ -33,7 +33,9 @@ export async function writeCustomers(
     const email = uniqueEmail(emails, faker.internet.exampleEmail({ firstName, lastName }).toLowerCase());
     const id = rng.uuid();
     ids.push(id);
-    rows.push(id, email, `${firstName} ${lastName}`, new Date(createdAt[i]!).toISOString());
+    // updated_at = created_at: the column's default (now) would make two seeds differ.
+    const signedUp = new Date(createdAt[i]!).toISOString();
+    rows.push(id, email, `${firstName} ${lastName}`, signedUp, signedUp);
     if (i % 1024 === 1023) {
       await group.flushIfFull();
       options.onProgress(i + 1);

@@ -87,6 +87,7 @@ export const TABLES = {
     ['email', 'text'],
     ['name', 'text'],
     ['created_at', 'timestamptz'],
+    ['updated_at', 'timestamptz'],
   ]),
   order: spec('ordering."order"', [
     ['id', 'uuid'],

@@ -1,5 +1,7 @@
 import { cachedValueLoader, childrenLoader, isUuid, rowLoader, type PrismaClient } from '@shopgraph/kit';
 import type { OrderCaches } from './caches.js';
+import type { OrderModel } from './models.js';
+import { archivedOrderModel } from './services/archive/archivedOrders.js';
 
 /** Key of a units-sold read: the window and the product. */
 export interface UnitsSoldKey {
@@ -62,8 +64,14 @@ export function createOrderLoaders(prisma: PrismaClient, caches: OrderCaches, no
       ids,
     ),
     /** Orders by id, for a notification's order (personal: never cached). */
-    orderById: rowLoader<string, Awaited<ReturnType<typeof prisma.order.findMany>>[number]>(
-      (orderIds) => prisma.order.findMany({ where: { id: { in: [...orderIds] } } }),
+    orderById: rowLoader<string, OrderModel>(
+      async (orderIds) => {
+        const live: OrderModel[] = await prisma.order.findMany({ where: { id: { in: [...orderIds] } } });
+        // An order archival moved is read from the archive (a second query only when some are missing).
+        const missing = orderIds.filter((id) => !live.some((o) => o.id === id));
+        if (missing.length === 0) return live;
+        return [...live, ...(await prisma.archivedOrder.findMany({ where: { id: { in: missing } } })).map(archivedOrderModel)];
+      },
       (o) => o.id,
       ids,
     ),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '@shopgraph/kit';
-import { testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
+import { eventually, testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
 import { createOrderSubgraph, orderRuntimes } from '../src/server.js';
 import { OrderArchiver } from '../src/services/archive/orderArchiver.js';
 import { insertOrder } from './fixtures.js';
@@ -172,4 +172,43 @@ describe('order archival', () => {
       ),
     ).toEqual({ archived: 60, lines: 60, live: 0 });
   }, 60_000);
+
+  it("keeps a seller's lines of archived orders in sellerOrderLines", async () => {
+    const order = await oldOrder(randomUUID(), 'DELIVERED', 47);
+    const [line] = await sql<{ product_id: string }>(`SELECT product_id::text FROM ordering.order_line WHERE order_id = $1::uuid`, order.id);
+    await sql(`INSERT INTO ordering.product_seller (product_id, seller_id) VALUES ($1::uuid, 'seller-archive')`, line!.product_id);
+    const seller = testIdentities.seller('seller-archive');
+    const LINES = `{ sellerOrderLines(first: 10) { orderId orderStatus } }`;
+    const before = await gqlAs(seller, LINES);
+    expect(before.errors).toBeUndefined();
+    expect(before.data!.sellerOrderLines).toEqual([{ orderId: order.id, orderStatus: 'DELIVERED' }]);
+    await runtime().archiver.run({ afterDays: 30, batchSize: 50 });
+    expect((await gqlAs(seller, LINES)).data!.sellerOrderLines).toEqual(before.data!.sellerOrderLines);
+  });
+
+  it("keeps the order a customer's notification names readable once archived", async () => {
+    const customerId = randomUUID();
+    const order = await oldOrder(customerId, 'DELIVERED', 48);
+    await sql(
+      `INSERT INTO ordering.notification (recipient, kind, event_id, title, body, data) VALUES ($1, 'ORDER_SHIPPED', gen_random_uuid(), 'Shipped', 'On its way', $2::jsonb)`,
+      customerId,
+      JSON.stringify({ orderId: order.id }),
+    );
+    await runtime().archiver.run({ afterDays: 30, batchSize: 50 });
+    const res = await gqlAs(testIdentities.customer(customerId), `{ myNotifications(first: 5) { edges { node { order { id archived total { amount } } } } } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.myNotifications.edges.map((e: any) => e.node.order)).toEqual([{ id: order.id, archived: true, total: { amount: '100.00' } }]);
+  });
+
+  it('runs as a periodic job when ORDER_ARCHIVE_INTERVAL_SECONDS is set', async () => {
+    const order = await oldOrder(randomUUID(), 'CANCELLED', 45);
+    const job = runtime().archiver.periodic({ afterDays: 30, batchSize: 10 });
+    job.start(50);
+    try {
+      await eventually(async () => (await sql(`SELECT 1 FROM ordering.archived_order WHERE id = $1::uuid`, order.id)).length === 1, 'the job to archive the order');
+    } finally {
+      await job.stop();
+    }
+    expect(await sql(`SELECT 1 FROM ordering."order" WHERE id = $1::uuid`, order.id)).toEqual([]);
+  });
 });

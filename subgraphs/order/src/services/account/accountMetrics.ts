@@ -3,21 +3,20 @@ import { Counter, type Registry } from 'prom-client';
 export type SignInOutcome = 'success' | 'wrong_credentials' | 'rate_limited';
 export type RefreshOutcome = 'rotated' | 'invalid' | 'reuse_detected';
 
-/** What an operator watches on /metrics: sign-in outcomes (a brute-force run shows as rate_limited) and refresh-token reuse. */
+/**
+ * What an operator watches on /metrics: sign-in outcomes (a brute-force run shows as
+ * rate_limited) and refresh-token reuse. A second runtime on the same registry (tests build
+ * one for the recovery job) shares the counters instead of registering them twice.
+ */
 export function accountMetrics(registry: Registry) {
+  const counter = (name: string, help: string) =>
+    (registry.getSingleMetric(name) as Counter<'outcome'> | undefined) ?? new Counter({ name, help, labelNames: ['outcome'] as const, registers: [registry] });
   return {
-    signIns: new Counter({
-      name: 'account_sign_ins_total',
-      help: 'Sign-in attempts by outcome',
-      labelNames: ['outcome'] as const,
-      registers: [registry],
-    }),
-    refreshes: new Counter({
-      name: 'account_session_refreshes_total',
-      help: 'refreshSession calls by outcome (reuse_detected: a spent refresh token came back and its family was revoked)',
-      labelNames: ['outcome'] as const,
-      registers: [registry],
-    }),
+    signIns: counter('account_sign_ins_total', 'Sign-in attempts by outcome'),
+    refreshes: counter(
+      'account_session_refreshes_total',
+      'refreshSession calls by outcome (reuse_detected: a spent refresh token came back and its family was revoked)',
+    ),
   };
 }
 

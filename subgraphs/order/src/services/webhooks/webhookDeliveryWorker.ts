@@ -20,6 +20,15 @@ interface ClaimedDelivery {
   previousSecretUntil: Date | null;
 }
 
+/** One attempt's result, recorded with the rest of its batch. */
+interface AttemptRecord {
+  delivery: ClaimedDelivery;
+  startedAt: Date;
+  outcome: AttemptOutcome;
+  status: 'SUCCEEDED' | 'DEAD_LETTERED' | 'PENDING';
+  retryInMs: number;
+}
+
 /** Full jitter: a uniformly random wait in [0, min(max, base * 2^(n-1))] before retry n. */
 export function backoffDelayMs(failedAttempts: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, failedAttempts - 1));
@@ -94,7 +103,7 @@ export class WebhookDeliveryWorker {
     while (!this.stopped) {
       const claimed = await this.claim(this.settings.concurrency);
       if (claimed.length === 0) break;
-      await Promise.all(claimed.map((d) => this.attempt(d)));
+      await this.record(await Promise.all(claimed.map((d) => this.attempt(d))));
       attempts += claimed.length;
     }
     return attempts;
@@ -135,7 +144,7 @@ export class WebhookDeliveryWorker {
     return secrets;
   }
 
-  private async attempt(d: ClaimedDelivery): Promise<void> {
+  private async attempt(d: ClaimedDelivery): Promise<AttemptRecord> {
     const startedAt = new Date();
     const timestamp = Math.floor(startedAt.getTime() / 1000);
     let outcome: AttemptOutcome;
@@ -157,29 +166,47 @@ export class WebhookDeliveryWorker {
     } catch (err) {
       outcome = { succeeded: false, statusCode: null, error: err instanceof Error ? err.message : String(err), durationMs: Date.now() - startedAt.getTime() };
     }
-    await this.record(d, startedAt, outcome);
+    const status = outcome.succeeded ? 'SUCCEEDED' : d.attemptsLeft === 0 ? 'DEAD_LETTERED' : 'PENDING';
+    const retryInMs = status === 'PENDING' ? backoffDelayMs(d.attempt, this.settings.backoffBaseMs, this.settings.backoffMaxMs) : 0;
+    return { delivery: d, startedAt, outcome, status, retryInMs };
   }
 
-  private async record(d: ClaimedDelivery, startedAt: Date, outcome: AttemptOutcome): Promise<void> {
-    const failedSoFar = d.attempt;
-    const status = outcome.succeeded ? 'SUCCEEDED' : d.attemptsLeft === 0 ? 'DEAD_LETTERED' : 'PENDING';
-    const retryInMs = status === 'PENDING' ? backoffDelayMs(failedSoFar, this.settings.backoffBaseMs, this.settings.backoffMaxMs) : 0;
+  /** Records a claimed batch's attempts and outcomes: one transaction of two statements for the whole batch. */
+  private async record(records: readonly AttemptRecord[]): Promise<void> {
+    const rows = records.map((r) => ({
+      id: r.delivery.id,
+      attempt: r.delivery.attempt,
+      succeeded: r.outcome.succeeded,
+      statusCode: r.outcome.statusCode,
+      error: r.outcome.error,
+      durationMs: r.outcome.durationMs,
+      startedAt: r.startedAt.toISOString(),
+      status: r.status,
+      retrySeconds: r.retryInMs / 1000,
+    }));
+    const json = JSON.stringify(rows);
     await this.prisma.$transaction([
       this.prisma.$executeRaw`
         INSERT INTO ordering.webhook_delivery_attempt (delivery_id, attempt, succeeded, status_code, error, duration_ms, started_at)
-        VALUES (${d.id}::uuid, ${d.attempt}, ${outcome.succeeded}, ${outcome.statusCode}, ${outcome.error}, ${outcome.durationMs}, ${startedAt})
+        SELECT v.id, v.attempt, v.succeeded, v."statusCode", v.error, v."durationMs", v."startedAt"
+        FROM jsonb_to_recordset(${json}::jsonb) AS v(id uuid, attempt int, succeeded boolean, "statusCode" int, error text, "durationMs" int, "startedAt" timestamptz)
         ON CONFLICT (delivery_id, attempt) DO NOTHING`,
-      // Only while the row is still at this attempt: a resend or a re-claim after a lapsed lease moved it on.
+      // Only rows still at this attempt: a resend or a re-claim after a lapsed lease moved the others on.
       this.prisma.$executeRaw`
-        UPDATE ordering.webhook_delivery
-        SET status = ${status}::ordering.webhook_delivery_status, last_status_code = ${outcome.statusCode}, last_error = ${outcome.error},
-            delivered_at = CASE WHEN ${outcome.succeeded} THEN now() ELSE delivered_at END,
-            next_attempt_at = now() + make_interval(secs => ${retryInMs / 1000}), updated_at = now()
-        WHERE id = ${d.id}::uuid AND attempts = ${d.attempt} AND status = 'PENDING'`,
+        UPDATE ordering.webhook_delivery d
+        SET status = v.status::ordering.webhook_delivery_status, last_status_code = v."statusCode", last_error = v.error,
+            delivered_at = CASE WHEN v.succeeded THEN now() ELSE d.delivered_at END,
+            next_attempt_at = now() + make_interval(secs => v."retrySeconds"), updated_at = now()
+        FROM jsonb_to_recordset(${json}::jsonb) AS v(id uuid, attempt int, succeeded boolean, "statusCode" int, error text, status text, "retrySeconds" float8)
+        WHERE d.id = v.id AND d.attempts = v.attempt AND d.status = 'PENDING'`,
     ]);
-    this.metrics.attempts.inc({ outcome: outcome.succeeded ? 'succeeded' : 'failed' });
-    this.metrics.duration.observe(outcome.durationMs / 1000);
-    if (status === 'DEAD_LETTERED') this.metrics.deadLettered.inc();
-    if (status === 'DEAD_LETTERED') this.logger.warn({ deliveryId: d.id, eventId: d.eventId, url: d.url, error: outcome.error }, 'webhook delivery dead-lettered');
+    for (const r of records) {
+      this.metrics.attempts.inc({ outcome: r.outcome.succeeded ? 'succeeded' : 'failed' });
+      this.metrics.duration.observe(r.outcome.durationMs / 1000);
+      if (r.status === 'DEAD_LETTERED') {
+        this.metrics.deadLettered.inc();
+        this.logger.warn({ deliveryId: r.delivery.id, eventId: r.delivery.eventId, url: r.delivery.url, error: r.outcome.error }, 'webhook delivery dead-lettered');
+      }
+    }
   }
 }
