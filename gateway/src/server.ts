@@ -218,12 +218,13 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   // A copy of its own: Apollo Server wraps the resolvers of the schema it executes (plugins'
   // willResolveField), and those wrappers would bypass the completion's field resolver.
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => (apiSchema = buildSchema(printSchema(schema))));
-  const runQuery: RunQuery = async (query, variables, identity) => {
-    const requestId = randomUUID();
+  const runQuery: RunQuery = async (query, variables, identity, eventRequestId) => {
+    // The write's request id when the event has one: its live updates' reads log under it too.
+    const requestId = eventRequestId ?? randomUUID();
     const response = await apollo.executeOperation(
       { query, variables },
       // A fresh context per event: no loader or response cache outlives it.
-      { contextValue: { requestId, logger: logger.child({ requestId }), identity, responseTags: new ResponseTags() } },
+      { contextValue: { requestId, logger: logger.child({ requestId, cause: 'live-update' }), identity, responseTags: new ResponseTags() } },
     );
     if (response.body.kind !== 'single') throw new Error('an entity query answered incrementally');
     return response.body.singleResult;

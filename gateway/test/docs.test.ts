@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Kind, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import {
   EVENT_SOURCE_OF_SUBGRAPH,
@@ -57,7 +58,47 @@ describe('README configuration reference', () => {
   });
 });
 
+/** Query, Mutation and Subscription fields of a subgraph's SDL (extensions included). */
+function rootFieldsOf(name: string): string[] {
+  const document = parse(readFileSync(path.join(REPO_ROOT, 'schema', `${name}.graphql`), 'utf8'));
+  return document.definitions.flatMap((d) =>
+    (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && ['Query', 'Mutation', 'Subscription'].includes(d.name.value)
+      ? (d.fields ?? []).map((f) => f.name.value)
+      : [],
+  );
+}
+
+/** Durable consumer groups named in a directory's source (`group: '...'` or a `..._GROUP = '...'` constant). */
+function consumerGroupsIn(dir: string): string[] {
+  const groups = new Set<string>();
+  const walk = (at: string) => {
+    for (const entry of readdirSync(at, { withFileTypes: true })) {
+      const file = path.join(at, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'generated') walk(file);
+      } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
+        // Code only: a comment may show an example group.
+        const text = readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line))
+          .join('\n');
+        for (const m of text.matchAll(/(?:\bgroup: |_GROUP = )'([a-z][\w.-]*)'/g)) groups.add(m[1]!);
+      }
+    }
+  };
+  walk(dir);
+  return [...groups];
+}
+
 describe('docs/subgraphs', () => {
+  it.each(SUBGRAPH_NAMES)('%s: the page names every root field of its SDL and every consumer group of its code', (name) => {
+    const page = readFileSync(path.join(REPO_ROOT, 'docs', 'subgraphs', `${name}.md`), 'utf8');
+    const fields = rootFieldsOf(name).filter((field) => !page.includes(`\`${field}\``));
+    expect(fields, `docs/subgraphs/${name}.md does not name these fields of schema/${name}.graphql`).toEqual([]);
+    const groups = consumerGroupsIn(path.join(REPO_ROOT, 'subgraphs', name, 'src')).filter((group) => !page.includes(`\`${group}\``));
+    expect(groups, `docs/subgraphs/${name}.md does not name these consumer groups of subgraphs/${name}/src`).toEqual([]);
+  });
+
   it.each(SUBGRAPH_NAMES)('%s has a page naming its port, SDL, PostgreSQL schema and every topic it records', (name) => {
     const file = path.join(REPO_ROOT, 'docs', 'subgraphs', `${name}.md`);
     expect(existsSync(file), `docs/subgraphs/${name}.md`).toBe(true);

@@ -103,7 +103,8 @@ describe('request id', () => {
     const events = () => stack.sql<{ topic: string }>(`SELECT topic FROM catalog.outbox_event WHERE request_id = $1 ORDER BY position`, requestId);
     await eventually(async () => (await events()).length === 2, 'the rendering job to record its event with the upload\'s request id', 30_000);
     expect((await events()).map((e) => e.topic)).toEqual(['product.changed', 'product.changed']);
-    expect(logs.product.withRequestId(requestId)).toContainEqual(expect.objectContaining({ msg: 'image rendered', imageId }));
+    // The job logs just after its commit (and the cache eviction that follows it).
+    await eventually(() => logs.product.withRequestId(requestId).some((l) => l.msg === 'image rendered' && l.imageId === imageId), 'the job to log the render with the id');
   });
 
   it('makes one for a request without it, and replaces a malformed one, the same id in every hop', async () => {
@@ -164,10 +165,15 @@ describe('/metrics after traffic through the gateway', () => {
     // A live subscription held open while scraping.
     const client = liveClient(stack.gatewayUrl);
     clients.push(client);
-    const prices = new Feed(client, `subscription ObsPrices($ids: [ID!]!) { priceChanged(productIds: $ids) { productId } }`, { ids: [product.id] });
+    const prices = new Feed(client, `subscription ObsPrices($ids: [ID!]!) { priceChanged(productIds: $ids) { productId product { name } } }`, { ids: [product.id] });
     await eventually(() => stack.gateway.live.hub.size >= 1, 'the subscription to be registered');
-    expect((await sendGraphQL(stack.gatewayUrl, { query: SET_PRICE, variables: { v: product.variantId, price: '81.20' } }, { headers: { authorization: `Bearer ${adminToken}` } })).body.errors).toBeUndefined();
-    await prices.result(1);
+    const writeId = `obs-live-${randomUUID()}`;
+    const headers = { authorization: `Bearer ${adminToken}`, 'x-request-id': writeId };
+    expect((await sendGraphQL(stack.gatewayUrl, { query: SET_PRICE, variables: { v: product.variantId, price: '81.20' } }, { headers })).body.errors).toBeUndefined();
+    expect((await prices.result(1)).data?.priceChanged.product.name).toEqual(expect.any(String));
+    // The live update's read of the product goes out under the write's request id.
+    expect(logs.gateway.withRequestId(writeId)).toContainEqual(expect.objectContaining({ msg: 'graphql operation', cause: 'live-update' }));
+    expect(logs.product.withRequestId(writeId).filter((l) => l.msg === 'graphql operation' && l.type === 'query').length).toBeGreaterThan(0);
 
     // One image through the pg-boss queue.
     const ticket = await sendGraphQL(

@@ -21,7 +21,8 @@ import type { DomainEvent, Identity } from '@shopgraph/kit';
 import type { LiveEntity, LiveField } from './liveFields.js';
 
 /** Runs a query through the gateway's planning as `identity` (never from the response cache). */
-export type RunQuery = (query: string, variables: Record<string, unknown>, identity: Identity) => Promise<FormattedExecutionResult>;
+/** `requestId`: the request that recorded the event, so the reads it causes log under the same id. */
+export type RunQuery = (query: string, variables: Record<string, unknown>, identity: Identity, requestId?: string) => Promise<FormattedExecutionResult>;
 
 /** What the gateway knows of one admitted subscription. */
 export interface PreparedSubscription {
@@ -203,7 +204,7 @@ export class EventCompletion {
     let read = this.reads.get(readKey);
     if (!read) {
       this.queries += 1;
-      read = this.runQuery(query, variables, sub.identity);
+      read = this.runQuery(query, variables, sub.identity, this.event.requestId);
       this.reads.set(readKey, read);
     }
     const result = await read;
