@@ -18,6 +18,10 @@ import { createInventorySubgraph } from '../../subgraphs/inventory/src/server.js
 import { createJwtVerifier, InvalidTokenError, KeysUnavailableError } from '../src/auth/jwtVerifier.js';
 import { startSupergraph, testGatewayAuth, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
+// The webhook worker's poll would be SQL on the order subgraph that no request made; the
+// refusals below must run none. New deliveries still wake the worker without it.
+process.env.WEBHOOK_POLL_INTERVAL_MS = '600000';
+
 /**
  * The security suite: who may call what, through the gateway and around it. Five real
  * subgraphs and the real gateway over HTTP; tokens signed with jose; a JWKS endpoint served
