@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envFlag, loadServiceConfig, MIN_SECRET_LENGTH, SERVICE_PORTS, SUBGRAPH_NAMES, type ServiceConfig, type SubgraphName } from '@shopgraph/kit';
+import { envFlag, loadServiceConfig, MIN_SECRET_LENGTH, parseEnvironment, SERVICE_PORTS, SUBGRAPH_NAMES, type ServiceConfig, type SubgraphName } from '@shopgraph/kit';
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits/gatewayLimits.js';
 import { DEFAULT_LIVE_SETTINGS, type LiveSettings } from './live/liveSocketServer.js';
 
@@ -68,12 +68,7 @@ export const GATEWAY_ENVIRONMENT_VARIABLES: readonly string[] = [
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const base = loadServiceConfig('gateway', env);
-  const parsed = gatewayEnvironmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid configuration for gateway: ${details}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(gatewayEnvironmentSchema, env, 'gateway');
   const subgraphUrls = Object.fromEntries(
     SUBGRAPH_NAMES.map((name) => {
       const value = env[subgraphUrlVariable(name)];

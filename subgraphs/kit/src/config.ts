@@ -170,14 +170,22 @@ export interface ServiceConfig {
   media: { dir: string | undefined; publicUrl: string | undefined; maxUploadBytes: number | undefined; maxPixels: number | undefined };
 }
 
-/** Reads and validates the environment once at boot; a bad value stops the process with its name. */
-export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const parsed = environmentSchema.safeParse(env);
+/**
+ * The environment parsed by a settings schema (this file's, the gateway's, a subgraph's own);
+ * a bad value stops the process with the variable's name and what it configures.
+ */
+export function parseEnvironment<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv, what: string): z.output<S> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid configuration for ${service}: ${details}`);
+    throw new Error(`Invalid configuration for ${what}: ${details}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/** Reads and validates the environment once at boot; a bad value stops the process with its name. */
+export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const e = parseEnvironment(environmentSchema, env, service);
   if (e.EVENTS_REPLAY_MINUTES > e.EVENTS_RETENTION_HOURS * 60) {
     throw new Error(`Invalid configuration for ${service}: EVENTS_REPLAY_MINUTES must not exceed EVENTS_RETENTION_HOURS (replayed events come from retained rows)`);
   }

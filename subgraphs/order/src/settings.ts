@@ -1,3 +1,4 @@
+import { parseEnvironment } from '@shopgraph/kit';
 import { z } from 'zod';
 import { CHECKOUT_STEPS, type CheckoutStep } from './services/checkoutSaga.js';
 
@@ -35,11 +36,7 @@ export interface OrderSettings {
 export const ORDER_ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
 export function loadOrderSettings(env: NodeJS.ProcessEnv = process.env): OrderSettings {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`Invalid configuration for order: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(schema, env, 'order');
   return {
     paymentTimeoutMs: e.ORDER_PAYMENT_TIMEOUT_MS,
     leaseSeconds: e.CHECKOUT_LEASE_SECONDS,

@@ -1,4 +1,4 @@
-import { MIN_SECRET_LENGTH } from '@shopgraph/kit';
+import { MIN_SECRET_LENGTH, parseEnvironment } from '@shopgraph/kit';
 import { z } from 'zod';
 
 /**
@@ -46,11 +46,7 @@ export interface AccountSettings {
 export const ACCOUNT_ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
 export function loadAccountSettings(env: NodeJS.ProcessEnv = process.env): AccountSettings {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`Invalid configuration for order (accounts): ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(schema, env, 'order (accounts)');
   return {
     jwtSecret: e.JWT_SECRET,
     issuer: e.JWT_ISSUER,

@@ -1,3 +1,4 @@
+import { parseEnvironment } from '@shopgraph/kit';
 import { z } from 'zod';
 
 /** Order archival settings (README "Order archival"), read when the order subgraph or the CLI starts. */
@@ -19,10 +20,6 @@ export interface ArchiveSettings {
 export const ARCHIVE_ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
 export function loadArchiveSettings(env: NodeJS.ProcessEnv = process.env): ArchiveSettings {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`Invalid configuration for order archival: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(schema, env, 'order archival');
   return { afterDays: e.ORDER_ARCHIVE_AFTER_DAYS, batchSize: e.ORDER_ARCHIVE_BATCH_SIZE, intervalSeconds: e.ORDER_ARCHIVE_INTERVAL_SECONDS };
 }

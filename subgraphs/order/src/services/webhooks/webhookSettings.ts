@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envFlag } from '@shopgraph/kit';
+import { envFlag, parseEnvironment } from '@shopgraph/kit';
 
 /** Webhook delivery settings (README "Webhooks"), read when the order subgraph is built. */
 const schema = z.object({
@@ -42,11 +42,7 @@ export const WEBHOOK_ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(sche
 const DEVELOPMENT_KEY = 'shopgraph-development-webhook-key-not-for-production';
 
 export function loadWebhookSettings(env: NodeJS.ProcessEnv = process.env): WebhookSettings {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`Invalid configuration for webhooks: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnvironment(schema, env, 'webhooks');
   const production = e.NODE_ENV === 'production';
   const configuredKey = e.WEBHOOK_SECRET_KEY ?? e.INTERNAL_SIGNING_SECRET;
   if (!configuredKey && production) throw new Error('Invalid configuration for webhooks: set WEBHOOK_SECRET_KEY (or INTERNAL_SIGNING_SECRET) in production');
