@@ -140,7 +140,7 @@ mutation Checkout($cartId: ID!, $cartToken: String, $key: String!) {
     variables: '{ "slug": "paste-a-slug-from-the-browse-tab" }',
   },
   {
-    name: 'Recommended for me (send header x-shopgraph-customer-id)',
+    name: 'Recommended for me (a customer\'s token from signIn in the Authorization header)',
     query: `query ForMe {
   recommendedForMe(first: 5) { reason { kind category product { name } } product { name } }
 }`,
