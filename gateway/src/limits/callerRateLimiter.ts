@@ -1,5 +1,5 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Logger, Redis } from '@shopgraph/kit';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { createRateLimiter, type Logger, type Redis } from '@shopgraph/kit';
 import type { RateLimitSettings } from './gatewayLimits.js';
 
 /** Who a request is counted against: the token's subject, or the address of a caller without one. */
@@ -26,9 +26,7 @@ export interface CallerRateLimiter {
 export function createCallerRateLimiter(settings: RateLimitSettings, redis: Redis | undefined, logger: Logger): CallerRateLimiter {
   const make = (points: number, kind: string): RateLimiterAbstract | undefined => {
     if (points === 0) return undefined;
-    const options = { points, duration: settings.windowSeconds, keyPrefix: `${settings.keyPrefix}:${kind}` };
-    if (!redis) return new RateLimiterMemory(options);
-    return new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(options) });
+    return createRateLimiter({ redis, points, duration: settings.windowSeconds, keyPrefix: `${settings.keyPrefix}:${kind}` });
   };
   const limiters = { user: make(settings.perUser, 'user'), ip: make(settings.perIp, 'ip') };
   return {

@@ -1,5 +1,6 @@
 export * from './auth/index.js';
 export * from './config.js';
+export * from './rateLimiter.js';
 export * from './environmentReaders.js';
 export * from './context.js';
 export * from './database.js';

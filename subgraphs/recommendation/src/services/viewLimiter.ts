@@ -1,5 +1,5 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { DomainError, ErrorCode, type Redis } from '@shopgraph/kit';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { createRateLimiter, DomainError, ErrorCode, type Redis } from '@shopgraph/kit';
 
 /** How many product views one viewer may send a minute before RATE_LIMITED. */
 export const VIEWS_PER_MINUTE = 60;
@@ -19,11 +19,8 @@ export class ViewLimiter {
   private readonly anonymousPerProduct: RateLimiterAbstract;
 
   constructor(options: { redis?: Redis; namespace: string }) {
-    const make = (name: string, points: number, duration: number): RateLimiterAbstract => {
-      const keyPrefix = `sg:${options.namespace}:reco-views:${name}`;
-      const memory = new RateLimiterMemory({ keyPrefix, points, duration });
-      return options.redis ? new RateLimiterRedis({ storeClient: options.redis, keyPrefix, points, duration, insuranceLimiter: memory }) : memory;
-    };
+    const make = (name: string, points: number, duration: number): RateLimiterAbstract =>
+      createRateLimiter({ redis: options.redis, keyPrefix: `sg:${options.namespace}:reco-views:${name}`, points, duration });
     this.perViewer = make('viewer', VIEWS_PER_MINUTE, 60);
     this.repeat = make('repeat', 1, REPEAT_VIEW_WINDOW_SECONDS);
     this.anonymousPerProduct = make('anonymous-product', ANONYMOUS_VIEWS_PER_PRODUCT_MINUTE, 60);

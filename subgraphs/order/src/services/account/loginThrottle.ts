@@ -1,5 +1,5 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { DomainError, ErrorCode, type Logger, type Redis } from '@shopgraph/kit';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { createRateLimiter, DomainError, ErrorCode, type Logger, type Redis } from '@shopgraph/kit';
 import type { AccountSettings } from './accountSettings.js';
 
 /** The caller's address when the gateway did not say (a service call, a test calling the subgraph directly). */
@@ -24,11 +24,8 @@ export class LoginThrottle {
     namespace: string,
     private readonly logger: Logger,
   ) {
-    const make = (points: number, kind: string): RateLimiterAbstract => {
-      const options = { points, duration: settings.throttleWindowSeconds, keyPrefix: `${namespace}:login-attempts:${kind}` };
-      if (!redis) return new RateLimiterMemory(options);
-      return new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(options) });
-    };
+    const make = (points: number, kind: string): RateLimiterAbstract =>
+      createRateLimiter({ redis, points, duration: settings.throttleWindowSeconds, keyPrefix: `${namespace}:login-attempts:${kind}` });
     this.byEmailAndAddress = make(settings.maxFailuresPerEmailAndAddress, 'email-address');
     this.byAddress = make(settings.maxFailuresPerAddress, 'address');
   }
