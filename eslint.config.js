@@ -61,11 +61,18 @@ export default tseslint.config(
     },
   },
   // .graphql lint: each subgraph's SDL is its own schema (@graphql-eslint builds it with
-  // @apollo/subgraph, so federation directives are known).
-  ...SUBGRAPH_SCHEMAS.map((file) => ({
-    files: [`schema/${file}`],
+  // @apollo/subgraph, so federation directives are known). One graphql-config with a project
+  // per subgraph, because the parser keeps the first config it loads for the whole process:
+  // per-file configs linted every file against whichever schema came first.
+  {
+    files: SUBGRAPH_SCHEMAS.map((file) => `schema/${file}`),
     plugins: { '@graphql-eslint': graphqlPlugin },
-    languageOptions: { parser: graphqlPlugin.parser, parserOptions: { graphQLConfig: { schema: `schema/${file}` } } },
+    languageOptions: {
+      parser: graphqlPlugin.parser,
+      parserOptions: {
+        graphQLConfig: { projects: Object.fromEntries(SUBGRAPH_SCHEMAS.map((file) => [file.replace(/\.graphql$/, ''), { schema: `schema/${file}` }])) },
+      },
+    },
     rules: {
       ...graphqlPlugin.configs['flat/schema-recommended'].rules,
       // Every type, directive and root field says what it is. Not the root types themselves:
@@ -84,5 +91,5 @@ export default tseslint.config(
       // Both "…" and """…""" descriptions are in use; composition prints them all as blocks.
       '@graphql-eslint/description-style': 'off',
     },
-  })),
+  },
 );
