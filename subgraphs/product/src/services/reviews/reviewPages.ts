@@ -20,9 +20,10 @@ type PageRow = ReviewModel & { page: number; position: number };
 /**
  * Many pages, of any products, sorts, filters and positions, in one SQL statement. Requests
  * of one shape (sort, star filter or not, first page or not) become one LATERAL subquery
- * over their parameters passed as arrays, so each page is an index range scan of its
- * product that stops after `take` rows, and the statement's text depends only on the shapes
- * present; the shapes are joined by UNION ALL. One row list per request, in request order.
+ * over their parameters passed as arrays, so each page is a scan of its product's partial
+ * index (review_public_*_idx) that stops after `take` rows, and the statement's text depends
+ * only on the shapes present; the shapes are joined by UNION ALL. One row list per request,
+ * in request order.
  */
 export async function readReviewPages(prisma: PrismaClient, requests: readonly ReviewPageRequest[]): Promise<ReviewModel[][]> {
   if (requests.length === 0) return [];
