@@ -41,13 +41,17 @@ export function createCatalogCaches(caches: CacheLayers) {
     generations: {
       tree: caches.generation('category-tree'),
       listing: caches.generation('product-listing'),
-      /** Public review pages: bumped by every change a shopper could see (moderation, edits of approved reviews, helpful marks). */
-      reviews: caches.generation('product-reviews'),
     } satisfies Record<string, CacheGeneration>,
     // reviews and ratings (issue 10)
-    /** Per product, evicted after every transition that moves its aggregate. */
-    productRating: entity<RatingSummary>('product-rating'),
-    /** Under the reviews generation: a page of approved reviews (first + 1 rows) per product, sort, filter and position. */
+    /**
+     * Per product, evicted after every transition the public sees. Version 2: it carries the
+     * product's reviews version, which keys its review pages.
+     */
+    productRating: caches.entity<RatingSummary>({ type: 'product-rating', version: 2, l2TtlSeconds: CATALOG_TTL_SECONDS }),
+    /**
+     * A page of approved reviews (first + 1 rows) per product, reviews version, sort, filter and
+     * position: a transition moves the version, so only that product's pages stop being read; the TTL frees them.
+     */
     reviewPage: entity<ReviewModel[]>('product-review-page', LISTING_TTL_SECONDS),
     /** Keyed by a hash of the normalised request and the index generation it was answered under. */
     searchResults: caches.entity<EngineResult>({ type: 'search', version: 1, l2TtlSeconds: SEARCH_TTL_SECONDS }),

@@ -1,23 +1,25 @@
-import { cachedValueLoader, isAuthenticated, ResponseTag, rowLoader, type Identity, type Prisma, type PrismaClient, type ResponseTags } from '@shopgraph/kit';
+import { cachedValueLoader, isAuthenticated, ResponseTag, rowLoader, type Identity, type PrismaClient, type ResponseTags } from '@shopgraph/kit';
 import type { CatalogCaches } from './caches.js';
 import type { ReviewModel } from './models.js';
+import { readReviewPages, type ReviewPageRequest } from './services/reviews/reviewPages.js';
 import { emptyRating, type RatingSummary } from './services/reviews/ratingSummary.js';
 
-/** One page of a product's approved reviews to read: its cache key and the query that answers it. */
-export interface ReviewPageQuery {
-  /** Canonical text of product, sort, filter, page size and position: equal pages share an entry. */
+/** One page of a product's approved reviews to read, and its cache key. */
+export interface ReviewPageQuery extends ReviewPageRequest {
+  /**
+   * Canonical text of product, its reviews version, sort, filter, page size and position:
+   * equal pages share an entry, and a transition of the product (a new version) leaves its
+   * old pages unread while other products' pages stay.
+   */
   key: string;
-  productId: string;
-  where: Prisma.ReviewWhereInput;
-  orderBy: Prisma.ReviewOrderByWithRelationInput[];
-  take: number;
 }
 
 /**
  * Per-request loaders of reviews and ratings. Ratings go through the entity cache path
  * (DataLoader -> L1 -> Redis -> one query for every product a response shows), evicted per
- * product by each transition; public pages sit under the reviews generation. The caller's
- * own review is private and must show their last write, so it is only batched, never cached.
+ * product by each transition; public pages go the same way, keyed by the product's reviews
+ * version, with every page the cache lacks read in one query. The caller's own review is
+ * private and must show their last write, so it is only batched, never cached.
  */
 export function createReviewLoaders(prisma: PrismaClient, caches: CatalogCaches, sink: ResponseTags, identity: Identity) {
   return {
@@ -29,7 +31,9 @@ export function createReviewLoaders(prisma: PrismaClient, caches: CatalogCaches,
         const byId = new Map(rows.map((r) => [r.productId, r]));
         return productIds.map((id) => {
           const r = byId.get(id);
-          return r ? { productId: id, count: r.count, starSum: r.starSum, stars: [r.stars1, r.stars2, r.stars3, r.stars4, r.stars5] } : emptyRating(id);
+          return r
+            ? { productId: id, count: r.count, starSum: r.starSum, stars: [r.stars1, r.stars2, r.stars3, r.stars4, r.stars5], reviewsVersion: r.reviewsVersion }
+            : emptyRating(id);
         });
       },
       { tags: { sink, of: (r) => ResponseTag.product(r.productId) } },
@@ -37,8 +41,7 @@ export function createReviewLoaders(prisma: PrismaClient, caches: CatalogCaches,
     reviewPage: cachedValueLoader<ReviewPageQuery, ReviewModel[]>(
       caches.reviewPage,
       (q) => q.key,
-      (queries) => Promise.all(queries.map((q) => prisma.review.findMany({ where: q.where, orderBy: q.orderBy, take: q.take }))),
-      { generation: caches.generations.reviews },
+      (queries) => readReviewPages(prisma, queries),
     ),
     myReviewByProductId: rowLoader<string, ReviewModel>(
       (productIds) =>

@@ -11,8 +11,9 @@ import { activeProducts, startOrderEvents, type OrderEvents } from './reviewFixt
  * draws rounds of review commands (create, edit, approve, reject, delete, helpful marks) by a
  * few customers on two products; each round runs its commands concurrently through the real
  * subgraph (Postgres, Redis caches). After every round the aggregate rows equal a recount
- * from the review table, every helpful count equals its votes, and Product.rating as served
- * (through the cache path) equals the recount too, so no eviction is missed.
+ * from the review table, every helpful count equals its votes, and Product.rating and the
+ * first page of Product.reviews as served (through the cache path) equal the recount and the
+ * table too, so no eviction and no move of a product's reviews version is missed.
  */
 const subgraph = useTestSubgraph(createProductSubgraph, { redis: true });
 const admin = testIdentities.admin(['catalog'], 'moderator-p');
@@ -110,7 +111,17 @@ describe('the rating aggregate', () => {
           for (const productId of products) {
             const truth = await recount(productId);
             expect(await aggregate(productId)).toEqual(truth);
-            const served = (await subgraph.gql(`query($id: ID!) { product(id: $id) { rating { average count distribution { stars count } } } }`, { id: productId })).data!.product.rating;
+            const { rating: served, reviews } = (
+              await subgraph.gql(
+                `query($id: ID!) { product(id: $id) { rating { average count distribution { stars count } } reviews(first: 10) { totalCount edges { node { id helpfulCount } } } } }`,
+                { id: productId },
+              )
+            ).data!.product;
+            const page = await subgraph.sql<{ id: string; helpfulCount: number }>(
+              `SELECT id::text, helpful_count AS "helpfulCount" FROM catalog.review WHERE product_id = $1::uuid AND status = 'APPROVED' ORDER BY helpful_count DESC, created_at DESC, id DESC LIMIT 10`,
+              productId,
+            );
+            expect(reviews).toEqual({ totalCount: truth.count, edges: page.map((node) => ({ node })) });
             expect(served).toEqual({
               average: averageRating({ count: truth.count, starSum: truth.star_sum }),
               count: truth.count,

@@ -16,7 +16,8 @@ export interface RatingMove {
  * Moves a product's rating aggregate by one transition and records product.rating_changed
  * with the values it now holds, both inside the caller's transaction. The UPDATE adds
  * deltas under the aggregate row's lock, so concurrent transitions of one product queue and
- * none is lost; the table's CHECK refuses any count going below zero.
+ * none is lost; the table's CHECK refuses any count going below zero. The public pages
+ * changed too, so their version moves with it.
  */
 export async function moveRating(tx: Prisma.TransactionClient, move: RatingMove, meta: EventMeta): Promise<RatingSummary> {
   const delta = [0, 0, 0, 0, 0];
@@ -31,9 +32,9 @@ export async function moveRating(tx: Prisma.TransactionClient, move: RatingMove,
     UPDATE catalog.product_rating SET
       count = count + ${count}, star_sum = star_sum + ${starSum},
       stars_1 = stars_1 + ${delta[0]}, stars_2 = stars_2 + ${delta[1]}, stars_3 = stars_3 + ${delta[2]},
-      stars_4 = stars_4 + ${delta[3]}, stars_5 = stars_5 + ${delta[4]}, updated_at = now()
+      stars_4 = stars_4 + ${delta[3]}, stars_5 = stars_5 + ${delta[4]}, reviews_version = reviews_version + 1, updated_at = now()
     WHERE product_id = ${move.productId}::uuid
-    RETURNING product_id::text, count, star_sum, stars_1, stars_2, stars_3, stars_4, stars_5`;
+    RETURNING product_id::text, count, star_sum, stars_1, stars_2, stars_3, stars_4, stars_5, reviews_version`;
   const summary = ratingFromRow(row!);
   await recordEvents(
     tx,
@@ -52,4 +53,16 @@ export async function moveRating(tx: Prisma.TransactionClient, move: RatingMove,
     meta,
   );
   return summary;
+}
+
+/**
+ * A change of the product's public reviews that leaves the rating as it is (a helpful mark
+ * reorders the HELPFUL sort, a new note on an approved review): moves only the reviews
+ * version, in the caller's transaction, so that product's cached pages stop being read.
+ */
+export async function touchPublicReviews(tx: Prisma.TransactionClient, productId: string): Promise<void> {
+  // An approved review's product has its row already; the upsert needs no such promise (zeros pass the CHECK).
+  await tx.$executeRaw`
+    INSERT INTO catalog.product_rating (product_id, reviews_version) VALUES (${productId}::uuid, 1)
+    ON CONFLICT (product_id) DO UPDATE SET reviews_version = product_rating.reviews_version + 1`;
 }

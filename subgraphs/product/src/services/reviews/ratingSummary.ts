@@ -8,6 +8,8 @@ export interface RatingSummary {
   starSum: number;
   /** Approved reviews with 1, 2, 3, 4 and 5 stars (index 0 is one star). */
   stars: [number, number, number, number, number];
+  /** Moves with every change of the product's public reviews: cached review pages are keyed by it. */
+  reviewsVersion: number;
 }
 
 /** The aggregate row's columns, as SQL returns them. */
@@ -20,10 +22,11 @@ export interface RatingRow {
   stars_3: number;
   stars_4: number;
   stars_5: number;
+  reviews_version: number;
 }
 
 export function emptyRating(productId: string): RatingSummary {
-  return { productId, count: 0, starSum: 0, stars: [0, 0, 0, 0, 0] };
+  return { productId, count: 0, starSum: 0, stars: [0, 0, 0, 0, 0], reviewsVersion: 0 };
 }
 
 export function ratingFromRow(row: RatingRow): RatingSummary {
@@ -32,6 +35,7 @@ export function ratingFromRow(row: RatingRow): RatingSummary {
     count: row.count,
     starSum: row.star_sum,
     stars: [row.stars_1, row.stars_2, row.stars_3, row.stars_4, row.stars_5],
+    reviewsVersion: row.reviews_version,
   };
 }
 

@@ -31,7 +31,11 @@ export class ReviewReads {
     return ctx.reviewLoaders.ratingByProductId.load(productId);
   }
 
-  /** A page of approved reviews; totalCount comes from the rating aggregate (no count query). */
+  /**
+   * A page of approved reviews; totalCount comes from the rating aggregate (no count query).
+   * The rating (cached, batched across products) is read first: its reviews version keys
+   * the cached page, so the page is never older than the rating it was read after.
+   */
   async productReviews(ctx: ReviewReadContext, productId: string, args: ProductReviewsArgs): Promise<Connection<ReviewModel>> {
     const sortName = args.sort ?? 'HELPFUL';
     const sort = REVIEW_SORTS[sortName];
@@ -39,19 +43,18 @@ export class ReviewReads {
     const stars = args.rating ?? null;
     if (stars !== null && !(Number.isInteger(stars) && stars >= 1 && stars <= 5)) throw InputError.of('rating', 'must be from 1 to 5');
     const afterKey = args.after != null ? decodeCursor(args.after, sortName, sort.keyLength) : null;
-    const where = { productId, status: 'APPROVED' as const, ...(stars !== null && { rating: stars }) };
+    const after = afterKey ? sort.positionOf(afterKey) : null;
     ctx.responseTags.add(ResponseTag.product(productId));
+    const rating = await this.rating(ctx, productId);
     const rows = await ctx.reviewLoaders.reviewPage.load({
-      key: JSON.stringify([productId, sortName, stars, first, afterKey]),
+      key: JSON.stringify([productId, rating.reviewsVersion, sortName, stars, first, afterKey]),
       productId,
-      where: afterKey ? { AND: [where, sort.after(afterKey)] } : where,
-      orderBy: sort.orderBy,
+      sort: sortName,
+      stars,
+      after,
       take: first + 1,
     });
-    return toConnection(rows, { first, after: afterKey }, sortName, (r) => sort.keyOf(r), async () => {
-      const rating = await this.rating(ctx, productId);
-      return stars === null ? rating.count : rating.stars[stars - 1]!;
-    });
+    return toConnection(rows, { first, after: afterKey }, sortName, (r) => sort.keyOf(r), () => Promise.resolve(stars === null ? rating.count : rating.stars[stars - 1]!));
   }
 
   /** The caller's own review of the product, whatever its status; null when signed out or none. */

@@ -2,7 +2,7 @@ import { DomainError, ErrorCode, NotFoundError, type EventMeta, type Prisma, typ
 import type { CatalogCaches } from '../../caches.js';
 import type { ReviewModel } from '../../models.js';
 import { parseId, parseInput } from '../adminInput.js';
-import { moveRating, type RatingMove } from './ratingAggregate.js';
+import { moveRating, touchPublicReviews, type RatingMove } from './ratingAggregate.js';
 import { createReviewInput, moderateReviewInput, updateReviewInput, type CreateReviewInput, type ModerateReviewInput, type UpdateReviewInput } from './reviewInput.js';
 import { hasVerifiedPurchase } from './verifiedPurchases.js';
 
@@ -28,8 +28,10 @@ interface LockedReview {
  * Reviews and their moderation. Every transition runs in one transaction that locks the
  * review row (concurrent edits, moderation and deletes of one review queue), changes it,
  * moves the product's rating aggregate when the APPROVED set changes, and records
- * product.rating_changed with it. After commit the cached rating and the public review pages
- * are evicted, so the writer reads its own write.
+ * product.rating_changed with it. Any change the public sees moves the product's reviews
+ * version in that transaction too; after commit the product's cached rating, which carries
+ * the version that keys its review pages, is evicted on every instance, so the writer reads
+ * its own write and other products' cached pages stay.
  */
 export class ReviewService {
   constructor(
@@ -99,11 +101,12 @@ export class ReviewService {
 
   /**
    * APPROVED or REJECTED, from any status. Deciding what a review already is changes only the
-   * note; entering or leaving APPROVED moves the aggregate.
+   * note (on an approved review, a change of its public page); entering or leaving APPROVED
+   * moves the aggregate.
    */
   async moderateReview(moderator: ReviewActor, raw: ModerateReviewInput): Promise<ReviewModel> {
     const input = parseInput(moderateReviewInput, raw);
-    const { review, moved } = await this.prisma.$transaction(async (tx) => {
+    const { review, publicChanged } = await this.prisma.$transaction(async (tx) => {
       const locked = await this.lock(tx, input.id);
       const approving = input.status === 'APPROVED' && locked.status !== 'APPROVED';
       const review = await tx.review.update({
@@ -119,10 +122,11 @@ export class ReviewService {
       let move: RatingMove | null = null;
       if (approving) move = { productId: locked.product_id, add: locked.rating, firstApproval: !locked.first_approved };
       else if (input.status === 'REJECTED' && locked.status === 'APPROVED') move = { productId: locked.product_id, remove: locked.rating };
-      const moved = move !== null && (await this.move(tx, move, moderator));
-      return { review, moved };
+      if (move !== null) await this.move(tx, move, moderator);
+      else if (locked.status === 'APPROVED') await touchPublicReviews(tx, locked.product_id);
+      return { review, publicChanged: move !== null || locked.status === 'APPROVED' };
     });
-    await this.evict(review.productId, moved);
+    await this.evict(review.productId, publicChanged);
     return review;
   }
 
@@ -139,10 +143,11 @@ export class ReviewService {
       const voted = await tx.$executeRaw`
         INSERT INTO catalog.review_helpful_vote (review_id, customer_id) VALUES (${id}::uuid, ${customer.subject}) ON CONFLICT DO NOTHING`;
       if (voted === 0) throw new DomainError(ErrorCode.CONFLICT, 'You have already marked this review helpful', { field: 'reviewId' });
+      // Helpful counts order the HELPFUL sort: the product's public pages change, its rating does not.
+      await touchPublicReviews(tx, locked.product_id);
       return tx.review.update({ where: { id }, data: { helpfulCount: { increment: 1 } } });
     });
-    // Helpful counts order the HELPFUL sort: the public pages change, the rating does not.
-    await this.caches.generations.reviews.bump();
+    await this.evict(review.productId, true);
     return review;
   }
 
@@ -167,13 +172,14 @@ export class ReviewService {
   }
 
   /**
-   * After commit, when the APPROVED set changed (the only change the public sees): the cached
-   * rating and every public review page. myReview is never cached, so the author reads their
-   * own write either way.
+   * After commit, when the public saw a change: the product's cached rating, here, in Redis
+   * and (by broadcast) on every other instance. Its next read brings the new reviews version,
+   * so the product's old pages are never read again (they expire); no other product's are
+   * touched. myReview is never cached, so the author reads their own write either way.
    */
-  private async evict(productId: string, approvedSetChanged: boolean): Promise<void> {
-    if (!approvedSetChanged) return;
-    await Promise.all([this.caches.productRating.invalidate([productId]), this.caches.generations.reviews.bump()]);
+  private async evict(productId: string, publicChanged: boolean): Promise<void> {
+    if (!publicChanged) return;
+    await this.caches.productRating.invalidate([productId]);
   }
 }
 
