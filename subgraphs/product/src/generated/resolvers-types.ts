@@ -532,9 +532,9 @@ export type ProductFilter = {
   category?: InputMaybe<Scalars['ID']['input']>;
   /** Only products with at least one variant available to sell. */
   inStock?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Lowest variant price at most this amount. */
+  /** Lowest variant price in effect (a scheduled price included) at most this amount. */
   priceMax?: InputMaybe<Scalars['Decimal']['input']>;
-  /** Lowest variant price at least this amount. */
+  /** Lowest variant price in effect (a scheduled price included) at least this amount. */
   priceMin?: InputMaybe<Scalars['Decimal']['input']>;
 };
 
@@ -605,7 +605,9 @@ export type ProductRating = {
 export type ProductSort =
   | 'NAME_ASC'
   | 'NEWEST'
+  /** By the lowest variant price in effect (a scheduled price included), lowest first. */
   | 'PRICE_ASC'
+  /** By the lowest variant price in effect (a scheduled price included), highest first. */
   | 'PRICE_DESC';
 
 /** Whether shoppers see a product: DRAFT not yet, ACTIVE yes, ARCHIVED no longer. */
@@ -846,9 +848,9 @@ export type SearchFilter = {
   inStock?: InputMaybe<Scalars['Boolean']['input']>;
   /** Average review rating at least this (0-5). */
   minRating?: InputMaybe<Scalars['Float']['input']>;
-  /** Lowest variant price at most this amount. */
+  /** Lowest variant price in effect (a scheduled price included) at most this amount. */
   priceMax?: InputMaybe<Scalars['Decimal']['input']>;
-  /** Lowest variant price at least this amount. */
+  /** Lowest variant price in effect (a scheduled price included) at least this amount. */
   priceMin?: InputMaybe<Scalars['Decimal']['input']>;
 };
 
@@ -881,7 +883,9 @@ export type SearchResult = {
 /** The order of search results. */
 export type SearchSort =
   | 'NEWEST'
+  /** By the lowest variant price in effect (a scheduled price included), lowest first. */
   | 'PRICE_ASC'
+  /** By the lowest variant price in effect (a scheduled price included), highest first. */
   | 'PRICE_DESC'
   /** Highest average rating first. */
   | 'RATING'
