@@ -226,3 +226,22 @@ describe('price writes around a window', () => {
     expect(ids(await listing({ priceMin: '85.00', priceMax: '85.00' }))).toEqual([p.id]);
   });
 });
+
+describe('the job in the background', () => {
+  it('runs on its interval, records a boundary and counts its passes on /metrics', async () => {
+    const p = await product(['95.00']);
+    await saleStartedJustNow(p.variantIds[0]!, '19.00');
+    const base = subgraph.running.url.replace(/\/graphql$/, '');
+    const passes = async () => Number(/jobs_completed_total\{queue="price boundary run"[^}]*\} (\d+)/.exec(await (await fetch(`${base}/metrics`)).text())?.[1] ?? 0);
+    expect(await passes()).toBe(0);
+    job().start(1);
+    try {
+      await eventually(async () => (await priceEvents(p.id)).length === 1, 'the background run to record the start');
+      await eventually(async () => (await passes()) >= 1, 'a counted pass');
+    } finally {
+      await job().stop();
+    }
+    expect((await priceEvents(p.id)).map((e) => e.payload.newPrice)).toEqual(['19.00']);
+    expect(ids(await listing({ priceMax: '19.00' }))).toContain(p.id);
+  });
+});
