@@ -82,6 +82,13 @@ async function priceEvents(productId: string) {
   );
 }
 
+async function lastProductChange(productId: string) {
+  return one<{ actor: string; payload: { change: string; product?: { minPrice: string } } }>(
+    `SELECT actor, payload FROM catalog.outbox_event WHERE aggregate_id = $1 AND topic = 'product.changed' ORDER BY position DESC LIMIT 1`,
+    productId,
+  );
+}
+
 const historyRows = async () => (await one<{ n: number }>(`SELECT count(*)::int AS n FROM catalog.price_change`)).n;
 
 beforeAll(async () => {
@@ -131,8 +138,8 @@ describe('a window starting and ending', () => {
     expect(Date.parse(started!.payload.effectiveAt!)).toBe(Date.parse(window.starts_at));
     // The price history already counts the window at its own times: the job adds no row.
     expect(await historyRows()).toBe(history);
-    const snapshot = await one<{ min: string }>(`SELECT effective_min_price::text AS min FROM catalog.product WHERE id = $1::uuid`, onSale.id);
-    expect(snapshot.min).toBe('15.00');
+    // product.changed's snapshot (recommendation facts) shows the price in effect too.
+    expect(await lastProductChange(onSale.id)).toMatchObject({ actor: 'system', payload: { change: 'edited', product: { minPrice: '15.00' } } });
 
     // Run again: nothing left to record.
     expect(await job().runOnce()).toMatchObject({ boundaries: 0, events: 0 });
@@ -153,6 +160,7 @@ describe('a window starting and ending', () => {
     ]);
     expect(await historyRows()).toBe(history);
     expect(await one(`SELECT sale_min_price FROM catalog.product WHERE id = $1::uuid`, onSale.id)).toEqual({ sale_min_price: null });
+    expect(await lastProductChange(onSale.id)).toMatchObject({ actor: 'system', payload: { change: 'edited', product: { minPrice: '40.00' } } });
   });
 
   it('records each boundary once when runs race', async () => {
@@ -177,8 +185,10 @@ describe('a window starting and ending', () => {
     const windowId = await saleStartedJustNow(p.variantIds[0]!, '7.00');
     await saleEndedJustNow(windowId);
 
-    expect(await job().runOnce()).toMatchObject({ boundaries: 2, events: 0 });
+    const before = await lastProductChange(p.id);
+    expect(await job().runOnce()).toMatchObject({ boundaries: 2, events: 0, movedProductIds: [] });
     expect(await priceEvents(p.id)).toEqual([]);
+    expect(await lastProductChange(p.id)).toEqual(before);
     expect(await one(`SELECT effective_min_price::text AS min FROM catalog.product WHERE id = $1::uuid`, p.id)).toEqual({ min: '70.00' });
   });
 });

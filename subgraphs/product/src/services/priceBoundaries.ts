@@ -1,6 +1,7 @@
 import { recordEvents, type EventPayload, type Prisma, type PrismaClient } from '@shopgraph/kit';
 import type { CatalogCaches } from '../caches.js';
 import { PriceTimeline, type PriceWindow } from './priceTimeline.js';
+import { productChangedEvents } from './productSnapshot.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -8,33 +9,43 @@ type Tx = Prisma.TransactionClient;
 export interface RecordedBoundaries {
   /** Window starts and ends marked as recorded. */
   boundaries: number;
-  /** Products whose effective price was brought up to date. */
+  /** Products of those windows. */
   productIds: string[];
+  /**
+   * Those whose shown prices moved: a product.price_changed was recorded for one of their
+   * variants, or their effective_min_price (listings, search, the product.changed snapshot) moved.
+   */
+  movedProductIds: string[];
   /** product.price_changed events recorded (a boundary that changes no price records none). */
   events: number;
 }
 
-const NOTHING: RecordedBoundaries = { boundaries: 0, productIds: [], events: 0 };
+const NOTHING: RecordedBoundaries = { boundaries: 0, productIds: [], movedProductIds: [], events: 0 };
 
 /**
  * Brings product.sale_min_price (and so the generated effective_min_price that listings and
  * search filter and sort on) to the prices in effect at the transaction's time: the lowest of
  * each variant's window price or base price while a window of one of them is open, null
- * otherwise. Every write of base prices or windows calls it in its own transaction.
+ * otherwise. Every write of base prices or windows calls it in its own transaction. Returns the
+ * products whose effective_min_price moved.
  */
-export async function refreshSaleMinPrices(tx: Tx, productIds: readonly string[]): Promise<void> {
-  if (productIds.length === 0) return;
-  await tx.$executeRawUnsafe(
+export async function refreshSaleMinPrices(tx: Tx, productIds: readonly string[]): Promise<string[]> {
+  if (productIds.length === 0) return [];
+  // r.before is read from the statement's snapshot, so it is the effective price before this update.
+  const rows = await tx.$queryRawUnsafe<Array<{ id: string; moved: boolean }>>(
     `UPDATE catalog.product p SET sale_min_price = r.sale_min
-     FROM (SELECT v.product_id,
+     FROM (SELECT v.product_id, min(q.effective_min_price) AS before,
                   CASE WHEN bool_or(w.id IS NOT NULL) THEN min(coalesce(w.price, v.price)) END AS sale_min
              FROM catalog.product_variant v
+             JOIN catalog.product q ON q.id = v.product_id
              LEFT JOIN catalog.scheduled_price w ON w.variant_id = v.id AND w.starts_at <= now() AND now() < w.ends_at
             WHERE v.product_id = ANY ($1::uuid[])
             GROUP BY v.product_id) r
-     WHERE p.id = r.product_id AND p.sale_min_price IS DISTINCT FROM r.sale_min`,
+     WHERE p.id = r.product_id AND p.sale_min_price IS DISTINCT FROM r.sale_min
+     RETURNING p.id::text, p.effective_min_price IS DISTINCT FROM r.before AS moved`,
     [...new Set(productIds)],
   );
+  return rows.filter((r) => r.moved).map((r) => r.id);
 }
 
 interface WindowRow {
@@ -120,9 +131,10 @@ export async function recordDueBoundaries(tx: Tx, variantIds: readonly string[])
   await tx.$executeRawUnsafe(`UPDATE catalog.scheduled_price SET start_applied_at = now() WHERE id = ANY ($1::uuid[])`, startIds);
   await tx.$executeRawUnsafe(`UPDATE catalog.scheduled_price SET end_applied_at = now() WHERE id = ANY ($1::uuid[])`, endIds);
   const productIds = [...new Set(variants.map((v) => v.product_id))];
-  await refreshSaleMinPrices(tx, productIds);
+  const movedRanges = await refreshSaleMinPrices(tx, productIds);
+  const movedProductIds = [...new Set([...movedRanges, ...events.map((e) => e.payload.productId)])];
   await recordEvents(tx, 'catalog', events, { actor: 'system' });
-  return { boundaries: startIds.length + endIds.length, productIds, events: events.length };
+  return { boundaries: startIds.length + endIds.length, productIds, movedProductIds, events: events.length };
 }
 
 /**
@@ -141,13 +153,14 @@ export class PriceBoundaryService {
 
   /** Records every boundary passed by now, batch after batch; returns the totals. */
   async recordDue(batchSize = 200): Promise<RecordedBoundaries> {
-    const total = { boundaries: 0, productIds: new Set<string>(), events: 0 };
+    const total = { boundaries: 0, productIds: new Set<string>(), movedProductIds: new Set<string>(), events: 0 };
     for (;;) {
       const { claimed, recorded } = await this.recordBatch(batchSize);
       total.boundaries += recorded.boundaries;
       total.events += recorded.events;
       for (const id of recorded.productIds) total.productIds.add(id);
-      if (claimed < batchSize) return { ...total, productIds: [...total.productIds] };
+      for (const id of recorded.movedProductIds) total.movedProductIds.add(id);
+      if (claimed < batchSize) return { ...total, productIds: [...total.productIds], movedProductIds: [...total.movedProductIds] };
     }
   }
 
@@ -163,7 +176,11 @@ export class PriceBoundaryService {
         batchSize,
       );
       // Read again under the locks: a batch that committed meanwhile has marked its boundaries.
-      return { claimed: rows.length, recorded: await recordDueBoundaries(tx, rows.map((r) => r.id)) };
+      const recorded = await recordDueBoundaries(tx, rows.map((r) => r.id));
+      // The snapshot's consumers (recommendation facts, search) follow the price in effect too.
+      // (schedulePrice and cancelScheduledPrice record their own product.changed.)
+      await recordEvents(tx, 'catalog', await productChangedEvents(tx, recorded.movedProductIds, 'edited'), { actor: 'system' });
+      return { claimed: rows.length, recorded };
     });
     await evictBoundaries(this.caches, recorded);
     return { claimed, recorded };
