@@ -180,6 +180,21 @@ describe('a window starting and ending', () => {
     expect(unrecorded.n).toBe(0);
   });
 
+  it('a cancel racing the job leaves each variant announced consistently: no sale, or its start and its end', async () => {
+    const products = await Promise.all(Array.from({ length: 10 }, (_, i) => product([`${70 + i}.00`])));
+    const windows = [];
+    for (const p of products) windows.push(await saleStartedJustNow(p.variantIds[0]!, '3.00'));
+
+    const CANCEL = `mutation($id: ID!) { cancelScheduledPrice(id: $id) }`;
+    await Promise.all([job().runOnce(), ...windows.map((id) => asAdmin(CANCEL, { id })), job().runOnce()]);
+    for (const [i, p] of products.entries()) {
+      const base = `${70 + i}.00`;
+      const announced = (await priceEvents(p.id)).map((e) => [e.payload.oldPrice, e.payload.newPrice]);
+      expect([[], [[base, '3.00'], ['3.00', base]]]).toContainEqual(announced);
+    }
+    expect(ids(await listing({ priceMax: '3.00' }))).toEqual([]);
+  });
+
   it('a run that comes after the whole window announces nothing and leaves the price as it is', async () => {
     const p = await product(['70.00']);
     const windowId = await saleStartedJustNow(p.variantIds[0]!, '7.00');
