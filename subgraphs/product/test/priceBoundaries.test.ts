@@ -164,15 +164,17 @@ describe('a window starting and ending', () => {
   });
 
   it('records each boundary once when runs race', async () => {
-    const products = await Promise.all(Array.from({ length: 12 }, (_, i) => product([`${50 + i}.00`])));
-    for (const p of products) await saleStartedJustNow(p.variantIds[0]!, '5.00');
+    // Two variants on sale per product: racing runs may split a product's variants between them.
+    const products = await Promise.all(Array.from({ length: 12 }, (_, i) => product([`${50 + i}.00`, `${80 + i}.00`])));
+    for (const p of products) for (const v of p.variantIds) await saleStartedJustNow(v, '5.00');
 
     const runs = await Promise.all([job().runOnce(), job().runOnce(), job().runOnce()]);
-    expect(runs.reduce((n, r) => n + r.boundaries, 0)).toBe(products.length);
-    expect(runs.reduce((n, r) => n + r.events, 0)).toBe(products.length);
+    expect(runs.reduce((n, r) => n + r.boundaries, 0)).toBe(products.length * 2);
+    expect(runs.reduce((n, r) => n + r.events, 0)).toBe(products.length * 2);
     for (const p of products) {
-      expect((await priceEvents(p.id)).map((e) => e.payload.newPrice)).toEqual(['5.00']);
+      expect((await priceEvents(p.id)).map((e) => e.payload.newPrice)).toEqual(['5.00', '5.00']);
     }
+    expect(await one(`SELECT count(*)::int AS n FROM catalog.product WHERE id = ANY ($1::uuid[]) AND effective_min_price = 5`, products.map((p) => p.id))).toEqual({ n: 12 });
     const unrecorded = await one<{ n: number }>(
       `SELECT count(*)::int AS n FROM catalog.scheduled_price WHERE product_id = ANY ($1::uuid[]) AND start_applied_at IS NULL`,
       products.map((p) => p.id),

@@ -31,6 +31,10 @@ const NOTHING: RecordedBoundaries = { boundaries: 0, productIds: [], movedProduc
  */
 export async function refreshSaleMinPrices(tx: Tx, productIds: readonly string[]): Promise<string[]> {
   if (productIds.length === 0) return [];
+  const ids = [...new Set(productIds)];
+  // Product rows locked in id order: two boundary batches touching the same products wait
+  // for each other instead of deadlocking.
+  await tx.$queryRawUnsafe(`SELECT 1 FROM catalog.product WHERE id = ANY ($1::uuid[]) ORDER BY id FOR UPDATE`, ids);
   // r.before is read from the statement's snapshot, so it is the effective price before this update.
   const rows = await tx.$queryRawUnsafe<Array<{ id: string; moved: boolean }>>(
     `UPDATE catalog.product p SET sale_min_price = r.sale_min
@@ -43,7 +47,7 @@ export async function refreshSaleMinPrices(tx: Tx, productIds: readonly string[]
             GROUP BY v.product_id) r
      WHERE p.id = r.product_id AND p.sale_min_price IS DISTINCT FROM r.sale_min
      RETURNING p.id::text, p.effective_min_price IS DISTINCT FROM r.before AS moved`,
-    [...new Set(productIds)],
+    ids,
   );
   return rows.filter((r) => r.moved).map((r) => r.id);
 }

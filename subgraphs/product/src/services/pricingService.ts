@@ -160,11 +160,13 @@ export class PricingService {
   async cancelScheduledPrice(actor: ChangeActor, rawId: string): Promise<string> {
     const id = parseId('id', rawId);
     const { productId, variantId, recorded } = await this.prisma.$transaction(async (tx) => {
-      // The variant's row lock too, as every price write and the boundary job take it: a boundary
-      // of this variant is then recorded by one transaction. Times in the column's milliseconds.
+      // The variant's row lock first, as every price write and the boundary job take it (so a
+      // boundary of this variant is recorded by one transaction, and locks come in one order).
+      await tx.$queryRaw`SELECT 1 FROM catalog.product_variant WHERE id = (SELECT variant_id FROM catalog.scheduled_price WHERE id = ${id}::uuid) FOR UPDATE`;
+      // Times in the column's milliseconds.
       const [row] = await tx.$queryRaw<Array<{ product_id: string; variant_id: string; started: boolean; ended: boolean }>>`
-        SELECT w.product_id::text, w.variant_id::text, w.starts_at < date_trunc('milliseconds', now()) AS started, w.ends_at <= now() AS ended
-        FROM catalog.scheduled_price w JOIN catalog.product_variant v ON v.id = w.variant_id WHERE w.id = ${id}::uuid FOR UPDATE OF v, w`;
+        SELECT product_id::text, variant_id::text, starts_at < date_trunc('milliseconds', now()) AS started, ends_at <= now() AS ended
+        FROM catalog.scheduled_price WHERE id = ${id}::uuid FOR UPDATE`;
       if (!row) throw new NotFoundError('ScheduledPrice', 'id', id);
       assertMayChange(actor, (await productOwner(tx, row.product_id))?.sellerId ?? null);
       if (row.ended) throw new DomainError(ErrorCode.CONFLICT, 'This scheduled price has ended; it stays in the price history', { field: 'id' });
