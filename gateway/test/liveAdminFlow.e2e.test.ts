@@ -87,7 +87,9 @@ describe('admin mutations drive the live updates', () => {
   it('a scheduled price starting and ending reaches a storefront subscriber and the cart price book, once each', async () => {
     const admin = { headers: { authorization: `Bearer ${await testToken('ADMIN', { subject: 'admin-1', scopes: ['catalog'] })}` } };
     const [variant] = await stack.sql<{ price: string }>(`SELECT price::text FROM catalog.product_variant WHERE id = $1::uuid`, product.variantId);
-    const prices = subscribe(`subscription($ids: [ID!]!) { priceChanged(productIds: $ids) { variantId oldPrice { amount } newPrice { amount } } }`, { ids: [product.id] });
+    const prices = subscribe(`subscription($ids: [ID!]!) { priceChanged(productIds: $ids) { variantId oldPrice { amount } newPrice { amount } occurredAt effectiveAt } }`, {
+      ids: [product.id],
+    });
     await eventually(() => stack.gateway.live.hub.size === 1, 'the subscription to be registered');
 
     const scheduled = await sendGraphQL(
@@ -105,14 +107,18 @@ describe('admin mutations drive the live updates', () => {
     const job = (stack.subgraphs.product as ProductSubgraph).priceBoundaryJob;
     await Promise.all([job.runOnce(), job.runOnce()]);
     const { data: started } = await prices.result(1);
-    expect(started.priceChanged).toEqual({ variantId: product.variantId, oldPrice: { amount: variant!.price }, newPrice: { amount: '1.25' } });
+    expect(started.priceChanged).toMatchObject({ variantId: product.variantId, oldPrice: { amount: variant!.price }, newPrice: { amount: '1.25' } });
+    // When the sale started, not when the job recorded it.
+    const [window] = await stack.sql<{ starts_at: Date }>(`SELECT starts_at FROM catalog.scheduled_price WHERE id = $1::uuid`, windowId);
+    expect(Date.parse(started.priceChanged.effectiveAt)).toBe(window!.starts_at.getTime());
+    expect(Date.parse(started.priceChanged.occurredAt)).toBeGreaterThanOrEqual(window!.starts_at.getTime());
     const cartPrice = async () => (await stack.sql<{ price: string }>(`SELECT price::text FROM cart.price WHERE variant_id = $1::uuid`, product.variantId))[0]?.price;
     await eventually(async () => (await cartPrice()) === '1.25', 'the cart to charge the sale price');
 
     await stack.sql(`UPDATE catalog.scheduled_price SET ends_at = now() - interval '1 millisecond' WHERE id = $1::uuid`, windowId);
     await job.runOnce();
     const { data: ended } = await prices.result(2);
-    expect(ended.priceChanged).toEqual({ variantId: product.variantId, oldPrice: { amount: '1.25' }, newPrice: { amount: variant!.price } });
+    expect(ended.priceChanged).toMatchObject({ variantId: product.variantId, oldPrice: { amount: '1.25' }, newPrice: { amount: variant!.price } });
     await eventually(async () => (await cartPrice()) === variant!.price, 'the cart to charge the base price again');
     const [events] = await stack.sql<{ n: number }>(
       `SELECT count(*)::int AS n FROM catalog.outbox_event WHERE topic = 'product.price_changed' AND payload->>'variantId' = $1 AND payload ? 'effectiveAt'`,

@@ -406,6 +406,11 @@ export type PriceRange = {
 /** A variant's price changed (the live event; `priceHistory` keeps every change). */
 export type PriceUpdate = {
   __typename?: 'PriceUpdate';
+  /**
+   * When the new price took effect: a scheduled price's start or end (recorded by the boundary
+   * job within seconds after it), otherwise the same as occurredAt.
+   */
+  effectiveAt: Scalars['DateTime']['output'];
   newPrice: Money;
   /** When the change committed (its outbox event was recorded). */
   occurredAt: Scalars['DateTime']['output'];
@@ -1312,6 +1317,7 @@ export type PriceRangeResolvers<ContextType = ProductContext, ParentType extends
 }>;
 
 export type PriceUpdateResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['PriceUpdate'] = ResolversParentTypes['PriceUpdate']> = ResolversObject<{
+  effectiveAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   newPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   oldPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
