@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, sendGraphQL } from '@shopgraph/kit/testing';
 import { Feed, liveClient } from './liveClient.js';
+import type { ProductSubgraph } from '../../subgraphs/product/src/server.js';
 import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
 /**
@@ -81,5 +82,50 @@ describe('admin mutations drive the live updates', () => {
     expect(typeof stocked.stockChanged.product.stock.available).toBe('number');
     for (const feed of [prices, stock]) feed.stop();
     await eventually(() => stack.gateway.live.hub.size === 0, 'the subscriptions to end');
+  });
+
+  it('a scheduled price starting and ending reaches a storefront subscriber and the cart price book, once each', async () => {
+    const admin = { headers: { authorization: `Bearer ${await testToken('ADMIN', { subject: 'admin-1', scopes: ['catalog'] })}` } };
+    const [variant] = await stack.sql<{ price: string }>(`SELECT price::text FROM catalog.product_variant WHERE id = $1::uuid`, product.variantId);
+    const prices = subscribe(`subscription($ids: [ID!]!) { priceChanged(productIds: $ids) { variantId oldPrice { amount } newPrice { amount } occurredAt effectiveAt } }`, {
+      ids: [product.id],
+    });
+    await eventually(() => stack.gateway.live.hub.size === 1, 'the subscription to be registered');
+
+    const scheduled = await sendGraphQL(
+      stack.gatewayUrl,
+      {
+        query: `mutation($v: ID!, $from: DateTime!, $to: DateTime!) { schedulePrice(input: { variantId: $v, price: "1.25", startsAt: $from, endsAt: $to }) { id } }`,
+        variables: { v: product.variantId, from: new Date(Date.now() + 3_600_000).toISOString(), to: new Date(Date.now() + 7_200_000).toISOString() },
+      },
+      admin,
+    );
+    expect(scheduled.body.errors).toBeUndefined();
+    const windowId = scheduled.body.data!.schedulePrice.id as string;
+    // The start comes (moved to just now, after the base price was set, as the clock would), and the boundary job runs, twice at once.
+    await stack.sql(`UPDATE catalog.scheduled_price SET starts_at = now() - interval '1 millisecond' WHERE id = $1::uuid`, windowId);
+    const job = (stack.subgraphs.product as ProductSubgraph).priceBoundaryJob;
+    await Promise.all([job.runOnce(), job.runOnce()]);
+    const { data: started } = await prices.result(1);
+    expect(started.priceChanged).toMatchObject({ variantId: product.variantId, oldPrice: { amount: variant!.price }, newPrice: { amount: '1.25' } });
+    // When the sale started, not when the job recorded it.
+    const [window] = await stack.sql<{ starts_at: Date }>(`SELECT starts_at FROM catalog.scheduled_price WHERE id = $1::uuid`, windowId);
+    expect(Date.parse(started.priceChanged.effectiveAt)).toBe(window!.starts_at.getTime());
+    expect(Date.parse(started.priceChanged.occurredAt)).toBeGreaterThanOrEqual(window!.starts_at.getTime());
+    const cartPrice = async () => (await stack.sql<{ price: string }>(`SELECT price::text FROM cart.price WHERE variant_id = $1::uuid`, product.variantId))[0]?.price;
+    await eventually(async () => (await cartPrice()) === '1.25', 'the cart to charge the sale price');
+
+    await stack.sql(`UPDATE catalog.scheduled_price SET ends_at = now() - interval '1 millisecond' WHERE id = $1::uuid`, windowId);
+    await job.runOnce();
+    const { data: ended } = await prices.result(2);
+    expect(ended.priceChanged).toMatchObject({ variantId: product.variantId, oldPrice: { amount: '1.25' }, newPrice: { amount: variant!.price } });
+    await eventually(async () => (await cartPrice()) === variant!.price, 'the cart to charge the base price again');
+    const [events] = await stack.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM catalog.outbox_event WHERE topic = 'product.price_changed' AND payload->>'variantId' = $1 AND payload ? 'effectiveAt'`,
+      product.variantId,
+    );
+    expect(events!.n).toBe(2);
+    prices.stop();
+    await eventually(() => stack.gateway.live.hub.size === 0, 'the subscription to end');
   });
 });

@@ -114,6 +114,7 @@ export const LIVE_FIELDS: readonly LiveField[] = [
         oldPrice: money(p.oldPrice, p.currency),
         newPrice: money(p.newPrice, p.currency),
         occurredAt: e.occurredAt,
+        effectiveAt: p.effectiveAt ?? e.occurredAt,
       };
     },
     entity: productEntity,

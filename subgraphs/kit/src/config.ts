@@ -49,7 +49,7 @@ export function parseTaxRates(text: string): Record<string, string> | string {
   return rates;
 }
 
-/** What the inventory and cart subgraphs are tuned by (README "Stock and carts"). */
+/** What the inventory, cart and product subgraphs' commerce jobs are tuned by (README "Stock and carts", "Scheduled prices"). */
 export interface CommerceSettings {
   stockHoldTtlSeconds: number;
   stockExpiryIntervalSeconds: number;
@@ -60,6 +60,8 @@ export interface CommerceSettings {
   taxRates: Record<string, string>;
   shippingFlatRate: string;
   freeShippingThreshold: string;
+  /** Product: seconds between runs of the job that records scheduled prices' starts and ends; 0 turns it off. */
+  priceBoundaryIntervalSeconds: number;
 }
 
 export const DEFAULT_COMMERCE_SETTINGS: CommerceSettings = {
@@ -72,6 +74,7 @@ export const DEFAULT_COMMERCE_SETTINGS: CommerceSettings = {
   taxRates: parseTaxRates(DEFAULT_TAX_RATES) as Record<string, string>,
   shippingFlatRate: '4.99',
   freeShippingThreshold: '50.00',
+  priceBoundaryIntervalSeconds: 0,
 };
 
 const environmentSchema = z.object({
@@ -130,6 +133,8 @@ const environmentSchema = z.object({
   SHIPPING_FLAT_RATE: decimalText.default('4.99'),
   /** Cart: subtotal (after discount) from which shipping is free. */
   FREE_SHIPPING_THRESHOLD: decimalText.default('50.00'),
+  /** Product: seconds between runs of the scheduled price boundary job (every instance runs it); 0 turns it off. */
+  PRICE_BOUNDARY_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3_600).default(5),
 
   /** Product images: where uploads and renditions are stored (the gateway and the product subgraph must share it). */
   MEDIA_DIR: z.string().trim().min(1).optional(),
@@ -218,6 +223,7 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
       taxRates: e.TAX_RATES,
       shippingFlatRate: e.SHIPPING_FLAT_RATE,
       freeShippingThreshold: e.FREE_SHIPPING_THRESHOLD,
+      priceBoundaryIntervalSeconds: e.PRICE_BOUNDARY_INTERVAL_SECONDS,
     },
 
     media: { dir: e.MEDIA_DIR, publicUrl: e.MEDIA_PUBLIC_URL, maxUploadBytes: e.MEDIA_MAX_UPLOAD_BYTES, maxPixels: e.MEDIA_MAX_PIXELS },

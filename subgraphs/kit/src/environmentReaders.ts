@@ -34,6 +34,7 @@ export const SERVICE_VARIABLE_READERS: Readonly<Record<string, readonly ServiceN
   TAX_RATES: ['cart'],
   SHIPPING_FLAT_RATE: ['cart'],
   FREE_SHIPPING_THRESHOLD: ['cart'],
+  PRICE_BOUNDARY_INTERVAL_SECONDS: ['product'],
   MEDIA_DIR: ['gateway', 'product'],
   // Uploads arrive at the gateway; the product subgraph renders them and writes their URLs.
   MEDIA_PUBLIC_URL: ['product'],

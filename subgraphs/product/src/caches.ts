@@ -19,7 +19,8 @@ export interface ListingPage {
 export function createCatalogCaches(caches: CacheLayers) {
   const entity = <V>(type: string, l2TtlSeconds = CATALOG_TTL_SECONDS) => caches.entity<V>({ type, version: 1, l2TtlSeconds });
   return {
-    product: entity<ProductModel>('product'),
+    /** Version 2: rows carry saleMinPrice and effectiveMinPrice (listing cursors read the latter). */
+    product: caches.entity<ProductModel>({ type: 'product', version: 2, l2TtlSeconds: CATALOG_TTL_SECONDS }),
     productIdBySlug: entity<{ id: string; slug: string }>('product-id-by-slug'),
     variant: entity<VariantModel>('variant'),
     variantsOfProduct: entity<VariantModel[]>('product-variants'),
@@ -27,7 +28,8 @@ export function createCatalogCaches(caches: CacheLayers) {
     imagesOfProduct: caches.entity<ImageModel[]>({ type: 'product-images', version: 2, l2TtlSeconds: CATALOG_TTL_SECONDS }),
     /** Price history and scheduled windows of a product's variants: setPrice and schedulePrice evict them. */
     priceChangesOfProduct: entity<PriceChangeModel[]>('product-price-changes'),
-    scheduledPricesOfProduct: entity<ScheduledPriceModel[]>('product-scheduled-prices'),
+    /** Version 2: windows carry when their start and end were recorded. */
+    scheduledPricesOfProduct: caches.entity<ScheduledPriceModel[]>({ type: 'product-scheduled-prices', version: 2, l2TtlSeconds: CATALOG_TTL_SECONDS }),
     category: entity<CategoryModel>('category'),
     brand: entity<BrandModel>('brand'),
     /** Under the tree generation: a category move or rename retires them together. */

@@ -12,6 +12,8 @@ import { PriceReads } from './services/priceReads.js';
 import { ImageJobs, type ImageJobOptions } from './services/images/imageJobs.js';
 import { SharpImageProcessor, type ImageProcessor } from './services/images/imageProcessor.js';
 import { imageMetrics, ImageService } from './services/images/imageService.js';
+import { PriceBoundaryService } from './services/priceBoundaries.js';
+import { PriceBoundaryJob } from './services/priceBoundaryJob.js';
 import { PricingService } from './services/pricingService.js';
 import { createSearch, type SearchOptions } from './services/search/createSearch.js';
 import { createReviewLoaders } from './reviewLoaders.js';
@@ -26,6 +28,8 @@ export interface ProductSubgraph extends SubgraphServer {
   /** Uploads and the rendering worker (tests drive and inspect them). */
   images: ImageService;
   imageJobs: ImageJobs;
+  /** Records scheduled prices' starts and ends (tests call runOnce instead of waiting for the interval). */
+  priceBoundaryJob: PriceBoundaryJob;
 }
 
 export interface ProductSubgraphOptions {
@@ -57,6 +61,9 @@ export function createProductSubgraph(deps: SubgraphDeps, options: ProductSubgra
     reviews: new ReviewService(database.prisma, catalogCaches),
     reviewReads: new ReviewReads(database.prisma),
   };
+  // Listings and search read a stored effective price: this moves it at window boundaries.
+  const priceBoundaryJob = new PriceBoundaryJob(new PriceBoundaryService(database.prisma, catalogCaches), logger.child({ component: 'price-boundaries' }), jobQueueMetrics(metrics.registry));
+  priceBoundaryJob.start(deps.commerce.priceBoundaryIntervalSeconds);
   const projection = consumeSearchProjectionEvents(deps.events, search.indexer);
   // Reviews need a verified purchase: learnt from order events, never the order tables.
   const verifiedPurchases = consumeVerifiedPurchaseEvents(deps.events, new VerifiedPurchases(database.prisma));
@@ -76,10 +83,11 @@ export function createProductSubgraph(deps: SubgraphDeps, options: ProductSubgra
     routes: { [ACCEPT_UPLOAD_PATH]: acceptUploadRoute(images, internalAuth, logger) },
     onStop: async () => {
       await imageJobs.stop();
+      await priceBoundaryJob.stop();
       await projection.close();
       await verifiedPurchases.close();
       await search.client?.close();
     },
   });
-  return Object.assign(server, { searchIndexer: search.indexer, images, imageJobs });
+  return Object.assign(server, { searchIndexer: search.indexer, images, imageJobs, priceBoundaryJob });
 }

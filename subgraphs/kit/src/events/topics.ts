@@ -47,7 +47,7 @@ function topic<S extends EventSource, P extends z.ZodType>(definition: TopicDefi
 }
 
 export const EVENT_TOPICS = {
-  /** A variant's price changed (admin setPrice, imports). */
+  /** A variant's price changed (admin setPrice, imports, a scheduled price starting or ending). */
   'product.price_changed': topic({
     source: 'catalog',
     aggregateType: 'product',
@@ -59,6 +59,11 @@ export const EVENT_TOPICS = {
       currency: z.string().length(3),
       oldPrice: decimal,
       newPrice: decimal,
+      /**
+       * Set for a scheduled price's start or end: when the price took effect. The event is
+       * recorded at or after it (the boundary job runs every few seconds), never before.
+       */
+      effectiveAt: z.iso.datetime({ offset: true }).optional(),
     }),
   }),
   /**

@@ -406,6 +406,11 @@ export type PriceRange = {
 /** A variant's price changed (the live event; `priceHistory` keeps every change). */
 export type PriceUpdate = {
   __typename?: 'PriceUpdate';
+  /**
+   * When the new price took effect: a scheduled price's start or end (recorded by the boundary
+   * job within seconds after it), otherwise the same as occurredAt.
+   */
+  effectiveAt: Scalars['DateTime']['output'];
   newPrice: Money;
   /** When the change committed (its outbox event was recorded). */
   occurredAt: Scalars['DateTime']['output'];
@@ -532,9 +537,9 @@ export type ProductFilter = {
   category?: InputMaybe<Scalars['ID']['input']>;
   /** Only products with at least one variant available to sell. */
   inStock?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Lowest variant price at most this amount. */
+  /** Lowest variant price in effect (a scheduled price included) at most this amount. */
   priceMax?: InputMaybe<Scalars['Decimal']['input']>;
-  /** Lowest variant price at least this amount. */
+  /** Lowest variant price in effect (a scheduled price included) at least this amount. */
   priceMin?: InputMaybe<Scalars['Decimal']['input']>;
 };
 
@@ -605,7 +610,9 @@ export type ProductRating = {
 export type ProductSort =
   | 'NAME_ASC'
   | 'NEWEST'
+  /** By the lowest variant price in effect (a scheduled price included), lowest first. */
   | 'PRICE_ASC'
+  /** By the lowest variant price in effect (a scheduled price included), highest first. */
   | 'PRICE_DESC';
 
 /** Whether shoppers see a product: DRAFT not yet, ACTIVE yes, ARCHIVED no longer. */
@@ -846,9 +853,9 @@ export type SearchFilter = {
   inStock?: InputMaybe<Scalars['Boolean']['input']>;
   /** Average review rating at least this (0-5). */
   minRating?: InputMaybe<Scalars['Float']['input']>;
-  /** Lowest variant price at most this amount. */
+  /** Lowest variant price in effect (a scheduled price included) at most this amount. */
   priceMax?: InputMaybe<Scalars['Decimal']['input']>;
-  /** Lowest variant price at least this amount. */
+  /** Lowest variant price in effect (a scheduled price included) at least this amount. */
   priceMin?: InputMaybe<Scalars['Decimal']['input']>;
 };
 
@@ -881,7 +888,9 @@ export type SearchResult = {
 /** The order of search results. */
 export type SearchSort =
   | 'NEWEST'
+  /** By the lowest variant price in effect (a scheduled price included), lowest first. */
   | 'PRICE_ASC'
+  /** By the lowest variant price in effect (a scheduled price included), highest first. */
   | 'PRICE_DESC'
   /** Highest average rating first. */
   | 'RATING'
@@ -1308,6 +1317,7 @@ export type PriceRangeResolvers<ContextType = ProductContext, ParentType extends
 }>;
 
 export type PriceUpdateResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['PriceUpdate'] = ResolversParentTypes['PriceUpdate']> = ResolversObject<{
+  effectiveAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   newPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   oldPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;

@@ -25,6 +25,7 @@ import {
 } from './adminInput.js';
 import type { ChangeActor } from './pricingService.js';
 import { assertMayChange, assertShopActor, productOwner } from './productOwnership.js';
+import { refreshSaleMinPrices } from './priceBoundaries.js';
 import { productChangedEvents, type ProductChangeKind } from './productSnapshot.js';
 
 type Tx = Prisma.TransactionClient;
@@ -365,6 +366,7 @@ export class CatalogAdminService {
       UPDATE catalog.product p SET min_price = r.min, max_price = r.max, updated_at = now()
       FROM (SELECT min(price) AS min, max(price) AS max FROM catalog.product_variant WHERE product_id = ${productId}::uuid) r
       WHERE p.id = ${productId}::uuid`;
+    await refreshSaleMinPrices(tx, [productId]);
   }
 
   /** Locks a product the actor may change: NOT_FOUND when there is none, FORBIDDEN when it is another seller's. */

@@ -124,8 +124,9 @@ export class CatalogService {
       if (!(await ctx.loaders.brandById.load(brand))) throw new NotFoundError('Brand', 'filter.brand', brand);
       where.brandId = brand;
     }
+    // The price in effect now (scheduled prices included), kept at window boundaries by PriceBoundaryService.
     if (priceMin != null || priceMax != null) {
-      where.minPrice = { ...(priceMin != null && { gte: priceMin }), ...(priceMax != null && { lte: priceMax }) };
+      where.effectiveMinPrice = { ...(priceMin != null && { gte: priceMin }), ...(priceMax != null && { lte: priceMax }) };
     }
     if (inStock != null) where.inStock = inStock;
     return where;

@@ -1,6 +1,7 @@
 import { DomainError, ErrorCode, InputError, NotFoundError, Prisma, isUuid, recordEvents, type FieldError, type PrismaClient } from '@shopgraph/kit';
 import type { CatalogCaches } from '../caches.js';
 import type { ScheduledPriceModel, VariantModel } from '../models.js';
+import { evictBoundaries, recordDueBoundaries, refreshSaleMinPrices, type RecordedBoundaries } from './priceBoundaries.js';
 import { assertMayChange, productOwner } from './productOwnership.js';
 import { productChangedEvents } from './productSnapshot.js';
 import { PRICE_PATTERN as PRICE, parseId, parseInput, reason as reasonRule, schedulePriceInput } from './adminInput.js';
@@ -26,10 +27,10 @@ export interface ChangeActor {
 }
 
 /**
- * Price changes: the variant's price, its product's price range, a price history row and the
- * `product.price_changed` event change in one transaction; after commit every cached copy is
+ * Price changes: the variant's price, its product's price range (base and in effect), a price
+ * history row and the event change in one transaction; after commit every cached copy is
  * evicted (read-your-writes) and every listing retired, since prices order and filter them.
- * The event then reaches search, the gateway's response cache and subscribers.
+ * The event then reaches search, the gateway's response cache, subscribers and cart prices.
  */
 export class PricingService {
   constructor(
@@ -54,6 +55,11 @@ export class PricingService {
       assertMayChange(actor, locked.seller_id);
       const newPrice = new Prisma.Decimal(input.price);
       const updated = await tx.productVariant.update({ where: { id: input.variantId }, data: { price: newPrice } });
+      await tx.$executeRaw`
+        UPDATE catalog.product p SET min_price = r.min, max_price = r.max, updated_at = now()
+        FROM (SELECT min(price) AS min, max(price) AS max FROM catalog.product_variant WHERE product_id = ${locked.product_id}::uuid) r
+        WHERE p.id = ${locked.product_id}::uuid`;
+      await refreshSaleMinPrices(tx, [locked.product_id]);
       if (!newPrice.equals(locked.price)) {
         const payload = {
           productId: locked.product_id,
@@ -63,7 +69,6 @@ export class PricingService {
           oldPrice: locked.price.toFixed(2),
           newPrice: newPrice.toFixed(2),
         };
-        await recordEvents(tx, 'catalog', [{ topic: 'product.price_changed', payload }], eventMeta(actor));
         await tx.priceChange.create({
           data: {
             variantId: input.variantId,
@@ -75,11 +80,18 @@ export class PricingService {
             reason: input.reason ?? null,
           },
         });
+        // product.price_changed says what a shopper pays (carts charge it). While a sale's start
+        // has been announced and its end not yet, that stays the sale price: only caches
+        // showing the base price (history) are told, by product.changed.
+        const [sale] = await tx.$queryRaw<Array<{ id: string }>>`
+          SELECT id::text FROM catalog.scheduled_price WHERE variant_id = ${input.variantId}::uuid AND start_applied_at IS NOT NULL AND end_applied_at IS NULL`;
+        await recordEvents(
+          tx,
+          'catalog',
+          sale ? await productChangedEvents(tx, [locked.product_id], 'edited') : [{ topic: 'product.price_changed', payload }],
+          eventMeta(actor),
+        );
       }
-      await tx.$executeRaw`
-        UPDATE catalog.product p SET min_price = r.min, max_price = r.max, updated_at = now()
-        FROM (SELECT min(price) AS min, max(price) AS max FROM catalog.product_variant WHERE product_id = ${locked.product_id}::uuid) r
-        WHERE p.id = ${locked.product_id}::uuid`;
       return updated;
     });
 
@@ -94,17 +106,20 @@ export class PricingService {
   }
 
   /**
-   * A price for a window of time. Nothing runs at the boundaries: readers compute the price
-   * in effect from the windows (PriceTimeline), so a sale starts and ends on time on every
-   * instance, and responses showing it are cached no longer than until the next boundary.
-   * Windows of one variant may not overlap (checked under the variant's row lock). A window
-   * given a start in the past starts now: history is never rewritten. The product.changed
-   * event (edited, with its snapshot) retires cached responses that showed the old price.
+   * A price for a window of time. Displayed prices need nothing at the boundaries: readers
+   * compute the price in effect from the windows (PriceTimeline), so a sale shows on time on
+   * every instance, and responses showing it are cached no longer than until the next
+   * boundary. What is stored (the effective price listings and search use) and announced
+   * (product.price_changed) moves at the boundaries through PriceBoundaryService; a window
+   * that starts now is recorded here, in this transaction. Windows of one variant may not
+   * overlap (checked under the variant's row lock). A window given a start in the past starts
+   * now: history is never rewritten. The product.changed event (edited, with its snapshot)
+   * retires cached responses that showed the old price.
    */
   async schedulePrice(actor: ChangeActor, raw: unknown): Promise<ScheduledPriceModel> {
     const input = parseInput(schedulePriceInput, raw, 'input');
     const { startsAt } = input;
-    const scheduled = await this.prisma.$transaction(async (tx) => {
+    const { scheduled, recorded } = await this.prisma.$transaction(async (tx) => {
       const [locked] = await tx.$queryRaw<Array<{ product_id: string; currency: string; seller_id: string | null }>>`
         SELECT v.product_id::text, v.currency, p.seller_id FROM catalog.product_variant v JOIN catalog.product p ON p.id = v.product_id
         WHERE v.id = ${input.variantId}::uuid FOR UPDATE OF v`;
@@ -130,10 +145,11 @@ export class PricingService {
         },
       });
       await markScheduledUntil(tx, input.variantId, locked.product_id);
+      const recorded = await recordDueBoundaries(tx, [input.variantId]);
       await recordEvents(tx, 'catalog', await productChangedEvents(tx, [locked.product_id], 'edited'), eventMeta(actor));
-      return created;
+      return { scheduled: created, recorded };
     });
-    await this.evictSchedules(scheduled.productId, scheduled.variantId);
+    await this.evictSchedules(scheduled.productId, scheduled.variantId, recorded);
     return scheduled;
   }
 
@@ -143,24 +159,33 @@ export class PricingService {
    */
   async cancelScheduledPrice(actor: ChangeActor, rawId: string): Promise<string> {
     const id = parseId('id', rawId);
-    const { productId, variantId } = await this.prisma.$transaction(async (tx) => {
+    const { productId, variantId, recorded } = await this.prisma.$transaction(async (tx) => {
+      // The variant's row lock first, as every price write and the boundary job take it (so a
+      // boundary of this variant is recorded by one transaction, and locks come in one order).
+      await tx.$queryRaw`SELECT 1 FROM catalog.product_variant WHERE id = (SELECT variant_id FROM catalog.scheduled_price WHERE id = ${id}::uuid) FOR UPDATE`;
+      // Times in the column's milliseconds.
       const [row] = await tx.$queryRaw<Array<{ product_id: string; variant_id: string; started: boolean; ended: boolean }>>`
-        SELECT product_id::text, variant_id::text, starts_at <= now() AS started, ends_at <= now() AS ended FROM catalog.scheduled_price WHERE id = ${id}::uuid FOR UPDATE`;
+        SELECT product_id::text, variant_id::text, starts_at < date_trunc('milliseconds', now()) AS started, ends_at <= now() AS ended
+        FROM catalog.scheduled_price WHERE id = ${id}::uuid FOR UPDATE`;
       if (!row) throw new NotFoundError('ScheduledPrice', 'id', id);
       assertMayChange(actor, (await productOwner(tx, row.product_id))?.sellerId ?? null);
       if (row.ended) throw new DomainError(ErrorCode.CONFLICT, 'This scheduled price has ended; it stays in the price history', { field: 'id' });
-      if (row.started) await tx.$executeRaw`UPDATE catalog.scheduled_price SET ends_at = now() WHERE id = ${id}::uuid`;
+      // Truncated: rounded up, the end would lie after now() and the window stay open in this transaction.
+      if (row.started) await tx.$executeRaw`UPDATE catalog.scheduled_price SET ends_at = date_trunc('milliseconds', now()) WHERE id = ${id}::uuid`;
       else await tx.scheduledPrice.delete({ where: { id } });
       await markScheduledUntil(tx, row.variant_id, row.product_id);
+      // A started window ends now: its end is recorded here (a window not started leaves nothing to record).
+      const recorded = await recordDueBoundaries(tx, [row.variant_id]);
       await recordEvents(tx, 'catalog', await productChangedEvents(tx, [row.product_id], 'edited'), eventMeta(actor));
-      return { productId: row.product_id, variantId: row.variant_id };
+      return { productId: row.product_id, variantId: row.variant_id, recorded };
     });
-    await this.evictSchedules(productId, variantId);
+    await this.evictSchedules(productId, variantId, recorded);
     return id;
   }
 
-  private async evictSchedules(productId: string, variantId: string): Promise<void> {
+  private async evictSchedules(productId: string, variantId: string, recorded: RecordedBoundaries): Promise<void> {
     await Promise.all([
+      evictBoundaries(this.caches, recorded),
       this.caches.scheduledPricesOfProduct.invalidate([productId]),
       this.caches.product.invalidate([productId]),
       this.caches.variant.invalidate([variantId]),

@@ -19,12 +19,13 @@ interface SnapshotRow {
 /**
  * What `product.changed` says of each product as it is inside the writing transaction:
  * status, category leaf first then its ancestors (ids, names), the category's slug path,
- * brand, lowest base price, currency, attributes, variants (id, SKU) and the owning seller. One query for any number of products.
+ * brand, lowest price in effect (scheduled prices included: effective_min_price), currency, attributes, variants (id, SKU)
+ * and the owning seller. One query for any number of products.
  */
 export async function productSnapshots(tx: Prisma.TransactionClient, productIds: readonly string[]): Promise<Map<string, Snapshot>> {
   if (productIds.length === 0) return new Map();
   const rows = await tx.$queryRawUnsafe<SnapshotRow[]>(
-    `SELECT p.id::text AS product_id, p.status::text AS status, p.brand_id::text AS brand_id, p.min_price::text AS min_price,
+    `SELECT p.id::text AS product_id, p.status::text AS status, p.brand_id::text AS brand_id, p.effective_min_price::text AS min_price,
             p.currency, p.attributes, c.path, p.seller_id,
             ARRAY(SELECT a.id::text FROM catalog.category a WHERE c.path = a.path OR starts_with(c.path, a.path || '/') ORDER BY a.depth DESC) AS category_ids,
             ARRAY(SELECT a.name FROM catalog.category a WHERE c.path = a.path OR starts_with(c.path, a.path || '/') ORDER BY a.depth DESC) AS category_names,

@@ -38,19 +38,19 @@ export const PRODUCT_SORTS: Record<ProductSortName, ProductSortSpec> = {
     },
   },
   PRICE_ASC: {
-    orderBy: [{ minPrice: 'asc' }, { id: 'asc' }],
-    keyOf: (p) => [p.minPrice.toFixed(2), p.id],
+    orderBy: [{ effectiveMinPrice: 'asc' }, { id: 'asc' }],
+    keyOf: (p) => [p.effectiveMinPrice.toFixed(2), p.id],
     after(key) {
       const [price, id] = cursorKey(key, isDecimal);
-      return { OR: [{ minPrice: { gt: price } }, { minPrice: price, id: { gt: id } }] };
+      return { OR: [{ effectiveMinPrice: { gt: price } }, { effectiveMinPrice: price, id: { gt: id } }] };
     },
   },
   PRICE_DESC: {
-    orderBy: [{ minPrice: 'desc' }, { id: 'desc' }],
-    keyOf: (p) => [p.minPrice.toFixed(2), p.id],
+    orderBy: [{ effectiveMinPrice: 'desc' }, { id: 'desc' }],
+    keyOf: (p) => [p.effectiveMinPrice.toFixed(2), p.id],
     after(key) {
       const [price, id] = cursorKey(key, isDecimal);
-      return { OR: [{ minPrice: { lt: price } }, { minPrice: price, id: { lt: id } }] };
+      return { OR: [{ effectiveMinPrice: { lt: price } }, { effectiveMinPrice: price, id: { lt: id } }] };
     },
   },
   NAME_ASC: {
