@@ -279,3 +279,24 @@ describe('the reset message and its tokens', () => {
     expect(left).toEqual([{ token_hash: sha256(live) }]);
   });
 });
+
+describe('metrics', () => {
+  const outcomes = ['requested', 'unknown_email', 'rate_limited', 'completed', 'invalid_token'] as const;
+  async function counts(): Promise<Record<(typeof outcomes)[number], number>> {
+    const text = await (await fetch(subgraph.running.url.replace(/\/graphql$/, '/metrics'))).text();
+    const of = (outcome: string) =>
+      Number(text.split('\n').find((line) => line.startsWith('account_password_resets_total{') && line.includes(`outcome="${outcome}"`))?.split(' ').pop() ?? 0);
+    return Object.fromEntries(outcomes.map((o) => [o, of(o)])) as Record<(typeof outcomes)[number], number>;
+  }
+
+  it('counts each outcome on /metrics, the unknown emails callers cannot tell apart included', async () => {
+    const customer = await registered();
+    const before = await counts();
+    const token = await requestedToken(customer);
+    await call(REQUEST, { email: uniqueEmail() }, anAddress());
+    await call(RESET, { token: 'z'.repeat(43), password: NEW_PASSWORD }, anAddress());
+    await call(RESET, { token, password: NEW_PASSWORD }, anAddress());
+    const after = await counts();
+    expect(Object.fromEntries(outcomes.map((o) => [o, after[o] - before[o]]))).toEqual({ requested: 1, unknown_email: 1, rate_limited: 0, completed: 1, invalid_token: 1 });
+  });
+});
