@@ -185,6 +185,17 @@ describe('resetPassword', () => {
     await signedIn(customer.email, NEW_PASSWORD);
   });
 
+  it('lifts the sign-in block of the address the reset came from', async () => {
+    const customer = await registered();
+    const from = anAddress();
+    // LOGIN_MAX_FAILURES_PER_EMAIL_IP is 5 by default: the 6th attempt is refused, right password or not.
+    for (let i = 0; i < 5; i++) expect(codeOf(await call(SIGN_IN, { email: customer.email, password: `forgotten ${i}!` }, from))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await call(SIGN_IN, { email: customer.email, password: PASSWORD }, from))).toBe('RATE_LIMITED');
+    const token = await requestedToken(customer);
+    expect((await call(RESET, { token, password: NEW_PASSWORD }, from)).errors).toBeUndefined();
+    expect((await call(SIGN_IN, { email: customer.email, password: NEW_PASSWORD }, from)).errors).toBeUndefined();
+  });
+
   it('refuses an expired token with the same error, changing nothing', async () => {
     const customer = await registered();
     const token = await requestedToken(customer);

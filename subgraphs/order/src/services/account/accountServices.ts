@@ -31,13 +31,14 @@ export function createAccountServices(deps: SubgraphDeps, overrides: AccountOver
   const passwords = new PasswordHasher();
   const accessTokens = new AccessTokenIssuer(settings, () => new Date());
   const metrics = accountMetrics(deps.metrics.registry);
+  const logins = new LoginThrottle(settings, deps.redis, deps.namespace, logger);
   const accounts = new AccountService(
     prisma,
     passwords,
     accessTokens,
     sessions,
     resetTokens,
-    new LoginThrottle(settings, deps.redis, deps.namespace, logger),
+    logins,
     overrides.carts ?? internalCartMerge(deps.internal),
     metrics,
     logger,
@@ -52,6 +53,7 @@ export function createAccountServices(deps: SubgraphDeps, overrides: AccountOver
     resetTokens,
     resetTokenBox,
     new PasswordResetThrottle(settings, deps.redis, deps.namespace, logger),
+    logins,
     metrics,
     logger,
   );

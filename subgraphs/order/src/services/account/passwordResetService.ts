@@ -4,6 +4,7 @@ import type { AccessTokenIssuer } from './accessTokenIssuer.js';
 import { emailSchema, parseInput, parseNewPassword, passwordSchema } from './accountInput.js';
 import type { AccountMetrics } from './accountMetrics.js';
 import type { AuthSessionModel } from './accountModels.js';
+import type { LoginThrottle } from './loginThrottle.js';
 import type { AccountCaller } from './accountService.js';
 import { authSession } from './authSession.js';
 import type { PasswordHasher } from './passwordHasher.js';
@@ -29,6 +30,7 @@ export class PasswordResetService {
     /** Undefined without JWT_SECRET (identity-provider deployments): resets are then not offered. */
     private readonly box: ResetTokenBox | undefined,
     private readonly throttle: PasswordResetThrottle,
+    private readonly logins: LoginThrottle,
     private readonly metrics: AccountMetrics,
     private readonly logger: Logger,
   ) {}
@@ -84,6 +86,8 @@ export class PasswordResetService {
       return { updated: row, refresh: await this.sessions.start(customer.id, tx) };
     }, TX_OPTIONS);
     this.metrics.passwordResets.inc({ outcome: 'completed' });
+    // Whoever forgot a password has usually been refused sign-in from here: the new one works at once.
+    await this.logins.succeeded(customer.email, caller.clientAddress);
     this.logger.info({ customerId: customer.id }, 'password reset: every session ended');
     return authSession(this.accessTokens, updated, refresh);
   }
