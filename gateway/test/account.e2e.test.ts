@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@shopgraph/kit/testing';
 import { startSupergraph, type RunningSupergraph } from './supergraphHarness.js';
 
 // Accounts' settings for this file (the order subgraph reads them when the harness builds it).
@@ -9,7 +10,8 @@ process.env.LOGIN_MAX_FAILURES_PER_EMAIL_IP = '3';
 /**
  * A customer's way through the real gateway: a guest cart, registration, sign-in that merges
  * the guest cart, the access token in use, an address saved and used by checkout, sessions
- * refreshed and ended, failed sign-ins throttled by the address the gateway saw.
+ * refreshed and ended, failed sign-ins throttled by the address the gateway saw, a forgotten
+ * password reset with the link the notification carried.
  */
 let sg: RunningSupergraph;
 
@@ -171,5 +173,41 @@ describe('a customer through the gateway', () => {
     const redis = await sg.redis();
     const keys = await redis.keys(`*login-attempts:email-address*${email}*`);
     expect(keys.some((k) => k.includes('|127.0.0.1'))).toBe(true);
+  });
+});
+
+describe('a forgotten password through the gateway', () => {
+  const REQUEST = `mutation($email: String!) { requestPasswordReset(email: $email) }`;
+  const RESET = `mutation($token: String!, $password: String!) { resetPassword(token: $token, newPassword: $password) { accessToken refreshToken customer { id } } }`;
+  const NOTIFICATIONS = `{ myNotifications(first: 10) { edges { node { kind title body } } } }`;
+
+  it('asks for a link with no token (an unknown email answers alike), and the link resets once: old sessions end, the new one works', async () => {
+    const customer = await signedInCustomer();
+    const known = await gql(REQUEST, { email: customer.email });
+    const unknown = await gql(REQUEST, { email: `nobody-${randomUUID().slice(0, 8)}@example.com` });
+    expect(known).toEqual({ data: { requestPasswordReset: true } });
+    expect(unknown).toEqual(known);
+    // Counted against the caller the gateway saw.
+    const redis = await sg.redis();
+    expect(await redis.get(`${sg.deps.order.namespace}:password-reset-requests:address:127.0.0.1`)).toBe('2');
+
+    // The event went through the notification consumer: the customer's messages hold the link.
+    let link: string | undefined;
+    await eventually(async () => {
+      const edges: { node: { kind: string; body: string } }[] = dataOf(await gql(NOTIFICATIONS, {}, customer.accessToken)).myNotifications.edges;
+      link = edges.find((e) => e.node.kind === 'PASSWORD_RESET')?.node.body.match(/http:\/\/localhost:3000\/reset-password\?token=[\w-]+/)?.[0];
+      return link !== undefined;
+    }, 'the reset notification');
+    const token = new URL(link!).searchParams.get('token')!;
+
+    const reset = dataOf(await gql(RESET, { token, password: 'a brand new passphrase' })).resetPassword;
+    expect(reset.customer.id).toBe(customer.id);
+    expect(dataOf(await gql(`{ me { email } }`, {}, reset.accessToken)).me.email).toBe(customer.email);
+    expect(codeOf(await gql(`mutation($token: String!) { refreshSession(refreshToken: $token) { accessToken } }`, { token: customer.refreshToken }))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await signIn(customer.email))).toBe('UNAUTHENTICATED');
+    dataOf(await signIn(customer.email, 'a brand new passphrase'));
+
+    const again = await gql(RESET, { token, password: 'yet another passphrase' });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'token' });
   });
 });

@@ -7,6 +7,7 @@ import type { OrderWatchService } from './services/orderWatchService.js';
 import type { SalesService } from './services/salesService.js';
 import type { AccountService } from './services/account/accountService.js';
 import type { AddressBookService } from './services/account/addressBookService.js';
+import type { PasswordResetService } from './services/account/passwordResetService.js';
 import type { WebhookEndpointService } from './services/webhooks/webhookEndpointService.js';
 import type { SellerOrderLinesService } from './services/sellerOrderLines.js';
 
@@ -17,6 +18,7 @@ export interface OrderServices {
   watch: OrderWatchService;
   // accounts (issue 10)
   accounts: AccountService;
+  passwordResets: PasswordResetService;
   addressBook: AddressBookService;
   notifications: NotificationService;
   webhooks: WebhookEndpointService;

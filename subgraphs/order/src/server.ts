@@ -15,6 +15,7 @@ import { IdempotencyGate } from './services/idempotencyGate.js';
 import type { NotificationChannel } from './services/notifications/notificationChannel.js';
 import { NotificationConsumer } from './services/notifications/notificationConsumer.js';
 import { NotificationService } from './services/notifications/notificationService.js';
+import { PasswordResetLinks } from './services/notifications/passwordResetLinks.js';
 import { TableNotificationChannel } from './services/notifications/tableNotificationChannel.js';
 import { OrderService } from './services/orderService.js';
 import { OrderWatchService } from './services/orderWatchService.js';
@@ -74,6 +75,7 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
     }, account.addressBook),
     // accounts (issue 10)
     accounts: account.accounts,
+    passwordResets: account.passwordResets,
     addressBook: account.addressBook,
     // webhooks (issue 11)
     webhooks: webhooks.endpoints,
@@ -88,6 +90,7 @@ export function createOrderRuntime(deps: SubgraphDeps, overrides: OrderSubgraphO
     database.prisma,
     [new TableNotificationChannel(database.prisma, notificationLogger), ...(overrides.notificationChannels ?? [])],
     notificationLogger,
+    account.resetTokenBox && new PasswordResetLinks(account.resetTokenBox, account.settings.storefrontUrl),
   );
   const archiveSettings = loadArchiveSettings();
   const archiver = new OrderArchiver(database.prisma, logger.child({ component: 'order-archive' }));

@@ -282,6 +282,22 @@ export const EVENT_TOPICS = {
     aggregateIdOf: (p) => p.customerId,
     payload: z.object({ customerId: id, changedAt: z.iso.datetime({ offset: true }) }),
   }),
+  /**
+   * A customer asked for a password reset (the notification consumer sends the link). The
+   * token is sealed (AES-256-GCM, order subgraph's key): the event log never holds it in clear.
+   */
+  'customer.password_reset_requested': topic({
+    source: 'ordering',
+    aggregateType: 'customer',
+    aggregateIdOf: (p) => p.customerId,
+    payload: z.object({
+      customerId: id,
+      /** The reset token's row; also the sealed token's associated data. */
+      resetId: id,
+      expiresAt: z.iso.datetime({ offset: true }),
+      sealedToken: z.string().min(1),
+    }),
+  }),
 } as const;
 
 export type TopicName = keyof typeof EVENT_TOPICS;

@@ -209,8 +209,21 @@ export type Mutation = {
   register: Customer;
   /** Removes an address (a default it was stops being one). False when there was none with this id. */
   removeAddress: Scalars['Boolean']['output'];
+  /**
+   * Sends a password reset link to the account of `email` through the notification channel
+   * (kind PASSWORD_RESET): a single-use token, valid PASSWORD_RESET_TOKEN_TTL_MINUTES, that
+   * replaces any earlier one. Answers true whether or not the email has an account; a malformed
+   * email is BAD_USER_INPUT on `email`. Throttled per email and per address (RATE_LIMITED).
+   */
+  requestPasswordReset: Scalars['Boolean']['output'];
   /** Admin: sends a delivery again (dead-lettered or not) with a fresh allowance of attempts. */
   resendWebhookDelivery: WebhookDelivery;
+  /**
+   * Sets a new password with the token of a reset link (changePassword's rules, BAD_USER_INPUT on
+   * `newPassword`), ends every session of the customer and answers a fresh one. An unknown, used,
+   * replaced or expired token is BAD_USER_INPUT on `token`, with no hint which.
+   */
+  resetPassword: AuthPayload;
   /**
    * Admin: a new signing secret, shown only here. The old one still signs (a second v1 in the
    * signature header) for keepPreviousForSeconds (0-604800), so receivers can switch over.
@@ -296,8 +309,19 @@ export type MutationRemoveAddressArgs = {
 };
 
 
+export type MutationRequestPasswordResetArgs = {
+  email: Scalars['String']['input'];
+};
+
+
 export type MutationResendWebhookDeliveryArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationResetPasswordArgs = {
+  newPassword: Scalars['String']['input'];
+  token: Scalars['String']['input'];
 };
 
 
@@ -390,6 +414,8 @@ export type NotificationKind =
   | 'LOW_STOCK'
   | 'ORDER_CONFIRMED'
   | 'ORDER_SHIPPED'
+  /** A password reset link the customer asked for (requestPasswordReset); the body carries the link. */
+  | 'PASSWORD_RESET'
   /** A variant on the customer's wishlist fell below the price they saved it at. */
   | 'PRICE_DROP'
   | 'REFUND_ISSUED';
@@ -1047,7 +1073,9 @@ export type MutationResolvers<ContextType = OrderContext, ParentType extends Res
   refundOrder?: Resolver<ResolversTypes['Refund'], ParentType, ContextType, RequireFields<MutationRefundOrderArgs, 'idempotencyKey' | 'orderId' | 'reason'>>;
   register?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
   removeAddress?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveAddressArgs, 'id'>>;
+  requestPasswordReset?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'email'>>;
   resendWebhookDelivery?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType, RequireFields<MutationResendWebhookDeliveryArgs, 'id'>>;
+  resetPassword?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'newPassword' | 'token'>>;
   rotateWebhookSecret?: Resolver<ResolversTypes['WebhookEndpointWithSecret'], ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'id' | 'keepPreviousForSeconds'>>;
   setDefaultAddress?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationSetDefaultAddressArgs, 'id' | 'kind'>>;
   signIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignInArgs, 'email' | 'password'>>;

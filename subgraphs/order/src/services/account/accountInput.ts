@@ -24,6 +24,13 @@ export const passwordSchema = z
   .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
 
+/** A new password for the account of `email` (changePassword, resetPassword): the policy, and not the email itself. */
+export function parseNewPassword(password: string, email: string, field: string): string {
+  const next = parseInput(passwordSchema, password, field);
+  if (next.trim().toLowerCase() === email) throw InputError.of(field, 'must not be your email address');
+  return next;
+}
+
 export const registerSchema = z
   .object({ email: emailSchema, password: passwordSchema, name: nameSchema })
   .refine((r) => r.password.trim().toLowerCase() !== r.email, { path: ['password'], message: 'must not be your email address' });

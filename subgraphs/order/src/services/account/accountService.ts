@@ -1,18 +1,19 @@
 import { DomainError, ErrorCode, InputError, NotFoundError, Prisma, recordEvents, type Identity, type Logger, type PrismaClient } from '@shopgraph/kit';
 import { TX_OPTIONS } from '../orderStore.js';
 import type { AccessTokenIssuer } from './accessTokenIssuer.js';
-import { emailSchema, parseInput, passwordSchema, profileSchema, registerSchema } from './accountInput.js';
+import { emailSchema, parseInput, parseNewPassword, profileSchema, registerSchema } from './accountInput.js';
 import type { AuthSessionModel, CartMergeOutcome, CustomerRow } from './accountModels.js';
 import type { AccountMetrics } from './accountMetrics.js';
+import { authSession, NO_CART_MERGE } from './authSession.js';
 import type { CartMergePort } from './cartMergePort.js';
 import { customerIdOf } from './customerIdentity.js';
 import type { LoginThrottle } from './loginThrottle.js';
 import type { PasswordHasher } from './passwordHasher.js';
+import type { PasswordResetTokens } from './passwordResetTokens.js';
 import type { IssuedRefreshToken, SessionStore } from './sessionStore.js';
 
 /** The same answer for an unknown email, a wrong password and an account without one: it says nothing about which. */
 const SIGN_IN_FAILED = 'Wrong email or password';
-const NOT_REQUESTED: CartMergeOutcome = { status: 'NOT_REQUESTED', cartId: null, message: null };
 
 /** Who is asking, as the accounts need it: the identity and the address the gateway saw (throttling). */
 export interface AccountCaller {
@@ -31,6 +32,7 @@ export class AccountService {
     private readonly passwords: PasswordHasher,
     private readonly accessTokens: AccessTokenIssuer,
     private readonly sessions: SessionStore,
+    private readonly resetTokens: PasswordResetTokens,
     private readonly throttle: LoginThrottle,
     private readonly carts: CartMergePort,
     private readonly metrics: AccountMetrics,
@@ -73,8 +75,8 @@ export class AccountService {
     this.metrics.signIns.inc({ outcome: 'success' });
     await this.throttle.succeeded(normalised, caller.clientAddress);
     const refresh = await this.sessions.start(known.id);
-    const cartMerge = guestCartToken ? await this.mergeGuestCart(known.id, guestCartToken) : NOT_REQUESTED;
-    return this.session(known, refresh, cartMerge);
+    const cartMerge = guestCartToken ? await this.mergeGuestCart(known.id, guestCartToken) : NO_CART_MERGE;
+    return authSession(this.accessTokens, known, refresh, cartMerge);
   }
 
   /** Spends the refresh token for a new pair (see SessionStore for reuse and races). */
@@ -94,7 +96,7 @@ export class AccountService {
     this.metrics.refreshes.inc({ outcome: 'rotated' });
     const customer = await this.prisma.customer.findUnique({ where: { id: refresh.customerId } });
     if (!customer) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'The account no longer exists');
-    return this.session(customer, refresh, NOT_REQUESTED);
+    return authSession(this.accessTokens, customer, refresh);
   }
 
   /** Ends the session of `refreshToken`; signing out twice is fine. */
@@ -107,8 +109,7 @@ export class AccountService {
   /** Checks the current password (throttled like sign-in), stores the new one, ends every session and starts a fresh one. */
   async changePassword(caller: AccountCaller, currentPassword: string, newPassword: string): Promise<AuthSessionModel> {
     const customer = await this.me(caller.identity);
-    const next = parseInput(passwordSchema, newPassword, 'newPassword');
-    if (next.trim().toLowerCase() === customer.email) throw InputError.of('newPassword', 'must not be your email address');
+    const next = parseNewPassword(newPassword, customer.email, 'newPassword');
     await this.throttle.begin(customer.email, caller.clientAddress);
     if (!(await this.passwords.verify(customer.passwordHash, currentPassword.slice(0, 256)))) throw InputError.of('currentPassword', 'is not your password');
     await this.throttle.succeeded(customer.email, caller.clientAddress);
@@ -116,11 +117,13 @@ export class AccountService {
     const { updated, refresh } = await this.prisma.$transaction(async (tx) => {
       const row = await tx.customer.update({ where: { id: customer.id }, data: { passwordHash, updatedAt: new Date() } });
       await this.sessions.revokeAll(tx, customer.id, 'PASSWORD_CHANGED');
+      // A reset link still in someone's inbox must not undo this change.
+      await this.resetTokens.spendAll(tx, customer.id, 'PASSWORD_CHANGED');
       const payload = { customerId: customer.id, changedAt: row.updatedAt.toISOString() };
       await recordEvents(tx, 'ordering', [{ topic: 'customer.password_changed', payload }], { actor: customer.id, ...(caller.requestId && { requestId: caller.requestId }) });
       return { updated: row, refresh: await this.sessions.start(customer.id, tx) };
     }, TX_OPTIONS);
-    return this.session(updated, refresh, NOT_REQUESTED);
+    return authSession(this.accessTokens, updated, refresh);
   }
 
   /** The signed-in customer's row; NOT_FOUND for an identity without an account. */
@@ -149,17 +152,5 @@ export class AccountService {
       const message = err instanceof DomainError ? err.message : 'The cart service did not answer';
       return { status: 'FAILED', cartId: null, message };
     }
-  }
-
-  private async session(customer: CustomerRow, refresh: IssuedRefreshToken, cartMerge: CartMergeOutcome): Promise<AuthSessionModel> {
-    const access = await this.accessTokens.issue(customer.id);
-    return {
-      accessToken: access.token,
-      accessTokenExpiresAt: access.expiresAt,
-      refreshToken: refresh.refreshToken,
-      refreshTokenExpiresAt: refresh.expiresAt,
-      customer,
-      cartMerge,
-    };
   }
 }

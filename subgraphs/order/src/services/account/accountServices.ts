@@ -7,6 +7,10 @@ import { AddressBookService } from './addressBookService.js';
 import { internalCartMerge, type CartMergePort } from './cartMergePort.js';
 import { LoginThrottle } from './loginThrottle.js';
 import { PasswordHasher } from './passwordHasher.js';
+import { PasswordResetService } from './passwordResetService.js';
+import { PasswordResetThrottle } from './passwordResetThrottle.js';
+import { PasswordResetTokens } from './passwordResetTokens.js';
+import { ResetTokenBox } from './resetTokenBox.js';
 import { SessionStore } from './sessionStore.js';
 import { SessionSweep } from './sessionSweep.js';
 
@@ -23,19 +27,39 @@ export function createAccountServices(deps: SubgraphDeps, overrides: AccountOver
   const logger = deps.logger.child({ component: 'accounts' });
   const addressBook = new AddressBookService(prisma);
   const sessions = new SessionStore(prisma, settings.refreshTokenTtlDays);
+  const resetTokens = new PasswordResetTokens(prisma, settings.resetTokenTtlMinutes);
+  const passwords = new PasswordHasher();
+  const accessTokens = new AccessTokenIssuer(settings, () => new Date());
+  const metrics = accountMetrics(deps.metrics.registry);
+  const logins = new LoginThrottle(settings, deps.redis, deps.namespace, logger);
   const accounts = new AccountService(
     prisma,
-    new PasswordHasher(),
-    new AccessTokenIssuer(settings, () => new Date()),
+    passwords,
+    accessTokens,
     sessions,
-    new LoginThrottle(settings, deps.redis, deps.namespace, logger),
+    resetTokens,
+    logins,
     overrides.carts ?? internalCartMerge(deps.internal),
-    accountMetrics(deps.metrics.registry),
+    metrics,
+    logger,
+  );
+  // Opens the tokens the reset events carry, for the notification consumer (see ResetTokenBox).
+  const resetTokenBox = settings.jwtSecret ? new ResetTokenBox(settings.jwtSecret) : undefined;
+  const passwordResets = new PasswordResetService(
+    prisma,
+    passwords,
+    accessTokens,
+    sessions,
+    resetTokens,
+    resetTokenBox,
+    new PasswordResetThrottle(settings, deps.redis, deps.namespace, logger),
+    logins,
+    metrics,
     logger,
   );
   // Started by the server (settings.sessionSweepIntervalSeconds), stopped with it.
-  const sessionSweep = new SessionSweep(sessions, logger);
-  return { settings, accounts, addressBook, sessionSweep };
+  const sessionSweep = new SessionSweep(sessions, resetTokens, logger);
+  return { settings, accounts, passwordResets, resetTokenBox, addressBook, sessionSweep };
 }
 
 export type AccountServices = ReturnType<typeof createAccountServices>;

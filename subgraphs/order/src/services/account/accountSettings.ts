@@ -28,6 +28,16 @@ const schema = z.object({
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   /** Seconds between sweeps of dead sessions (expired, or revoked a day ago); 0 turns it off. */
   SESSION_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(3_600),
+  /** Minutes a password reset token lives. */
+  PASSWORD_RESET_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(1_440).default(30),
+  /** requestPasswordReset calls for one email (any address) per window. */
+  PASSWORD_RESET_MAX_REQUESTS_PER_EMAIL: z.coerce.number().int().min(1).max(1_000).default(3),
+  /** requestPasswordReset calls from one address (any email) per window. */
+  PASSWORD_RESET_MAX_REQUESTS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** How long reset requests are counted. */
+  PASSWORD_RESET_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
+  /** The storefront the reset link points into: <STOREFRONT_URL>/reset-password?token=... */
+  STOREFRONT_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('http://localhost:3000'),
 });
 
 export interface AccountSettings {
@@ -41,6 +51,11 @@ export interface AccountSettings {
   maxFailuresPerAddress: number;
   throttleWindowSeconds: number;
   sessionSweepIntervalSeconds: number;
+  resetTokenTtlMinutes: number;
+  maxResetRequestsPerEmail: number;
+  maxResetRequestsPerAddress: number;
+  resetWindowSeconds: number;
+  storefrontUrl: string;
 }
 
 export const ACCOUNT_ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(schema.shape);
@@ -57,5 +72,10 @@ export function loadAccountSettings(env: NodeJS.ProcessEnv = process.env): Accou
     maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_IP,
     throttleWindowSeconds: e.LOGIN_THROTTLE_WINDOW_SECONDS,
     sessionSweepIntervalSeconds: e.SESSION_SWEEP_INTERVAL_SECONDS,
+    resetTokenTtlMinutes: e.PASSWORD_RESET_TOKEN_TTL_MINUTES,
+    maxResetRequestsPerEmail: e.PASSWORD_RESET_MAX_REQUESTS_PER_EMAIL,
+    maxResetRequestsPerAddress: e.PASSWORD_RESET_MAX_REQUESTS_PER_IP,
+    resetWindowSeconds: e.PASSWORD_RESET_WINDOW_SECONDS,
+    storefrontUrl: e.STOREFRONT_URL,
   };
 }

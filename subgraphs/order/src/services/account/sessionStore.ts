@@ -4,7 +4,7 @@ import { TX_OPTIONS } from '../orderStore.js';
 
 type Tx = Prisma.TransactionClient;
 
-export type RevokedReason = 'SIGNED_OUT' | 'REUSE_DETECTED' | 'PASSWORD_CHANGED';
+export type RevokedReason = 'SIGNED_OUT' | 'REUSE_DETECTED' | 'PASSWORD_CHANGED' | 'PASSWORD_RESET';
 
 export interface IssuedRefreshToken {
   customerId: string;
@@ -86,7 +86,7 @@ export class SessionStore {
     return true;
   }
 
-  /** Ends every family of the customer (password changed). */
+  /** Ends every family of the customer (password changed or reset). */
   async revokeAll(tx: Tx, customerId: string, reason: RevokedReason): Promise<void> {
     await tx.sessionFamily.updateMany({ where: { customerId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
   }

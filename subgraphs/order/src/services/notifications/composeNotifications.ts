@@ -2,12 +2,15 @@ import type { DomainEvent } from '@shopgraph/kit';
 import { ADMINS_RECIPIENT, type NotificationMessage } from './notificationMessage.js';
 
 /** The events that make messages (the notification consumer's topics). */
-export const NOTIFYING_TOPICS = ['order.status_changed', 'refund.issued', 'wishlist.price_dropped', 'inventory.stock_low'] as const;
+export const NOTIFYING_TOPICS = ['order.status_changed', 'refund.issued', 'wishlist.price_dropped', 'inventory.stock_low', 'customer.password_reset_requested'] as const;
 export type NotifyingTopic = (typeof NOTIFYING_TOPICS)[number];
 
-/** What composing needs to read: an order's human-readable number (null for an unknown order). */
+/** What composing needs to read: an order's human-readable number (null for an unknown order), a reset link, the time. */
 export interface NotificationLookups {
   orderNumber(orderId: string): Promise<string | null>;
+  /** The link of a reset event's sealed token; null when it cannot be opened here. */
+  passwordResetLink(resetId: string, sealedToken: string): string | null;
+  now(): Date;
 }
 
 /** The messages one event makes (none for the statuses nobody is told about). */
@@ -79,6 +82,25 @@ export async function composeNotifications(event: DomainEvent<NotifyingTopic>, l
           title: `Low stock: ${p.sku}`,
           body: `${p.sku} is down to ${p.available} available (threshold ${p.threshold}).`,
           data: { productId: p.productId, variantId: p.variantId, sku: p.sku, available: p.available, threshold: p.threshold },
+        },
+      ];
+    }
+    case 'customer.password_reset_requested': {
+      const p = event.payload;
+      // A link that no longer works (the event waited past its expiry) is not worth sending.
+      if (new Date(p.expiresAt) <= lookups.now()) return [];
+      const link = lookups.passwordResetLink(p.resetId, p.sealedToken);
+      if (!link) return [];
+      return [
+        {
+          eventId,
+          recipient: p.customerId,
+          kind: 'PASSWORD_RESET',
+          title: 'Reset your password',
+          body:
+            `Someone, hopefully you, asked to reset your password. Open ${link} to choose a new one; ` +
+            `the link works once, until ${p.expiresAt}. If it was not you, ignore this message: your password stays as it is.`,
+          data: { resetUrl: link, expiresAt: p.expiresAt },
         },
       ];
     }

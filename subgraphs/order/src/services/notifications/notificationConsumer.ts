@@ -1,6 +1,7 @@
 import { isUuid, type DomainEvent, type EventBus, type Logger, type PrismaClient, type Subscription } from '@shopgraph/kit';
 import { composeNotifications, NOTIFYING_TOPICS, type NotificationLookups, type NotifyingTopic } from './composeNotifications.js';
 import type { NotificationChannel } from './notificationChannel.js';
+import type { PasswordResetLinks } from './passwordResetLinks.js';
 
 /** The durable consumer group: one instance handles each event, resuming where the group left off. */
 export const NOTIFICATION_GROUP = 'order-notifications';
@@ -17,9 +18,18 @@ export class NotificationConsumer {
     prisma: PrismaClient,
     private readonly channels: readonly NotificationChannel[],
     private readonly logger: Logger,
+    /** Absent without JWT_SECRET: reset events then make no message (requestPasswordReset refuses first). */
+    resetLinks?: PasswordResetLinks,
   ) {
     this.lookups = {
       orderNumber: async (orderId) => !isUuid(orderId) ? null : (await prisma.order.findUnique({ where: { id: orderId }, select: { number: true } }))?.number ?? null,
+      passwordResetLink: (resetId, sealedToken) => {
+        const link = resetLinks?.linkFor(resetId, sealedToken) ?? null;
+        // Retrying cannot help (another key sealed it): the customer asks again.
+        if (!link) this.logger.warn({ resetId }, 'password reset: the token could not be opened; no message sent');
+        return link;
+      },
+      now: () => new Date(),
     };
   }
 

@@ -1,5 +1,5 @@
 /** What a message is about; the database keeps this list too (notification_kind_check). */
-export const NOTIFICATION_KINDS = ['ORDER_CONFIRMED', 'ORDER_SHIPPED', 'REFUND_ISSUED', 'PRICE_DROP', 'LOW_STOCK'] as const;
+export const NOTIFICATION_KINDS = ['ORDER_CONFIRMED', 'ORDER_SHIPPED', 'REFUND_ISSUED', 'PRICE_DROP', 'LOW_STOCK', 'PASSWORD_RESET'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** The recipient of messages meant for every admin with the inventory scope (low stock). */
@@ -16,6 +16,6 @@ export interface NotificationMessage {
   kind: NotificationKind;
   title: string;
   body: string;
-  /** Ids and figures a client links to (orderId, orderNumber, variantId, sku, amounts ...). */
+  /** Ids and figures a client links to (orderId, orderNumber, variantId, sku, amounts, a reset link ...). */
   data: Record<string, string | number>;
 }
