@@ -37,3 +37,4 @@ export * from './liveSubscriptions.js';
 export * from './sellers/productSellers.js';
 export * from './jobs/jobQueueMetrics.js';
 export * from './webhooks/webhookSignature.js';
+export * from './crypto/sealedBox.js';

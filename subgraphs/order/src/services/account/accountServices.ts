@@ -10,7 +10,7 @@ import { PasswordHasher } from './passwordHasher.js';
 import { PasswordResetService } from './passwordResetService.js';
 import { PasswordResetThrottle } from './passwordResetThrottle.js';
 import { PasswordResetTokens } from './passwordResetTokens.js';
-import { ResetTokenBox } from './resetTokenBox.js';
+import { createResetTokenBox } from './resetTokenBox.js';
 import { SessionStore } from './sessionStore.js';
 import { SessionSweep } from './sessionSweep.js';
 
@@ -44,7 +44,7 @@ export function createAccountServices(deps: SubgraphDeps, overrides: AccountOver
     logger,
   );
   // Opens the tokens the reset events carry, for the notification consumer (see ResetTokenBox).
-  const resetTokenBox = settings.jwtSecret ? new ResetTokenBox(settings.jwtSecret) : undefined;
+  const resetTokenBox = settings.jwtSecret ? createResetTokenBox(settings.jwtSecret) : undefined;
   const passwordResets = new PasswordResetService(
     prisma,
     passwords,

@@ -137,10 +137,13 @@ export class WebhookDeliveryWorker {
   }
 
   private secretsOf(d: ClaimedDelivery): string[] {
-    const secrets = [this.box.open(d.secretCiphertext, d.endpointId)];
-    if (d.previousSecretCiphertext && d.previousSecretUntil && d.previousSecretUntil.getTime() > Date.now()) {
-      secrets.push(this.box.open(d.previousSecretCiphertext, d.endpointId));
-    }
+    const open = (sealed: string): string => {
+      const secret = this.box.open(sealed, d.endpointId);
+      if (secret === null) throw new Error(`the signing secret of webhook endpoint ${d.endpointId} does not open (WEBHOOK_SECRET_KEY changed?)`);
+      return secret;
+    };
+    const secrets = [open(d.secretCiphertext)];
+    if (d.previousSecretCiphertext && d.previousSecretUntil && d.previousSecretUntil.getTime() > Date.now()) secrets.push(open(d.previousSecretCiphertext));
     return secrets;
   }
 
