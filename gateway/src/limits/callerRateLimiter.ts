@@ -1,5 +1,5 @@
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { createRateLimiter, type Logger, type Redis } from '@shopgraph/kit';
+import { createRateLimiter, retryAfterSeconds, type Logger, type Redis } from '@shopgraph/kit';
 import type { RateLimitSettings } from './gatewayLimits.js';
 
 /** Who a request is counted against: the token's subject, or the address of a caller without one. */
@@ -36,7 +36,7 @@ export function createCallerRateLimiter(settings: RateLimitSettings, redis: Redi
       try {
         await limiter.consume(key.kind === 'user' ? key.subject : key.address);
       } catch (err) {
-        if (err instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
+        if (err instanceof RateLimiterRes) throw new RateLimitedError(retryAfterSeconds(err.msBeforeNext));
         // Neither Redis nor the insurance limiter answered: serve rather than fail every request.
         logger.warn({ err }, 'rate limiter unavailable; request not counted');
       }

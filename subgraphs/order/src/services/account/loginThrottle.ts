@@ -1,5 +1,5 @@
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { createRateLimiter, DomainError, ErrorCode, type Logger, type Redis } from '@shopgraph/kit';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { consumeEach, createRateLimiter, DomainError, ErrorCode, retryAfterSeconds, type Logger, type Redis } from '@shopgraph/kit';
 import type { AccountSettings } from './accountSettings.js';
 
 /** The caller's address when the gateway did not say (a service call, a test calling the subgraph directly). */
@@ -32,15 +32,15 @@ export class LoginThrottle {
 
   /** Takes this attempt's points; RATE_LIMITED (extensions.retryAfter, seconds) when either count is used up. */
   async begin(email: string, address: string): Promise<void> {
-    const results = await Promise.allSettled([this.byEmailAndAddress.consume(keyOf(email, address)), this.byAddress.consume(address)]);
-    const waits: number[] = [];
-    for (const result of results) {
-      if (result.status === 'fulfilled') continue;
-      if (result.reason instanceof RateLimiterRes) waits.push(result.reason.msBeforeNext);
+    const wait = await consumeEach(
+      [
+        { limiter: this.byEmailAndAddress, key: keyOf(email, address) },
+        { limiter: this.byAddress, key: address },
+      ],
       // Neither Redis nor the insurance limiter answered: let the attempt through rather than lock everyone out.
-      else this.logger.warn({ err: result.reason }, 'login throttle unavailable; attempt not counted');
-    }
-    if (waits.length > 0) throw rateLimited(Math.max(...waits));
+      (err) => this.logger.warn({ err }, 'login throttle unavailable; attempt not counted'),
+    );
+    if (wait !== null) throw rateLimited(wait);
   }
 
   /** The password was right: the attempt does not count. */
@@ -56,6 +56,6 @@ function keyOf(email: string, address: string): string {
 }
 
 export function rateLimited(msBeforeNext: number): DomainError {
-  const retryAfter = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  const retryAfter = retryAfterSeconds(msBeforeNext);
   return new DomainError(ErrorCode.RATE_LIMITED, `Too many failed sign-ins: retry in ${retryAfter} s`, { retryAfter });
 }

@@ -1,5 +1,5 @@
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { createRateLimiter, DomainError, ErrorCode, type Logger, type Redis } from '@shopgraph/kit';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { consumeEach, createRateLimiter, DomainError, ErrorCode, retryAfterSeconds, type Logger, type Redis } from '@shopgraph/kit';
 import type { AccountSettings } from './accountSettings.js';
 
 /**
@@ -26,16 +26,15 @@ export class PasswordResetThrottle {
 
   /** Takes this request's points; RATE_LIMITED (extensions.retryAfter, seconds) when either count is used up. */
   async take(email: string, address: string): Promise<void> {
-    const results = await Promise.allSettled([this.byEmail.consume(email), this.byAddress.consume(address)]);
-    const waits: number[] = [];
-    for (const result of results) {
-      if (result.status === 'fulfilled') continue;
-      if (result.reason instanceof RateLimiterRes) waits.push(result.reason.msBeforeNext);
-      // Neither Redis nor the insurance limiter answered: serve rather than refuse everyone.
-      else this.logger.warn({ err: result.reason }, 'password reset throttle unavailable; request not counted');
-    }
-    if (waits.length > 0) {
-      const retryAfter = Math.max(1, Math.ceil(Math.max(...waits) / 1000));
+    const wait = await consumeEach(
+      [
+        { limiter: this.byEmail, key: email },
+        { limiter: this.byAddress, key: address },
+      ],
+      (err) => this.logger.warn({ err }, 'password reset throttle unavailable; request not counted'),
+    );
+    if (wait !== null) {
+      const retryAfter = retryAfterSeconds(wait);
       throw new DomainError(ErrorCode.RATE_LIMITED, `Too many password reset requests: retry in ${retryAfter} s`, { retryAfter });
     }
   }
