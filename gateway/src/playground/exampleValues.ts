@@ -15,6 +15,13 @@ export type ExampleProduct = NonNullable<ExampleValues['product']>;
 /** Finds one product in stock through the gateway's own endpoint, or null when there is none. */
 export type ExampleProductLookup = (graphqlUrl: string) => Promise<ExampleProduct | null>;
 
+/** What a page's tabs are filled around: the product, or none, and why when the lookup failed. */
+export interface ExampleProductAnswer {
+  product: ExampleProduct | null;
+  /** The lookup's error (the gateway still starting, a safelist that does not hold its query). */
+  failure?: string;
+}
+
 /**
  * One public query through the supergraph (product, then inventory for the stock), answered
  * from the gateway's response cache when it holds it. The variant with the most units to sell
@@ -49,8 +56,8 @@ export const lookupExampleProduct: ExampleProductLookup = async (graphqlUrl) => 
 };
 
 export interface CachedExampleProduct {
-  /** The cached product (null: none in stock); one lookup at a time, shared by concurrent page views. */
-  get(graphqlUrl: string): Promise<ExampleProduct | null>;
+  /** The cached answer; one lookup at a time, shared by concurrent page views. */
+  get(graphqlUrl: string): Promise<ExampleProductAnswer>;
 }
 
 /**
@@ -60,25 +67,24 @@ export interface CachedExampleProduct {
  */
 export function cacheExampleProduct(
   lookup: ExampleProductLookup,
-  options: { ttlMs?: number; retryMs?: number; onError?: (err: unknown) => void } = {},
+  options: { ttlMs?: number; retryMs?: number } = {},
 ): CachedExampleProduct {
   const ttlMs = options.ttlMs ?? 60_000;
   const retryMs = options.retryMs ?? 5_000;
-  let cached: { product: Promise<ExampleProduct | null>; until: number } | undefined;
+  let cached: { answer: Promise<ExampleProductAnswer>; until: number } | undefined;
   return {
     get(graphqlUrl) {
-      const now = Date.now();
-      if (cached && now < cached.until) return cached.product;
+      if (cached && Date.now() < cached.until) return cached.answer;
       const entry = {
-        product: lookup(graphqlUrl).catch((err: unknown) => {
-          options.onError?.(err);
-          return null;
-        }),
+        answer: lookup(graphqlUrl).then(
+          (product): ExampleProductAnswer => ({ product }),
+          (err: unknown): ExampleProductAnswer => ({ product: null, failure: err instanceof Error ? err.message : String(err) }),
+        ),
         until: Number.POSITIVE_INFINITY, // until it settles: concurrent views share the one lookup
       };
       cached = entry;
-      void entry.product.then((product) => (entry.until = Date.now() + (product ? ttlMs : retryMs)));
-      return entry.product;
+      void entry.answer.then(({ product }) => (entry.until = Date.now() + (product ? ttlMs : retryMs)));
+      return entry.answer;
     },
   };
 }
@@ -93,15 +99,25 @@ export function exampleValuesFor(product: ExampleProduct | null): ExampleValues 
   };
 }
 
-const NO_PRODUCT_NOTE =
-  "# The playground found no product in stock to fill this tab's ids with (a fresh database without the\n" +
-  '# demo seed: run `npm run seed`, or add a product as an admin), so they are stand-ins that find nothing.\n';
+/** The first lines of a tab that needs a product when there is none: why, and what to do. */
+function noProductNote(failure: string | undefined): string {
+  if (failure === undefined) {
+    return (
+      "# The playground found no product in stock to fill this tab's ids with (a fresh database without the\n" +
+      '# demo seed: run `npm run seed`, or add a product as an admin), so they are stand-ins that find nothing.\n'
+    );
+  }
+  // One comment line whatever the error says.
+  const why = failure.replace(/\s+/g, ' ').slice(0, 200);
+  return `# The playground could not look up a product for this tab's ids (${why}),\n# so they are stand-ins that find nothing: reload the page in a few seconds.\n`;
+}
 
-/** The tabs with their variables filled; a tab that needs a product says so on its first line when there is none. */
-export function serveExamples(examples: ExampleOperation[], values: ExampleValues): ServedExample[] {
+/** The tabs with their variables filled for one page view; a tab that needs a product says so on its first lines when there is none. */
+export function serveExamples(examples: ExampleOperation[], answer: ExampleProductAnswer): ServedExample[] {
+  const values = exampleValuesFor(answer.product);
   return examples.map((example) => ({
     name: example.name,
-    query: example.needsProduct && !values.product ? `${NO_PRODUCT_NOTE}${example.query}` : example.query,
+    query: example.needsProduct && !values.product ? `${noProductNote(answer.failure)}${example.query}` : example.query,
     ...(example.variables && { variables: JSON.stringify(example.variables(values), null, 2) }),
     ...(example.chain && { chain: example.chain }),
   }));

@@ -5,7 +5,7 @@ import type { RouteHandler } from '@shopgraph/kit';
 import { buildPlayground, type PlaygroundAsset } from './buildPlayground.js';
 import { isLocalBrowserRequest, type DevelopmentTokenIssuer } from './developmentToken.js';
 import { EXAMPLE_OPERATIONS, type ExampleOperation } from './exampleOperations.js';
-import { cacheExampleProduct, exampleValuesFor, lookupExampleProduct, serveExamples, type CachedExampleProduct } from './exampleValues.js';
+import { cacheExampleProduct, lookupExampleProduct, serveExamples, type CachedExampleProduct } from './exampleValues.js';
 
 export interface PlaygroundOptions {
   graphqlPath: string;
@@ -138,11 +138,11 @@ export async function createPlaygroundRoutes(options: PlaygroundOptions): Promis
       const styleNonce = randomBytes(16).toString('base64');
       const developmentToken = options.developmentToken && isLocalBrowserRequest(req) ? await options.developmentToken() : undefined;
       // Tabs runnable as opened: ids of a live product (cached, see exampleValues.ts) and this view's own values.
-      const product = examples.some((e) => e.needsProduct) ? await exampleProduct.get(ownGraphqlUrl(req, options.graphqlPath)) : null;
+      const answer = examples.some((e) => e.needsProduct) ? await exampleProduct.get(ownGraphqlUrl(req, options.graphqlPath)) : { product: null };
       const config = {
         graphqlPath: options.graphqlPath,
         defaultHeaders: options.defaultHeaders ?? {},
-        exampleOperations: serveExamples(examples, exampleValuesFor(product)),
+        exampleOperations: serveExamples(examples, answer),
       };
       const html = page(config, styleNonce, developmentToken);
       res.writeHead(200, {
