@@ -252,5 +252,18 @@ describe('the playground in Chromium', () => {
     expect(ordered.checkout).toMatchObject({ status: 'CONFIRMED', lines: [{ quantity: 1 }] });
     expect(Array.isArray((await run('ForMe')).recommendedForMe)).toBe(true);
     expect(problems, 'errors in the page').toEqual([]);
+
+    // A later visit opens the stored tabs, and the example ones start afresh with this page's
+    // values: no expired customer token left in Headers, no spent cart, no tab added.
+    const tabCount = await page.locator('.graphiql-tab').count();
+    const { email } = await variables();
+    await page.reload();
+    await page.locator(EDITOR_SELECTORS.query).waitFor();
+    await selectTab(page, 'CreateCart');
+    await expect.poll(variables).toMatchObject({ cartId: 'set-by-CreateCart', cartToken: null });
+    expect((await variables()).email).not.toBe(email);
+    expect(await readEditor(page, 'headers')).toBe('');
+    expect(await page.locator('.graphiql-tab').count()).toBe(tabCount);
+    expect(problems, 'errors in the page').toEqual([]);
   }, 120_000);
 });

@@ -7,6 +7,8 @@ export interface ServedExample {
   name: string;
   query: string;
   variables?: string;
+  /** Comment lines the page shows above the query: why the tab's ids find nothing. */
+  note?: string;
   chain?: ChainStep[];
 }
 
@@ -112,12 +114,13 @@ function noProductNote(failure: string | undefined): string {
   return `# The playground could not look up a product for this tab's ids (${why}),\n# so they are stand-ins that find nothing: reload the page in a few seconds.\n`;
 }
 
-/** The tabs with their variables filled for one page view; a tab that needs a product says so on its first lines when there is none. */
+/** The tabs with their variables filled for one page view; a tab that needs a product carries a note when there is none. */
 export function serveExamples(examples: ExampleOperation[], answer: ExampleProductAnswer): ServedExample[] {
   const values = exampleValuesFor(answer.product);
   return examples.map((example) => ({
     name: example.name,
-    query: example.needsProduct && !values.product ? `${noProductNote(answer.failure)}${example.query}` : example.query,
+    query: example.query,
+    ...(example.needsProduct && !values.product && { note: noProductNote(answer.failure) }),
     ...(example.variables && { variables: JSON.stringify(example.variables(values), null, 2) }),
     ...(example.chain && { chain: example.chain }),
   }));

@@ -7,13 +7,14 @@ import { GraphiQL } from 'graphiql';
 import 'graphiql/graphiql.css';
 import './playground.css';
 import { chainedEditors, jsonObject, type ChainStep } from './exampleChain.js';
+import { refreshStoredExampleTabs, tabQueryOf } from './freshExampleTabs.js';
 import { createElement, Fragment, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 
 interface PlaygroundConfig {
   graphqlPath: string;
   defaultHeaders: Record<string, string>;
-  exampleOperations: Array<{ name: string; query: string; variables?: string; chain?: ChainStep[] }>;
+  exampleOperations: Array<{ name: string; query: string; variables?: string; note?: string; chain?: ChainStep[] }>;
   /** This response's CSP nonce for <style> elements made at run time. */
   styleNonce: string;
   /** Development mode, on this machine only: an admin token one click away. */
@@ -124,13 +125,20 @@ function DevelopmentTokenButton() {
   );
 }
 
+const defaultHeaders = Object.keys(config.defaultHeaders).length ? JSON.stringify(config.defaultHeaders, null, 2) : undefined;
+try {
+  refreshStoredExampleTabs(localStorage, config.exampleOperations, defaultHeaders);
+} catch {
+  // No localStorage (a private window's refusal, say): GraphiQL opens the examples as served anyway.
+}
+
 createRoot(document.getElementById('playground')!).render(
   createElement(GraphiQL, {
     fetcher,
     defaultEditorToolsVisibility: true,
     shouldPersistHeaders: true,
-    defaultHeaders: Object.keys(config.defaultHeaders).length ? JSON.stringify(config.defaultHeaders, null, 2) : undefined,
-    defaultTabs: config.exampleOperations.map((e) => ({ query: `# ${e.name}\n${e.query}`, variables: e.variables })),
+    defaultHeaders,
+    defaultTabs: config.exampleOperations.map((e) => ({ query: tabQueryOf(e), variables: e.variables })),
     toolbar: { additionalComponent: PlaygroundToolbar },
   }),
 );
