@@ -20,16 +20,22 @@ export interface ExampleOperation {
   query: string;
   /** The tab's variables, filled from live values when the page is served. */
   variables?: (values: ExampleValues) => Record<string, unknown>;
-  /** Whether the variables need `values.product` (the tab says so when the catalog has none). */
+  /** Whether the variables need `values.product` (the tab carries a note when there is none). */
   needsProduct?: boolean;
   /** Values later operations of the tab need from earlier ones (a cart's id, a token): the page copies them over. */
   chain?: ChainStep[];
 }
 
-/** Stand-ins when the catalog has no product: the tab still loads and its first line says why. */
+/** Stand-ins when the catalog has no product: the tab still loads, and a note above its query says why. */
 const NO_PRODUCT = { id: 'no-product-in-stock-yet', slug: 'no-product-in-stock-yet', variantId: 'no-product-in-stock-yet' };
-export const productOf = (values: ExampleValues) => values.product ?? NO_PRODUCT;
+const productOf = (values: ExampleValues) => values.product ?? NO_PRODUCT;
 
+/**
+ * Ready-made tabs in the playground, in a shopper's order: browse, look, search, buy, watch;
+ * then an admin's price change, and recommendations. Every one is validated against the
+ * checked-in supergraph (gateway/test/playground.test.ts) and runs as served, with no edit, on
+ * the seeded store (gateway/test/playgroundExamples.e2e.test.ts).
+ */
 export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
   {
     name: 'Browse a category (product + inventory)',
