@@ -101,7 +101,7 @@ export function exampleValuesFor(product: ExampleProduct | null): ExampleValues 
   };
 }
 
-/** The first lines of a tab that needs a product when there is none: why, and what to do. */
+/** The note above the query of a tab that needs a product when there is none: why, and what to do. */
 function noProductNote(failure: string | undefined): string {
   if (failure === undefined) {
     return (
