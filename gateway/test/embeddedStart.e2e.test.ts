@@ -105,8 +105,18 @@ describe('npm start on the embedded default', () => {
     const playground = await (await fetch(gatewayUrl.replace('/graphql', '/'))).text();
     expect(playground).toContain('Shopgraph playground');
     // `npm start` is development mode: the page this machine's browser gets has an admin token.
-    const pageToken = (JSON.parse(/id="playground-config">(.*?)<\/script>/s.exec(playground)![1]!) as { developmentToken?: string }).developmentToken;
+    const pageConfig = JSON.parse(/id="playground-config">(.*?)<\/script>/s.exec(playground)![1]!) as {
+      developmentToken?: string;
+      exampleOperations: Array<{ query: string; variables?: string; note?: string }>;
+    };
+    const pageToken = pageConfig.developmentToken;
     expect(pageToken).toEqual(expect.any(String));
+    // The example tabs name a product of the seeded store (the gateway looked it up through itself).
+    expect(pageConfig.exampleOperations.filter((t) => t.note)).toEqual([]);
+    const productTab = pageConfig.exampleOperations.find((t) => t.query.includes('query ProductPage'))!;
+    const productPage = await postGraphQL(gatewayUrl, productTab.query, JSON.parse(productTab.variables!) as Record<string, unknown>);
+    expect(productPage.errors).toBeUndefined();
+    expect(productPage.data!.product.variants.length).toBeGreaterThan(0);
     const viaPage = await postGraphQL(gatewayUrl, '{ lowStock(first: 1) { sku } }', undefined, { authorization: `Bearer ${pageToken}` });
     expect(viaPage.errors).toBeUndefined();
 

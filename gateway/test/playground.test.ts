@@ -2,7 +2,8 @@ import { buildASTSchema, Kind, parse, validate, type OperationDefinitionNode } f
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createServiceHttpServer, createServiceMetrics, type ServiceHttpServer } from '@shopgraph/kit';
 import { buildPlayground } from '../src/playground/buildPlayground.js';
-import { EXAMPLE_OPERATIONS } from '../src/playground/exampleOperations.js';
+import { EXAMPLE_OPERATIONS, type ExampleValues } from '../src/playground/exampleOperations.js';
+import { cacheExampleProduct, exampleValuesFor, type ExampleProduct, type ServedExample } from '../src/playground/exampleValues.js';
 import { createPlaygroundRoutes } from '../src/playground/playgroundRoutes.js';
 import { readCheckedInSupergraph } from '../src/supergraph/composeSupergraph.js';
 
@@ -22,6 +23,7 @@ const CONTENT_TYPES: Record<string, RegExp> = {
 const HOSTS_NAMED_NOT_LOADED = new Set(['www.w3.org', 'github.com', 'yarnpkg.com', 'reactjs.org', 'en.wikipedia.org', 'commonmark.org', 'codemirror.net']);
 const CDN = /unpkg\.com|jsdelivr\.net|esm\.sh|cdnjs|googleapis\.com|gstatic\.com|skypack\.dev|jspm\.io/;
 
+const SAMPLE_VALUES: ExampleValues = exampleValuesFor({ id: 'product-1', slug: 'a-dress', variantId: 'variant-1' });
 let server: ServiceHttpServer;
 let base: string;
 
@@ -104,9 +106,35 @@ describe('self-hosted playground', () => {
     expect(head.status).toBe(200);
   });
 
-  it('passes the GraphQL path, default headers and the example tabs to GraphiQL', async () => {
-    const config = pageConfig(await (await fetch(`${base}/`)).text());
-    expect(config).toEqual({ graphqlPath: '/graphql', defaultHeaders: { 'x-demo': '1' }, exampleOperations: EXAMPLE_OPERATIONS, styleNonce: expect.any(String) });
+  it('passes the GraphQL path, default headers and the example tabs, filled, to GraphiQL', async () => {
+    const product = { id: 'product-1', slug: 'a-dress', variantId: 'variant-1' };
+    const filled = await startWith(
+      await createPlaygroundRoutes({ graphqlPath: '/graphql', defaultHeaders: { 'x-demo': '1' }, exampleProduct: { get: () => Promise.resolve({ product }) } }),
+    );
+    try {
+      const config = pageConfig(await (await fetch(`${filled.base}/`)).text());
+      expect(config).toEqual({ graphqlPath: '/graphql', defaultHeaders: { 'x-demo': '1' }, exampleOperations: expect.any(Array), styleNonce: expect.any(String) });
+      const tabs = config.exampleOperations as ServedExample[];
+      const tab = (operation: string) => tabs.find((t) => t.query.includes(`${operation}(`) || t.query.includes(`${operation} {`))!;
+      // A product was found: no tab carries the "no product" note.
+      expect(tabs.map((t) => [t.name, t.query])).toEqual(EXAMPLE_OPERATIONS.map((e) => [e.name, e.query]));
+      expect(tabs.filter((t) => t.note)).toEqual([]);
+      expect(JSON.parse(tab('query ProductPage').variables!)).toEqual({ slug: 'a-dress' });
+      expect(JSON.parse(tab('subscription LiveStock').variables!)).toEqual({ ids: ['product-1'] });
+      expect(JSON.parse(tab('mutation ChangePrice').variables!)).toEqual({ variantId: 'variant-1', price: '19.99' });
+      const cart = tab('mutation CreateCart');
+      expect(JSON.parse(cart.variables!)).toEqual({
+        cartId: 'set-by-CreateCart',
+        cartToken: null,
+        variantId: 'variant-1',
+        email: expect.stringMatching(/^playground-[0-9a-f]{12}@example\.com$/),
+        password: expect.any(String),
+        key: expect.stringMatching(/^playground-[0-9a-f-]{36}$/),
+      });
+      expect(cart.chain).toEqual(EXAMPLE_OPERATIONS.find((e) => e.chain)!.chain);
+    } finally {
+      await filled.server.close();
+    }
 
     const custom = await startWith(
       await createPlaygroundRoutes({ graphqlPath: '/api</script>', exampleOperations: [{ name: 'Ping', query: '{ __typename }' }] }),
@@ -137,7 +165,10 @@ describe('self-hosted playground', () => {
         'query Search: search suggest',
         'mutation CreateCart: createCart',
         'mutation AddItem: addCartItem',
+        'mutation Register: register',
+        'mutation SignIn: signIn',
         'mutation Checkout: checkout',
+        'query ForMe: recommendedForMe',
         'subscription LiveStock: stockChanged',
         'subscription LivePrices: priceChanged',
         'mutation ChangePrice: setPrice',
@@ -146,8 +177,56 @@ describe('self-hosted playground', () => {
     expect(EXAMPLE_OPERATIONS.find((e) => e.query.includes('query Search'))!.query).toMatch(/facets \{ categories .* brands .* prices/);
     for (const example of EXAMPLE_OPERATIONS) {
       expect(validate(schema, parse(example.query)).map((e) => e.message), example.name).toEqual([]);
-      if (example.variables) expect(() => JSON.parse(example.variables!) as unknown, example.name).not.toThrow();
+      if (example.variables) expect(Object.keys(example.variables(SAMPLE_VALUES)).length, example.name).toBeGreaterThan(0);
     }
+  });
+
+  it('with no product to name the page still loads, and each tab that needs one says why', async () => {
+    const schema = buildASTSchema(parse(readCheckedInSupergraph()));
+    const tabsOf = async (url: string) => pageConfig(await (await fetch(`${url}/`)).text()).exampleOperations as ServedExample[];
+    const none = await startWith(await createPlaygroundRoutes({ graphqlPath: '/graphql', exampleProduct: { get: () => Promise.resolve({ product: null }) } }));
+    try {
+      // `base` serves no /graphql: there the lookup fails (as while the subgraphs start, or in safelist mode).
+      for (const [tabs, note] of [
+        [await tabsOf(none.base), /^# The playground found no product in stock .*npm run seed.*\n$/s],
+        [await tabsOf(base), /^# The playground could not look up a product for this tab's ids \(the example product lookup answered HTTP 404\),\n# so .*reload[^\n]*\n$/],
+      ] as const) {
+        expect(tabs.map((t) => t.name)).toEqual(EXAMPLE_OPERATIONS.map((e) => e.name));
+        for (const [i, tab] of tabs.entries()) {
+          expect(validate(schema, parse(tab.query)), tab.name).toEqual([]);
+          if (tab.variables) expect(JSON.parse(tab.variables), tab.name).toEqual(expect.any(Object));
+          expect(tab.query, tab.name).toBe(EXAMPLE_OPERATIONS[i]!.query);
+          // Comment lines only: shown above the query, they change nothing it does.
+          if (EXAMPLE_OPERATIONS[i]!.needsProduct) expect(tab.note, tab.name).toMatch(note);
+          else expect(tab.note, tab.name).toBeUndefined();
+        }
+        expect(tabs.filter((t) => t.note).length).toBeGreaterThan(0);
+      }
+    } finally {
+      await none.server.close();
+    }
+  });
+
+  it('looks the example product up once for concurrent page views, keeps it, and asks again soon when there was none', async () => {
+    const answers: Array<ExampleProduct | null | Error> = [null, new Error('subgraphs still starting'), { id: 'p', slug: 's', variantId: 'v' }];
+    let lookups = 0;
+    const lookup = (url: string) => {
+      expect(url).toBe('http://gateway/graphql');
+      const answer = answers[lookups++];
+      return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer ?? null);
+    };
+    // retryMs 0: "none" is asked again on the next view; a found product is kept (ttlMs of an hour).
+    const cached = cacheExampleProduct(lookup, { ttlMs: 3_600_000, retryMs: 0 });
+    const concurrent = await Promise.all([cached.get('http://gateway/graphql'), cached.get('http://gateway/graphql'), cached.get('http://gateway/graphql')]);
+    expect(concurrent).toEqual([{ product: null }, { product: null }, { product: null }]);
+    expect(lookups).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve)); // the entry's expiry is set once the lookup settled
+    expect(await cached.get('http://gateway/graphql')).toEqual({ product: null, failure: 'subgraphs still starting' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cached.get('http://gateway/graphql')).toEqual({ product: { id: 'p', slug: 's', variantId: 'v' } });
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 5; i++) expect(await cached.get('http://gateway/graphql')).toEqual({ product: { id: 'p', slug: 's', variantId: 'v' } });
+    expect(lookups).toBe(3);
   });
 
   it('answers 404 for what is not in the bundle and 405 for writes', async () => {

@@ -1,86 +1,165 @@
-import { randomUUID } from 'node:crypto';
+import { Kind, OperationTypeNode, parse, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendGraphQL } from '@shopgraph/kit/testing';
-import { EXAMPLE_OPERATIONS } from '../src/playground/exampleOperations.js';
-import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
+import { eventually, sendGraphQL, TEST_JWT_SECRET } from '@shopgraph/kit/testing';
+import { chainedEditors, jsonObject } from '../src/playground/client/exampleChain.js';
+import { developmentTokenIssuer } from '../src/playground/developmentToken.js';
+import type { ServedExample } from '../src/playground/exampleValues.js';
+import { createPlaygroundRoutes } from '../src/playground/playgroundRoutes.js';
+import { Feed, liveClient } from './liveClient.js';
+import { startSupergraph, type RunningSupergraph } from './supergraphHarness.js';
 
 /**
- * The playground's example tabs run against the real supergraph as a visitor would run them:
- * their own variables, with the placeholders filled from the seeded store. (Validity against
- * the schema is checked in playground.test.ts; the subscriptions in the browser test and
- * liveAdminFlow.e2e.test.ts.)
+ * The playground's example tabs, exactly as the gateway serves them on the seeded store (the
+ * variables it filled from live data included), run through the real supergraph the way a
+ * visitor runs them: each operation of a tab in order, with the values the page copies from
+ * one answer to the next (client/exampleChain.ts, the page's own rule), and the development
+ * admin token the page carries for the admin tab. No tab may answer an error. (Validity
+ * against the schema: playground.test.ts; the page itself in Chromium: the browser test.)
  */
 let stack: RunningSupergraph;
-let sample: { slug: string; variantId: string; sku: string };
 
-const example = (operationName: string) => {
-  const found = EXAMPLE_OPERATIONS.find((e) => new RegExp(`\\b(query|mutation|subscription) ${operationName}\\b`).test(e.query));
-  if (!found) throw new Error(`no example operation ${operationName}`);
-  return found;
+interface PageConfig {
+  exampleOperations: ServedExample[];
+  developmentToken?: string;
+}
+
+async function openPage(): Promise<PageConfig> {
+  const html = await (await fetch(new URL('/', stack.gatewayUrl))).text();
+  return JSON.parse(/<script type="application\/json" id="playground-config">(.*?)<\/script>/s.exec(html)![1]!) as PageConfig;
+}
+
+const operationsOf = (tab: ServedExample) =>
+  parse(tab.query).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+
+const tabRunning = (page: PageConfig, operationName: string) => {
+  const tab = page.exampleOperations.find((e) => operationsOf(e).some((o) => o.name?.value === operationName));
+  if (!tab) throw new Error(`no example tab runs ${operationName}`);
+  return tab;
 };
 
-async function run(operationName: string, overrides: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  const tab = example(operationName);
-  const variables = { ...(tab.variables ? (JSON.parse(tab.variables) as Record<string, unknown>) : {}), ...overrides };
+/** What the tab's editors hold as the visitor runs it; the admin tab gets the page's token, as its toolbar button sets it. */
+function editorsOf(page: PageConfig, tab: ServedExample) {
+  const admin = /admin token/i.test(tab.name);
+  return { variables: tab.variables ?? '', headers: admin ? JSON.stringify({ Authorization: `Bearer ${page.developmentToken}` }) : '{}' };
+}
+
+/** Runs one operation of a tab with its editors' variables and headers, then hands values on as the page does. */
+async function runOperation(tab: ServedExample, editors: { variables: string; headers: string }, operationName: string) {
+  const variables = jsonObject(editors.variables) ?? {};
+  const headers = jsonObject(editors.headers) as Record<string, string>;
   const res = await sendGraphQL(stack.gatewayUrl, { query: tab.query, operationName, variables }, { headers });
-  expect(res.body.errors, operationName).toBeUndefined();
+  expect(res.body.errors, `${operationName}: ${JSON.stringify(res.body.errors)}`).toBeUndefined();
+  Object.assign(editors, chainedEditors(tab.chain ?? [], operationName, res.body, editors));
   return res.body.data!;
 }
 
 beforeAll(async () => {
-  stack = await startSupergraph({ redis: true });
-  const [row] = await stack.sql<{ slug: string; variant_id: string; sku: string }>(
-    `SELECT p.slug, v.id::text AS variant_id, v.sku FROM catalog.product p JOIN catalog.product_variant v ON v.product_id = p.id
-       JOIN inventory.stock_level s ON s.sku = v.sku
-      WHERE p.status = 'ACTIVE' GROUP BY p.slug, v.id, v.sku HAVING sum(s.on_hand - s.reserved) >= 5 ORDER BY v.sku LIMIT 1`,
-  );
-  sample = { slug: row!.slug, variantId: row!.variant_id, sku: row!.sku };
+  const developmentToken = developmentTokenIssuer({ development: true, jwtSecret: TEST_JWT_SECRET, issuer: undefined, audience: undefined });
+  stack = await startSupergraph({ redis: true, gatewayRoutes: await createPlaygroundRoutes({ graphqlPath: '/graphql', developmentToken }) });
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-describe('the playground example tabs', () => {
-  it('browse a category, open a product page and search, as shipped', async () => {
-    const browsed = await run('BrowseCategory');
-    expect(browsed.category.path).toBe('women/dresses');
-    expect(browsed.category.products.edges.length).toBeGreaterThan(0);
-    expect(browsed.categories.length).toBeGreaterThan(0);
+describe('the playground example tabs, as served', () => {
+  it('names a live product in stock, looked up once and cached: later page views cost no subgraph fetch', async () => {
+    stack.resetCounters();
+    const first = await openPage();
+    // One query through the supergraph: the products, then their stock.
+    expect(stack.subgraphRequests).toEqual({ product: 1, inventory: 1 });
+    const again = await openPage();
+    await openPage();
+    expect(stack.subgraphRequests).toEqual({ product: 1, inventory: 1 });
 
-    const page = await run('ProductPage', { slug: sample.slug });
-    expect(page.product.variants.map((v: { sku: string }) => v.sku)).toContain(sample.sku);
-
-    const found = await run('Search');
-    expect(found.search.engine).toBe('POSTGRES');
-    expect(found.search.facets).toHaveProperty('categories');
-    expect(Array.isArray(found.suggest)).toBe(true);
+    const { variantId } = JSON.parse(tabRunning(first, 'ChangePrice').variables!) as { variantId: string };
+    const [row] = await stack.sql<{ status: string; available: number; slug: string; product_id: string }>(
+      `SELECT p.status::text, p.slug, p.id::text AS product_id, (SELECT sum(s.on_hand - s.reserved)::int FROM inventory.stock_level s WHERE s.sku = v.sku) AS available
+         FROM catalog.product_variant v JOIN catalog.product p ON p.id = v.product_id WHERE v.id = $1::uuid`,
+      variantId,
+    );
+    expect(row).toMatchObject({ status: 'ACTIVE', available: expect.any(Number) });
+    expect(row!.available).toBeGreaterThan(0);
+    expect(JSON.parse(tabRunning(first, 'ProductPage').variables!)).toEqual({ slug: row!.slug });
+    expect(JSON.parse(tabRunning(first, 'LiveStock').variables!)).toEqual({ ids: [row!.product_id] });
+    // Nothing is left to paste, and no tab says the catalog is empty.
+    for (const tab of first.exampleOperations) {
+      expect(tab.note, tab.name).toBeUndefined();
+      expect(`${tab.query}\n${tab.variables ?? ''}`, tab.name).not.toMatch(/paste|from-the-|no-product-in-stock/i);
+    }
+    // Each view has its own account address and checkout key around the same cached product.
+    const cart = (page: PageConfig) => JSON.parse(tabRunning(page, 'Checkout').variables!) as { email: string; key: string; variantId: string };
+    expect(cart(again).variantId).toBe(variantId);
+    expect(cart(again).email).not.toBe(cart(first).email);
+    expect(cart(again).key).not.toBe(cart(first).key);
   });
 
-  it('cart and checkout: CreateCart, AddItem and Checkout place a paid order for a customer', async () => {
-    const customer = { authorization: `Bearer ${await testToken('CUSTOMER', { subject: randomUUID() })}` };
-    const created = await run('CreateCart', {}, customer);
-    const cartId = created.createCart.cart.id as string;
-    expect(created.createCart.token).toBeNull(); // a signed-in customer's cart needs no token
+  it('runs every operation of every tab with no error: subscriptions hear the cart and the price change', async () => {
+    const page = await openPage();
+    expect(page.developmentToken).toMatch(/^eyJ/);
+    const ran: string[] = [];
+    const subscriptions: Feed[] = [];
+    const client = liveClient(stack.gatewayUrl);
+    try {
+      // Subscription tabs first, as a visitor would open them beside the others.
+      for (const tab of page.exampleOperations.filter((t) => operationsOf(t).some((o) => o.operation === OperationTypeNode.SUBSCRIPTION))) {
+        expect(operationsOf(tab)).toHaveLength(1);
+        subscriptions.push(new Feed(client, tab.query, jsonObject(tab.variables ?? '')));
+        ran.push(operationsOf(tab)[0]!.name!.value);
+      }
+      await eventually(() => stack.gateway.live.hub.size === subscriptions.length, 'the subscriptions to start');
 
-    const added = await run('AddItem', { cartId, cartToken: null, variantId: sample.variantId }, customer);
-    expect(added.addCartItem.items).toMatchObject([{ sku: sample.sku, quantity: 1 }]);
+      const answers: Record<string, any> = {};
+      for (const tab of page.exampleOperations) {
+        const editors = editorsOf(page, tab);
+        for (const operation of operationsOf(tab).filter((o) => o.operation !== OperationTypeNode.SUBSCRIPTION)) {
+          const name = operation.name!.value;
+          answers[name] = await runOperation(tab, editors, name);
+          ran.push(name);
+        }
+      }
+      expect(ran.sort()).toEqual(
+        ['AddItem', 'BrowseCategory', 'ChangePrice', 'Checkout', 'CreateCart', 'ForMe', 'LivePrices', 'LiveStock', 'ProductPage', 'Recommendations', 'Register', 'Search', 'SignIn', 'Trending'].sort(),
+      );
 
-    const ordered = await run('Checkout', { cartId, cartToken: null, key: `playground-${randomUUID()}` }, customer);
-    expect(ordered.checkout).toMatchObject({ status: 'CONFIRMED', lines: [{ sku: sample.sku, quantity: 1 }] });
-    expect(ordered.checkout.total.amount).toBe(added.addCartItem.totals.grandTotal.amount);
+      // What they answered: the served product, a guest cart merged at sign-in and paid for.
+      const { variantId } = JSON.parse(tabRunning(page, 'Checkout').variables!) as { variantId: string };
+      const [variant] = await stack.sql<{ sku: string }>(`SELECT sku FROM catalog.product_variant WHERE id = $1::uuid`, variantId);
+      expect(answers.BrowseCategory.category.products.edges.length).toBeGreaterThan(0);
+      expect(answers.ProductPage.product.variants.map((v: { sku: string }) => v.sku)).toContain(variant!.sku);
+      expect(answers.CreateCart.createCart.token).toEqual(expect.any(String)); // a guest's cart
+      expect(answers.AddItem.addCartItem.items).toMatchObject([{ sku: variant!.sku, quantity: 1 }]);
+      expect(answers.SignIn.signIn.cartMerge).toMatchObject({ status: 'MERGED', cartId: expect.any(String) });
+      expect(answers.Checkout.checkout).toMatchObject({ status: 'CONFIRMED', lines: [{ sku: variant!.sku, quantity: 1 }] });
+      expect(answers.Checkout.checkout.total.amount).toBe(answers.AddItem.addCartItem.totals.grandTotal.amount);
+      expect(Array.isArray(answers.ForMe.recommendedForMe)).toBe(true);
+      expect(answers.ChangePrice.setPrice).toMatchObject({ sku: variant!.sku, price: { amount: '19.99' } });
+
+      // The live tabs heard the cart's hold (stock) and the admin's change (price) on their product.
+      const [stock, prices] = subscriptions;
+      expect((await stock!.result(1, 'a stock event')).data!.stockChanged).toMatchObject({ sku: variant!.sku });
+      expect((await prices!.result(1, 'a price event')).data!.priceChanged).toMatchObject({ sku: variant!.sku, newPrice: { amount: '19.99' } });
+      for (const feed of subscriptions) expect(feed.results.flatMap((r) => r.errors ?? [])).toEqual([]);
+    } finally {
+      for (const feed of subscriptions) feed.stop();
+      await client.dispose();
+    }
   });
 
-  it("an admin's price change", async () => {
-    const admin = { authorization: `Bearer ${await testToken('ADMIN')}` };
-    const changed = await run('ChangePrice', { variantId: sample.variantId }, admin);
-    expect(changed.setPrice).toMatchObject({ sku: sample.sku, price: { amount: '19.99' } });
-    const [row] = await stack.sql<{ price: string }>(`SELECT price::text FROM catalog.product_variant WHERE id = $1::uuid`, sample.variantId);
-    expect(row!.price).toBe('19.99');
-  });
-
-  it('trending and recommendations answer', async () => {
-    expect(Array.isArray((await run('Trending')).trending)).toBe(true);
-    const recommended = await run('Recommendations', { slug: sample.slug });
-    expect(Array.isArray(recommended.product.alsoBought)).toBe(true);
+  it('the cart tab runs again on the same page: CreateCart makes a new checkout key, so the second order is a new one', async () => {
+    const page = await openPage();
+    const tab = tabRunning(page, 'Checkout');
+    const editors = editorsOf(page, tab);
+    for (const name of ['CreateCart', 'AddItem', 'Register', 'SignIn', 'Checkout']) await runOperation(tab, editors, name);
+    const firstKey = (jsonObject(editors.variables) as { key: string }).key;
+    // Signed in now (the tab's Authorization header): the customer's own cart, no guest token.
+    const created = await runOperation(tab, editors, 'CreateCart');
+    expect(created.createCart.token).toBeNull();
+    expect((jsonObject(editors.variables) as { cartId: string }).cartId).toBe(created.createCart.cart.id);
+    await runOperation(tab, editors, 'AddItem');
+    const second = await runOperation(tab, editors, 'Checkout');
+    expect((jsonObject(editors.variables) as { key: string }).key).not.toBe(firstKey);
+    expect(second.checkout.status).toBe('CONFIRMED');
+    const orders = await stack.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ordering."order" WHERE idempotency_key LIKE 'playground-checkout-%'`);
+    expect(orders[0]!.n).toBe(3); // the earlier test's, and this tab's two
   });
 });

@@ -1,13 +1,40 @@
+import type { ChainStep } from './client/exampleChain.js';
+
+/**
+ * What the tabs' variables are filled from when the page is served (exampleValues.ts): ids
+ * of one product in stock, looked up from the live store and cached, and values made fresh
+ * for each page view so a new visitor never collides with an earlier one.
+ */
+export interface ExampleValues {
+  /** null when the catalog has no product in stock (a fresh database without the seed). */
+  product: { id: string; slug: string; variantId: string } | null;
+  /** A new address per page view, for Register and SignIn. */
+  email: string;
+  password: string;
+  /** Checkout runs once per key and customer: a new key per page view (CreateCart then makes one per cart). */
+  checkoutKey: string;
+}
+
 export interface ExampleOperation {
   name: string;
   query: string;
-  variables?: string;
+  /** The tab's variables, filled from live values when the page is served. */
+  variables?: (values: ExampleValues) => Record<string, unknown>;
+  /** Whether the variables need `values.product` (the tab carries a note when there is none). */
+  needsProduct?: boolean;
+  /** Values later operations of the tab need from earlier ones (a cart's id, a token): the page copies them over. */
+  chain?: ChainStep[];
 }
+
+/** Stand-ins when the catalog has no product: the tab still loads, and a note above its query says why. */
+const NO_PRODUCT = { id: 'no-product-in-stock-yet', slug: 'no-product-in-stock-yet', variantId: 'no-product-in-stock-yet' };
+const productOf = (values: ExampleValues) => values.product ?? NO_PRODUCT;
 
 /**
  * Ready-made tabs in the playground, in a shopper's order: browse, look, search, buy, watch;
  * then an admin's price change, and recommendations. Every one is validated against the
- * checked-in supergraph (gateway/test/playground.test.ts).
+ * checked-in supergraph (gateway/test/playground.test.ts) and runs as served, with no edit, on
+ * the seeded store (gateway/test/playgroundExamples.e2e.test.ts).
  */
 export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
   {
@@ -26,7 +53,7 @@ export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
   categories { name path children { name path children { name path } } }
 }`,
     // A department of the demo store; pass pageInfo.endCursor as "after" for the next page.
-    variables: '{ "path": "women/dresses" }',
+    variables: () => ({ path: 'women/dresses' }),
   },
   {
     name: 'Product page (four subgraphs)',
@@ -39,8 +66,9 @@ export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
     unitsSold(days: 30)
   }
 }`,
-    // A slug from the Browse tab goes here; an unknown one answers NOT_FOUND with the field.
-    variables: '{ "slug": "paste-a-slug-from-the-browse-tab" }',
+    // A product in stock; an unknown slug answers NOT_FOUND with the field.
+    variables: (v) => ({ slug: productOf(v).slug }),
+    needsProduct: true,
   },
   {
     name: 'Search with facets and autocomplete',
@@ -53,16 +81,19 @@ export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
   suggest(prefix: "lin") { text kind }
 }`,
     // A misspelling on purpose: the answer says what it searched for instead.
-    variables: '{ "query": "linnen shirt" }',
+    variables: () => ({ query: 'linnen shirt' }),
   },
   {
-    name: 'Cart and checkout (run CreateCart, AddItem, then Checkout as a customer)',
-    query: `# 1. CreateCart: keep the cart id and, for a guest, the token.
+    name: 'Cart and checkout as a guest who signs up (run the six operations in order)',
+    query: `# Run each in turn (the run button asks which): the page copies the cart's id and token,
+# and SignIn's access token (into Headers), to the operations after it.
+
+# 1. CreateCart: a guest cart and its token.
 mutation CreateCart {
   createCart(currency: "USD") { token cart { id currency } }
 }
 
-# 2. AddItem: a variant id from the Browse tab; holds the stock for a while.
+# 2. AddItem: holds the stock for a while.
 mutation AddItem($cartId: ID!, $cartToken: String, $variantId: ID!) {
   addCartItem(cartId: $cartId, cartToken: $cartToken, variantId: $variantId, quantity: 1) {
     totalQuantity
@@ -71,7 +102,21 @@ mutation AddItem($cartId: ID!, $cartToken: String, $variantId: ID!) {
   }
 }
 
-# 3. Checkout needs a signed-in customer (npm run token -- --role customer) and runs once per key.
+# 3. Register: an account with this page's own address (once per page load).
+mutation Register($email: String!, $password: String!) {
+  register(input: { email: $email, password: $password, name: "Ada Lovelace" }) { id email }
+}
+
+# 4. SignIn: the guest cart joins the customer's cart; the token goes into Headers.
+mutation SignIn($email: String!, $password: String!, $cartToken: String) {
+  signIn(email: $email, password: $password, guestCartToken: $cartToken) {
+    accessToken
+    customer { id name }
+    cartMerge { status cartId message }
+  }
+}
+
+# 5. Checkout: a signed-in customer's order, placed once per key (CreateCart makes a new one).
 mutation Checkout($cartId: ID!, $cartToken: String, $key: String!) {
   checkout(
     idempotencyKey: $key
@@ -86,8 +131,30 @@ mutation Checkout($cartId: ID!, $cartToken: String, $key: String!) {
     lines { sku quantity }
     timeline { status at }
   }
+}
+
+# 6. ForMe: recommendations for the signed-in customer.
+query ForMe {
+  recommendedForMe(first: 5) { reason { kind category product { name } } product { name } }
 }`,
-    variables: '{ "cartId": "from-CreateCart", "cartToken": "from-CreateCart", "variantId": "from-the-browse-tab", "key": "checkout-1" }',
+    // cartId and cartToken come from CreateCart (then SignIn's merged cart); the rest is this page's own.
+    variables: (v) => ({
+      cartId: 'set-by-CreateCart',
+      cartToken: null,
+      variantId: productOf(v).variantId,
+      email: v.email,
+      password: v.password,
+      key: v.checkoutKey,
+    }),
+    needsProduct: true,
+    chain: [
+      { operation: 'CreateCart', from: 'createCart.cart.id', variable: 'cartId' },
+      { operation: 'CreateCart', from: 'createCart.token', variable: 'cartToken' },
+      // One checkout per cart: a second run of the tab is a new order, not the first one's key on another cart.
+      { operation: 'CreateCart', from: 'createCart.cart.id', variable: 'key', prefix: 'playground-checkout-' },
+      { operation: 'SignIn', from: 'signIn.cartMerge.cartId', variable: 'cartId' },
+      { operation: 'SignIn', from: 'signIn.accessToken', header: 'Authorization', prefix: 'Bearer ' },
+    ],
   },
   {
     name: 'Live stock changes (subscription over graphql-ws)',
@@ -97,8 +164,9 @@ mutation Checkout($cartId: ID!, $cartToken: String, $key: String!) {
     product { name stock { available inStock } }
   }
 }`,
-    // Product ids from the Browse tab; then adjust stock as an admin, or add one to a cart.
-    variables: '{ "ids": ["paste-a-product-id"] }',
+    // The product the cart tab adds: AddItem (or an admin's adjustStock) moves its stock.
+    variables: (v) => ({ ids: [productOf(v).id] }),
+    needsProduct: true,
   },
   {
     name: 'Live price changes (subscription over graphql-ws, three subgraphs)',
@@ -108,8 +176,9 @@ mutation Checkout($cartId: ID!, $cartToken: String, $key: String!) {
     product { name priceRange { min { amount } } stock { available } unitsSold(days: 30) }
   }
 }`,
-    // A product id from the Browse tab (select `id` there); then change its price as an admin.
-    variables: '{ "ids": ["paste-a-product-id"] }',
+    // The product whose price the admin tab changes.
+    variables: (v) => ({ ids: [productOf(v).id] }),
+    needsProduct: true,
   },
   {
     name: 'Admin: change a price (needs the admin token: the toolbar button in development)',
@@ -119,8 +188,9 @@ mutation Checkout($cartId: ID!, $cartToken: String, $key: String!) {
     product { name priceRange { min { amount } max { amount } } }
   }
 }`,
-    // A variant id from the Browse tab; a price subscription on its product hears it.
-    variables: '{ "variantId": "paste-a-variant-id", "price": "19.99" }',
+    // A price subscription on its product (the Live price changes tab) hears it.
+    variables: (v) => ({ variantId: productOf(v).variantId, price: '19.99' }),
+    needsProduct: true,
   },
   {
     name: 'Trending',
@@ -137,12 +207,7 @@ mutation Checkout($cartId: ID!, $cartToken: String, $key: String!) {
     frequentlyBoughtTogether { products { name } totalPrice { amount currency } }
   }
 }`,
-    variables: '{ "slug": "paste-a-slug-from-the-browse-tab" }',
-  },
-  {
-    name: 'Recommended for me (a customer\'s token from signIn in the Authorization header)',
-    query: `query ForMe {
-  recommendedForMe(first: 5) { reason { kind category product { name } } product { name } }
-}`,
+    variables: (v) => ({ slug: productOf(v).slug }),
+    needsProduct: true,
   },
 ];

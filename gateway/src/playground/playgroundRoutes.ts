@@ -5,12 +5,18 @@ import type { RouteHandler } from '@shopgraph/kit';
 import { buildPlayground, type PlaygroundAsset } from './buildPlayground.js';
 import { isLocalBrowserRequest, type DevelopmentTokenIssuer } from './developmentToken.js';
 import { EXAMPLE_OPERATIONS, type ExampleOperation } from './exampleOperations.js';
+import { cacheExampleProduct, lookupExampleProduct, serveExamples, type CachedExampleProduct } from './exampleValues.js';
 
 export interface PlaygroundOptions {
   graphqlPath: string;
   defaultHeaders?: Record<string, string>;
   /** Shown as GraphiQL tabs on a first visit; EXAMPLE_OPERATIONS when left out. */
   exampleOperations?: ExampleOperation[];
+  /**
+   * The product the tabs' variables name; by default one in stock, asked of this gateway's own
+   * endpoint (the address the page request came in on) and cached (exampleValues.ts).
+   */
+  exampleProduct?: CachedExampleProduct;
   /**
    * Development mode only (developmentTokenIssuer): an admin token the page offers as one
    * click in the toolbar, to browsers on this machine (isLocalBrowserRequest).
@@ -60,6 +66,13 @@ function escapeJsonForHtml(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
+/** This gateway's GraphQL endpoint at the address the request reached it on (no proxy, no public name). */
+function ownGraphqlUrl(req: IncomingMessage, graphqlPath: string): string {
+  const { localAddress, localPort } = req.socket;
+  const host = localAddress?.includes(':') ? `[${localAddress}]` : (localAddress ?? '127.0.0.1');
+  return new URL(graphqlPath, `http://${host}:${localPort}`).toString();
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -99,12 +112,9 @@ export async function createPlaygroundRoutes(options: PlaygroundOptions): Promis
   const base = `/playground/${bundle.key}`;
   const names = bundle.assets.map((a) => a.name);
   if (!names.includes('main.js') || !names.includes('main.css')) throw new Error(`playground bundle is incomplete: ${names.join(', ')}`);
-  const config = {
-    graphqlPath: options.graphqlPath,
-    defaultHeaders: options.defaultHeaders ?? {},
-    exampleOperations: options.exampleOperations ?? EXAMPLE_OPERATIONS,
-  };
-  const page = (styleNonce: string, developmentToken: string | undefined) =>
+  const examples = options.exampleOperations ?? EXAMPLE_OPERATIONS;
+  const exampleProduct = options.exampleProduct ?? cacheExampleProduct(lookupExampleProduct);
+  const page = (config: object, styleNonce: string, developmentToken: string | undefined) =>
     Buffer.from(`<!doctype html>
 <html lang="en">
 <head>
@@ -127,7 +137,14 @@ export async function createPlaygroundRoutes(options: PlaygroundOptions): Promis
       if (!readOnly(req, res)) return;
       const styleNonce = randomBytes(16).toString('base64');
       const developmentToken = options.developmentToken && isLocalBrowserRequest(req) ? await options.developmentToken() : undefined;
-      const html = page(styleNonce, developmentToken);
+      // Tabs runnable as opened: ids of a live product (cached, see exampleValues.ts) and this view's own values.
+      const answer = examples.some((e) => e.needsProduct) ? await exampleProduct.get(ownGraphqlUrl(req, options.graphqlPath)) : { product: null };
+      const config = {
+        graphqlPath: options.graphqlPath,
+        defaultHeaders: options.defaultHeaders ?? {},
+        exampleOperations: serveExamples(examples, answer),
+      };
+      const html = page(config, styleNonce, developmentToken);
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
         'content-length': html.length,
