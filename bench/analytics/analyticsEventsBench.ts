@@ -63,7 +63,7 @@ const now = () => performance.now();
 const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() ** 2 * items.length)]!;
 
 /** One event of the mix: 70 % views, 25 % cart adds, 5 % orders of two products. */
-function newEvent(i: number): { source: EventSource; event: NewEvent<'reco'> | NewEvent<'cart'> | NewEvent<'ordering'>; facts: number } {
+export function newEvent(i: number): { source: EventSource; event: NewEvent<'reco'> | NewEvent<'cart'> | NewEvent<'ordering'>; facts: number } {
   const roll = i % 20;
   if (roll < 14) return { source: 'reco', event: { topic: 'product.viewed', payload: { productId: pick(PRODUCTS), viewedAt: new Date().toISOString() } }, facts: 1 };
   if (roll < 19) {
@@ -86,7 +86,7 @@ function newEvent(i: number): { source: EventSource; event: NewEvent<'reco'> | N
 }
 
 /** recordEvents on a plain pg connection (one per writer, as a subgraph's pool would give it). */
-function asTransaction(client: pg.Client): OutboxTransaction {
+export function asTransaction(client: pg.Client): OutboxTransaction {
   return { $queryRawUnsafe: async (sql: string, ...values: unknown[]): Promise<unknown[]> => (await client.query(sql, values)).rows as unknown[] } as unknown as OutboxTransaction;
 }
 

@@ -55,7 +55,7 @@ SELECT (SELECT count(*) FROM ins)::int AS appended, pg_notify('${CHANNEL}', ''):
  * (~100 ms per 1,000 events on a 100k backlog). A reader that got fewer than it asked for has
  * handled everything up to `upto` and may move there; there is more to read while `upto` < head.
  */
-const READ_SQL = `
+export const READ_SQL = `
 WITH head AS (SELECT coalesce(max(position), 0) AS position FROM events.event_log),
 scan AS (
   SELECT least(head.position, coalesce((SELECT min(position) FROM events.event_log WHERE position > $1), head.position + 1) - 1 + $4) AS upto FROM head
