@@ -162,4 +162,42 @@ describe('PostgreSQL event bus', () => {
     await eventually(async () => (await offset()) === expected, 'the group offset at the head');
     expect(reader.events.filter((e) => e.aggregateId === rare.aggregateId).map((e) => e.id)).toEqual([rare.id]);
   });
+
+  it('reads the next batch while a batch writer flushes the last one, and delivers every event once, in order', async () => {
+    const probe = new pg.Client({ connectionString: testDb.url });
+    await probe.connect();
+    cleanup.push(() => probe.end());
+    const serverTime = async () => (await probe.query<{ at: string }>('SELECT clock_timestamp()::text AS at')).rows[0]!.at;
+    const productId = randomUUID();
+    const received: string[] = [];
+    let handledAt: string | undefined;
+    let flushes = 0;
+    const subscription = bus().subscribe({
+      topics: ['product.changed'],
+      batchSize: 10,
+      handler: async (e) => {
+        if (e.aggregateId !== productId) return;
+        received.push(e.id);
+        // After the last event of the first read, before its flush: any query the reader's
+        // session starts later is the next read.
+        if (received.length === 10) handledAt = await serverTime();
+      },
+      flush: async () => {
+        if (++flushes !== 1) return;
+        await eventually(
+          async () =>
+            (await probe.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'shopgraph-events:broadcast' AND query_start > $1::timestamptz`, [handledAt]))
+              .rows[0]!.n === 1,
+          'the next read started while the first batch is flushed',
+        );
+      },
+    });
+    cleanup.push(() => subscription.close());
+    await subscription.ready;
+    const published = Array.from({ length: 30 }, () => event(productId));
+    await bus().publish('catalog', published);
+    await eventually(() => received.length >= 30, 'every event');
+    expect(received).toEqual(published.map((e) => e.id));
+    expect(flushes).toBeGreaterThanOrEqual(3);
+  });
 });

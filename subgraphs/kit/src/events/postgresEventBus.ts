@@ -193,6 +193,8 @@ class PostgresSubscription implements Subscription {
   private leader = false;
   /** Log position this subscription has handled up to. */
   private position = 0;
+  /** The next read, started while the last one was flushed, and the position it reads after. */
+  private readAhead: { after: number; rows: Promise<LogRow[]> } | undefined;
   private closing = false;
   private removeLagProbe: () => void;
 
@@ -281,6 +283,7 @@ class PostgresSubscription implements Subscription {
     const client = this.client;
     this.client = undefined;
     this.leader = false;
+    this.readAhead = undefined; // read on the connection going away
     await client?.end().catch(() => undefined);
   }
 
@@ -300,8 +303,9 @@ class PostgresSubscription implements Subscription {
   /** Reads and handles one batch; true when there may be more right away. */
   private async readOnce(client: pg.Client): Promise<boolean> {
     const batchSize = this.options.batchSize ?? 100;
-    const scanPositions = Math.max(MIN_SCAN_POSITIONS, batchSize * SCAN_POSITIONS_PER_EVENT);
-    const { rows } = await client.query<LogRow>(READ_SQL, [this.position, this.topics, batchSize, scanPositions]);
+    const ahead = this.readAhead;
+    this.readAhead = undefined;
+    const rows = await (ahead?.after === this.position ? ahead.rows : this.read(client, this.position));
     const entries = rows.filter((r) => r.position !== null);
     let handledTo = this.position;
     let interrupted = false;
@@ -312,8 +316,16 @@ class PostgresSubscription implements Subscription {
       }
       handledTo = Number(row.position);
     }
-    await this.delivery.flush();
     const full = entries.length === batchSize;
+    // A full read means more to read: read it while a batch writer's flush writes this one.
+    // Only a read from the position this batch is acknowledged at is used (not after a failed
+    // flush); the log is append-only, so what it saw up to its head is still the log there.
+    if (!interrupted && full) {
+      const read = this.read(client, handledTo);
+      read.catch(() => undefined); // a failure surfaces when it is used, or the connection is replaced
+      this.readAhead = { after: handledTo, rows: read };
+    }
+    await this.delivery.flush();
     const upto = Number(rows[0]?.upto ?? 0);
     // Fewer than asked for: every entry of our topics up to `upto` was in this read.
     if (!interrupted && !full) handledTo = Math.max(handledTo, upto);
@@ -324,5 +336,11 @@ class PostgresSubscription implements Subscription {
       this.position = handledTo;
     }
     return !interrupted && (full || upto < Number(rows[0]?.head ?? 0));
+  }
+
+  private async read(client: pg.Client, after: number): Promise<LogRow[]> {
+    const batchSize = this.options.batchSize ?? 100;
+    const scanPositions = Math.max(MIN_SCAN_POSITIONS, batchSize * SCAN_POSITIONS_PER_EVENT);
+    return (await client.query<LogRow>(READ_SQL, [after, this.topics, batchSize, scanPositions])).rows;
   }
 }
