@@ -329,6 +329,36 @@ describe.each(['postgres', 'redis'] as const)('%s event bus', (kind) => {
     expect(await counter(registry, 'events_handled_total', { subscription: group })).toBeGreaterThanOrEqual(5);
   });
 
+  it('counts a handler still running after handlerTimeoutMs as a failed attempt, dead-letters it, and goes on', async () => {
+    const { bus, registry } = await instance();
+    await relay(bus);
+    const group = `g-${randomUUID()}`;
+    const productId = randomUUID();
+    const [stuck] = await commitEvents(1, productId);
+    let stuckAttempts = 0;
+    const recorder = await EventRecorder.start(bus, {
+      topics: ['product.price_changed'],
+      group,
+      maxAttempts: 2,
+      retryDelayMs: 10,
+      handlerTimeoutMs: 100,
+      handler: (event) => {
+        if (event.id !== stuck!.id) return undefined;
+        stuckAttempts += 1;
+        return new Promise<void>(() => undefined); // never settles
+      },
+    });
+    cleanup.push(() => recorder.close());
+    const later = await commitEvents(3, productId);
+    await recorder.waitForIds(later.map((e) => e.id));
+    expect(stuckAttempts).toBe(2);
+    expect(recorder.ids()).not.toContain(stuck!.id);
+    const letters = await bus.deadLetters(group);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ eventId: stuck!.id, error: 'handler timed out after 100 ms', attempts: 2 });
+    expect(await counter(registry, 'events_handler_failures_total', { subscription: group })).toBe(2);
+  });
+
   it.each(['before-publish', 'after-publish'] as const)(
     'loses nothing and duplicates nothing for a deduplicating consumer when the relay is killed %s',
     async (hang) => {

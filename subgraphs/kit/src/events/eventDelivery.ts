@@ -136,12 +136,16 @@ export class EventDelivery {
   }
 
   private async runHandler(event: DomainEvent): Promise<void> {
+    const result = this.o.options.handler(event);
+    // A handler that finished synchronously (a batch writer's gatherer) cannot be timed out:
+    // no timer and no race for it, which cost more than the handler itself, once per event.
+    if (!isPromiseLike(result)) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`handler timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
     });
     try {
-      await Promise.race([Promise.resolve().then(() => this.o.options.handler(event)), timeout]);
+      await Promise.race([result, timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -161,4 +165,8 @@ export class EventDelivery {
       };
     });
   }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
