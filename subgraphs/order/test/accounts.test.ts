@@ -23,7 +23,7 @@ const SIGN_IN = `mutation($email: String!, $password: String!) { signIn(email: $
   accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt customer { id email } cartMerge { status } } }`;
 const REFRESH = `mutation($token: String!) { refreshSession(refreshToken: $token) { accessToken refreshToken customer { id } } }`;
 const SIGN_OUT = `mutation($token: String!) { signOut(refreshToken: $token) }`;
-const CHANGE_PASSWORD = `mutation($current: String!, $next: String!) { changePassword(currentPassword: $current, newPassword: $next) { refreshToken customer { id } } }`;
+const CHANGE_PASSWORD = `mutation($current: String!, $next: String!) { changePassword(currentPassword: $current, newPassword: $next) { accessToken refreshToken customer { id } } }`;
 const ME = `{ me { id email name addresses { id country isDefaultShipping isDefaultBilling } defaultShippingAddress { id } defaultBillingAddress { id } } }`;
 const ADD_ADDRESS = `mutation($input: CustomerAddressInput!) { addAddress(input: $input) { id name postalCode region country phone isDefaultShipping isDefaultBilling } }`;
 const UPDATE_ADDRESS = `mutation($id: ID!, $input: CustomerAddressInput!) { updateAddress(id: $id, input: $input) { id city } }`;
@@ -192,6 +192,13 @@ describe('sign-in and sessions', () => {
     expect((await call(SIGN_OUT, { token: session.refreshToken })).data!.signOut).toBe(true);
     expect(codeOf(await call(REFRESH, { token: session.refreshToken }))).toBe('UNAUTHENTICATED');
     expect((await call(SIGN_OUT, { token: session.refreshToken })).data!.signOut).toBe(true);
+    // One customer.sessions_revoked, naming the access token's session (sid); the second sign-out ended nothing.
+    const { payload: claims } = await jwtVerify(session.accessToken, new TextEncoder().encode(TEST_JWT_SECRET));
+    const revoked = await sql<{ payload: { familyIds: string[]; reason: string } }>(
+      `SELECT payload FROM ordering.outbox_event WHERE topic = 'customer.sessions_revoked' AND aggregate_id = $1`,
+      claims.sub,
+    );
+    expect(revoked).toEqual([{ payload: expect.objectContaining({ customerId: claims.sub, familyIds: [claims.sid], reason: 'SIGNED_OUT' }) }]);
   });
 
   it('changes the password: the current one is checked, every session ends, a fresh one starts', async () => {
@@ -210,7 +217,16 @@ describe('sign-in and sessions', () => {
     expect(codeOf(await call(SIGN_IN, { email, password: PASSWORD }))).toBe('UNAUTHENTICATED');
     await signedIn(email, 'a brand new passphrase');
     const events = await sql(`SELECT topic FROM ordering.outbox_event WHERE aggregate_id = $1 ORDER BY position`, as.subject);
-    expect(events).toEqual([{ topic: 'customer.registered' }, { topic: 'customer.password_changed' }]);
+    expect(events).toEqual([{ topic: 'customer.registered' }, { topic: 'customer.sessions_revoked' }, { topic: 'customer.password_changed' }]);
+    // The revocation names the old sessions (a and b), never the fresh one the change answered.
+    const sidOf = async (token: string) => (await jwtVerify(token, new TextEncoder().encode(TEST_JWT_SECRET))).payload.sid;
+    const [revoked] = await sql<{ payload: { familyIds: string[]; reason: string } }>(
+      `SELECT payload FROM ordering.outbox_event WHERE topic = 'customer.sessions_revoked' AND aggregate_id = $1 ORDER BY position LIMIT 1`,
+      as.subject,
+    );
+    expect(revoked!.payload.reason).toBe('PASSWORD_CHANGED');
+    expect([...revoked!.payload.familyIds].sort()).toEqual([await sidOf(a.accessToken), await sidOf(b.accessToken)].sort());
+    expect(revoked!.payload.familyIds).not.toContain(await sidOf(changed.data!.changePassword.accessToken));
   });
 });
 
