@@ -173,6 +173,8 @@ export async function startSupergraph(startOptions: SupergraphOptions = {}): Pro
   const events = createEventBus({ databaseUrl: testDatabase.url, redis: gatewayRedis, logger: loggerOf('gateway'), registry: metrics.registry, namespace: testDatabase.name });
   const first = await startGateway({ ...(gatewayRedis && { redis: gatewayRedis }), events, metrics, ...(options.gatewayRoutes && { routes: options.gatewayRoutes }) });
   await first.gateway.eventsReady;
+  // Until it has loaded the ended sessions, a gateway refuses customers' tokens (503) and /ready says so.
+  await first.gateway.revokedSessionsLoaded;
   const gatewayUrl = first.url;
   return {
     gatewayUrl,
