@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS, type Identity } from '@shopgraph/kit';
+import { ANONYMOUS, serviceIdentity, type Identity } from '@shopgraph/kit';
 import { postGraphQL, TEST_JWT_SECRET, testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
 import { createOrderSubgraph, orderRuntimes } from '../src/server.js';
 
@@ -199,6 +199,26 @@ describe('sign-in and sessions', () => {
       claims.sub,
     );
     expect(revoked).toEqual([{ payload: expect.objectContaining({ customerId: claims.sub, familyIds: [claims.sid], reason: 'SIGNED_OUT' }) }]);
+  });
+
+  it('lists the sessions revoked within ACCESS_TOKEN_TTL to services only (the gateways\' backfill)', async () => {
+    const REVOKED = `{ revokedSessions { accessTokenTtlSeconds sessions { familyId revokedAt } } }`;
+    const { email, as } = await registered();
+    const [ended, live, old] = [await signedIn(email), await signedIn(email), await signedIn(email)];
+    await call(SIGN_OUT, { token: ended.refreshToken });
+    await call(SIGN_OUT, { token: old.refreshToken });
+    const sidOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sid: string };
+    // Revoked longer ago than ACCESS_TOKEN_TTL (600 s here): its tokens have expired, the gateways need not know it.
+    await sql(`UPDATE ordering.session_family SET revoked_at = now() - interval '601 seconds' WHERE id = $1::uuid`, sidOf(old.accessToken).sid);
+
+    const answer = await call(REVOKED, {}, serviceIdentity('gateway'));
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.revokedSessions.accessTokenTtlSeconds).toBe(600);
+    const listed = (answer.data!.revokedSessions.sessions as { familyId: string }[]).map((s) => s.familyId);
+    expect(listed).toContain(sidOf(ended.accessToken).sid);
+    expect(listed).not.toContain(sidOf(live.accessToken).sid);
+    expect(listed).not.toContain(sidOf(old.accessToken).sid);
+    for (const caller of [ANONYMOUS, as, testIdentities.admin()]) expect(codeOf(await call(REVOKED, {}, caller))).toMatch(/^(UNAUTHENTICATED|FORBIDDEN)$/);
   });
 
   it('changes the password: the current one is checked, every session ends, a fresh one starts', async () => {
