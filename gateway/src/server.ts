@@ -10,6 +10,7 @@ import {
   apolloLifecycle,
   createRequestContext,
   createServiceHttpServer,
+  createInternalClient,
   createServiceMetrics,
   httpGraphQLRequestOf,
   metricsPlugin,
@@ -28,6 +29,9 @@ import {
 } from '@shopgraph/kit';
 import { RedisPersistedQueryCache } from './apq/redisPersistedQueryCache.js';
 import type { JwtVerifier } from './auth/jwtVerifier.js';
+import { RevokedSessions } from './auth/revokedSessions.js';
+import { sessionCheckingVerifier } from './auth/sessionCheckingVerifier.js';
+import { startSessionRevocationFeed } from './auth/sessionRevocationFeed.js';
 import { SignedSubgraphDataSource } from './auth/signedSubgraphDataSource.js';
 import { gatewayAdmission } from './gatewayAdmission.js';
 import { createMediaRoutes } from './media/mediaRoutes.js';
@@ -102,6 +106,9 @@ export interface GatewayServer {
   eventsReady: Promise<void>;
   /** This instance's subscribers, fed by the bus. */
   live: { hub: LiveHub; sockets: LiveSocketServer; settings: LiveSettings };
+  /** Ended sign-in sessions whose access tokens this instance refuses; `loaded` resolves once the backfill is in. */
+  revokedSessions: RevokedSessions;
+  revokedSessionsLoaded: Promise<void>;
   listen(port: number, host?: string): Promise<{ port: number; url: string }>;
   stop(): Promise<void>;
 }
@@ -166,8 +173,17 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     ],
     logger,
   });
+  // Ended sessions: their access tokens (claim sid) are refused here, from memory (see RevokedSessions).
+  const revokedSessions = new RevokedSessions();
+  const revocationFeed = startSessionRevocationFeed({
+    revoked: revokedSessions,
+    events: options.events,
+    internal: createInternalClient({ service: 'gateway', signer: options.auth.signer, urls: subgraphUrls, logger }),
+    logger: logger.child({ component: 'sessions' }),
+  });
+  const verifier = sessionCheckingVerifier(options.auth.verifier, revokedSessions);
   const admit = gatewayAdmission({
-    verifier: options.auth.verifier,
+    verifier,
     // Gateways of one deployment share their budgets in Redis; other deployments (databases) on the same Redis do not.
     rateLimiter: createCallerRateLimiter(
       { ...limits.rateLimit, keyPrefix: options.cacheNamespace ? `${limits.rateLimit.keyPrefix}:${options.cacheNamespace}` : limits.rateLimit.keyPrefix },
@@ -185,6 +201,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       ...subgraphReadiness(subgraphUrls),
       ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
       ...(options.events ? [options.events.readiness] : []),
+      revocationFeed.readiness,
     ],
     routes: {
       '/graphql': responseCacheRoute({
@@ -234,7 +251,8 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     server: http.server,
     path: '/graphql',
     schema: () => apiSchema,
-    verifier: options.auth.verifier,
+    verifier,
+    revokedSessions,
     hub,
     admit: subgraphAdmission(subgraphUrls, options.auth.signer),
     settings: liveSettings,
@@ -253,9 +271,12 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     responseCache,
     eventsReady: Promise.all([evictions?.ready, liveEvents?.ready]).then(() => undefined),
     live: { hub, sockets, settings: liveSettings },
+    revokedSessions,
+    revokedSessionsLoaded: revocationFeed.loaded,
     listen: (port, host) => lifecycle.listen(port, host),
     async stop() {
       await sockets.close();
+      await revocationFeed.close();
       await liveEvents?.close();
       await lifecycle.stop();
       await evictions?.close();

@@ -125,7 +125,7 @@ describe('request id', () => {
 describe('/health and /ready', () => {
   it('every service is alive and names each dependency with its state', async () => {
     const expected: Record<ServiceName, string[]> = {
-      gateway: [...SUBGRAPH_NAMES, 'redis', 'events'],
+      gateway: [...SUBGRAPH_NAMES, 'redis', 'events', 'sessions'],
       product: ['postgres', 'redis', 'events', 'image-jobs'],
       inventory: ['postgres', 'redis', 'events'],
       cart: ['postgres', 'redis', 'events'],

@@ -165,7 +165,11 @@ export async function startSupergraph(startOptions: SupergraphOptions = {}): Pro
       ...extra,
     });
     gateways.push(gateway);
-    return { gateway, url: `${(await gateway.listen(0, '127.0.0.1')).url.replace('localhost', '127.0.0.1')}/graphql` };
+    const url = `${(await gateway.listen(0, '127.0.0.1')).url.replace('localhost', '127.0.0.1')}/graphql`;
+    // Its one fetch of the ended sessions (order's revokedSessions) is over before a test counts
+    // subgraph requests; a gateway pointed at another order subgraph (one that is down) is not waited for.
+    if ((extra.subgraphUrls ?? urls).order === urls.order) await gateway.revokedSessionsLoaded;
+    return { gateway, url };
   };
   // The first gateway, as in production: write events evict its cached responses.
   const gatewayRedis = options.redis ? await redis() : undefined;

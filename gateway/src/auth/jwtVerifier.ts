@@ -16,11 +16,19 @@ export class KeysUnavailableError extends Error {
   override name = 'KeysUnavailableError';
 }
 
+/** A verified caller: the identity, and the sign-in session its token belongs to (claim `sid`; absent for admin, seller and older tokens). */
+export interface VerifiedCaller {
+  identity: Identity;
+  sessionId: string | undefined;
+}
+
 export interface JwtVerifier {
   /** Whether any key is configured; without one every token is refused. */
   readonly configured: boolean;
   /** The identity in an `Authorization` header value; no header is the anonymous caller. */
   identify(authorization: string | undefined): Promise<Identity>;
+  /** identify, with the token's session. */
+  verify(authorization: string | undefined): Promise<VerifiedCaller>;
 }
 
 /**
@@ -41,27 +49,30 @@ export function createJwtVerifier(settings: JwtSettings): JwtVerifier {
     throw new InvalidTokenError(`tokens signed with ${header.alg} are not accepted`);
   };
 
+  const verify = async (authorization: string | undefined): Promise<VerifiedCaller> => {
+    if (authorization === undefined) return { identity: ANONYMOUS, sessionId: undefined };
+    const match = /^Bearer +([A-Za-z0-9_.~+/=-]+) *$/i.exec(authorization);
+    if (!match) throw new InvalidTokenError('the Authorization header must be "Bearer <token>"');
+    if (algorithms.length === 0) throw new InvalidTokenError('this gateway has no key to check tokens with');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(match[1]!, getKey, {
+        algorithms,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['exp', 'sub'],
+        ...(settings.issuer && { issuer: settings.issuer }),
+        ...(settings.audience && { audience: settings.audience }),
+      }));
+    } catch (err) {
+      throw translate(err);
+    }
+    return { identity: identityOf(payload), sessionId: sessionIdOf(payload) };
+  };
+
   return {
     configured: algorithms.length > 0,
-    async identify(authorization) {
-      if (authorization === undefined) return ANONYMOUS;
-      const match = /^Bearer +([A-Za-z0-9_.~+/=-]+) *$/i.exec(authorization);
-      if (!match) throw new InvalidTokenError('the Authorization header must be "Bearer <token>"');
-      if (algorithms.length === 0) throw new InvalidTokenError('this gateway has no key to check tokens with');
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(match[1]!, getKey, {
-          algorithms,
-          clockTolerance: CLOCK_TOLERANCE_SECONDS,
-          requiredClaims: ['exp', 'sub'],
-          ...(settings.issuer && { issuer: settings.issuer }),
-          ...(settings.audience && { audience: settings.audience }),
-        }));
-      } catch (err) {
-        throw translate(err);
-      }
-      return identityOf(payload);
-    },
+    verify,
+    identify: async (authorization) => (await verify(authorization)).identity,
   };
 }
 
@@ -75,6 +86,14 @@ function translate(err: unknown): Error {
   }
   // fetch() of the key set failed: a network error, not a bad token.
   return new KeysUnavailableError(`the token signing keys could not be fetched: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/** The token's sign-in session (`sid`, the order subgraph's session family), if it names one. */
+function sessionIdOf(payload: JWTPayload): string | undefined {
+  const sid = payload.sid;
+  if (sid === undefined) return undefined;
+  if (typeof sid !== 'string' || sid.length === 0 || sid.length > 256) throw new InvalidTokenError('the token\'s sid must be a non-empty string');
+  return sid;
 }
 
 /** The identity a verified token's claims amount to. */

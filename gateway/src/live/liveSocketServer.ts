@@ -7,6 +7,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ANONYMOUS, type Identity, type Logger } from '@shopgraph/kit';
 import { InvalidTokenError, KeysUnavailableError, type JwtVerifier } from '../auth/jwtVerifier.js';
+import type { RevokedSessions } from '../auth/revokedSessions.js';
+import { SESSION_ENDED_MESSAGE } from '../auth/sessionCheckingVerifier.js';
 import { identityKey, type PreparedSubscription } from './eventCompletion.js';
 import type { LiveHub } from './liveHub.js';
 import { LIVE_FIELD_BY_NAME } from './liveFields.js';
@@ -59,6 +61,8 @@ export interface LiveSocketServerOptions {
   /** The supergraph's API schema once the gateway loaded it. */
   schema: () => GraphQLSchema | undefined;
   verifier: JwtVerifier;
+  /** Sockets of a session revoked while they are open are closed (4401). */
+  revokedSessions?: RevokedSessions;
   hub: LiveHub;
   admit: AdmitAtSubgraph;
   settings: LiveSettings;
@@ -102,6 +106,21 @@ export function createLiveSocketServer(options: LiveSocketServerOptions): LiveSo
   });
   let closing = false;
   let stopped: Promise<void> | undefined;
+  // Open sockets by their token's session (sid), to close them when it is revoked.
+  const socketsBySession = new Map<string, Set<WebSocket>>();
+  const stopClosingRevoked = options.revokedSessions?.onRevoked((sessionIds) => {
+    for (const sessionId of sessionIds) {
+      for (const socket of socketsBySession.get(sessionId) ?? []) socket.close(CloseCode.Unauthorized, SESSION_ENDED_MESSAGE);
+    }
+  });
+  const trackSession = (socket: WebSocket, sessionId: string) => {
+    const open = socketsBySession.get(sessionId) ?? new Set<WebSocket>();
+    socketsBySession.set(sessionId, open.add(socket));
+    socket.once('close', () => {
+      open.delete(socket);
+      if (open.size === 0 && socketsBySession.get(sessionId) === open) socketsBySession.delete(sessionId);
+    });
+  };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -134,8 +153,9 @@ export function createLiveSocketServer(options: LiveSocketServerOptions): LiveSo
         const fromParams = typeof params.authorization === 'string' ? params.authorization : typeof params.Authorization === 'string' ? params.Authorization : undefined;
         const authorization = fromParams ?? ctx.extra.request.headers.authorization;
         try {
-          const identity = await options.verifier.identify(authorization);
+          const { identity, sessionId } = await options.verifier.verify(authorization);
           connections.set(ctx.extra.socket, { identity, subscriptions: 0 });
+          if (sessionId !== undefined) trackSession(ctx.extra.socket, sessionId);
           return true;
         } catch (err) {
           if (err instanceof InvalidTokenError) ctx.extra.socket.close(CloseCode.Unauthorized, `Invalid token: ${err.message}`.slice(0, 120));
@@ -235,6 +255,7 @@ export function createLiveSocketServer(options: LiveSocketServerOptions): LiveSo
 
   async function stop(): Promise<void> {
     closing = true;
+    stopClosingRevoked?.();
     options.server.off('upgrade', onUpgrade);
     hub.finishAll();
     // graphql-ws sends each `complete` as its loop sees the stream end; let the loops run.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS, type Identity } from '@shopgraph/kit';
+import { ANONYMOUS, serviceIdentity, type Identity } from '@shopgraph/kit';
 import { postGraphQL, TEST_JWT_SECRET, testIdentities, useTestSubgraph } from '@shopgraph/kit/testing';
 import { createOrderSubgraph, orderRuntimes } from '../src/server.js';
 
@@ -23,7 +23,7 @@ const SIGN_IN = `mutation($email: String!, $password: String!) { signIn(email: $
   accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt customer { id email } cartMerge { status } } }`;
 const REFRESH = `mutation($token: String!) { refreshSession(refreshToken: $token) { accessToken refreshToken customer { id } } }`;
 const SIGN_OUT = `mutation($token: String!) { signOut(refreshToken: $token) }`;
-const CHANGE_PASSWORD = `mutation($current: String!, $next: String!) { changePassword(currentPassword: $current, newPassword: $next) { refreshToken customer { id } } }`;
+const CHANGE_PASSWORD = `mutation($current: String!, $next: String!) { changePassword(currentPassword: $current, newPassword: $next) { accessToken refreshToken customer { id } } }`;
 const ME = `{ me { id email name addresses { id country isDefaultShipping isDefaultBilling } defaultShippingAddress { id } defaultBillingAddress { id } } }`;
 const ADD_ADDRESS = `mutation($input: CustomerAddressInput!) { addAddress(input: $input) { id name postalCode region country phone isDefaultShipping isDefaultBilling } }`;
 const UPDATE_ADDRESS = `mutation($id: ID!, $input: CustomerAddressInput!) { updateAddress(id: $id, input: $input) { id city } }`;
@@ -192,6 +192,33 @@ describe('sign-in and sessions', () => {
     expect((await call(SIGN_OUT, { token: session.refreshToken })).data!.signOut).toBe(true);
     expect(codeOf(await call(REFRESH, { token: session.refreshToken }))).toBe('UNAUTHENTICATED');
     expect((await call(SIGN_OUT, { token: session.refreshToken })).data!.signOut).toBe(true);
+    // One customer.sessions_revoked, naming the access token's session (sid); the second sign-out ended nothing.
+    const { payload: claims } = await jwtVerify(session.accessToken, new TextEncoder().encode(TEST_JWT_SECRET));
+    const revoked = await sql<{ payload: { familyIds: string[]; reason: string } }>(
+      `SELECT payload FROM ordering.outbox_event WHERE topic = 'customer.sessions_revoked' AND aggregate_id = $1`,
+      claims.sub,
+    );
+    expect(revoked).toEqual([{ payload: expect.objectContaining({ customerId: claims.sub, familyIds: [claims.sid], reason: 'SIGNED_OUT' }) }]);
+  });
+
+  it('lists the sessions revoked within ACCESS_TOKEN_TTL to services only (the gateways\' backfill)', async () => {
+    const REVOKED = `{ revokedSessions { accessTokenTtlSeconds sessions { familyId revokedAt } } }`;
+    const { email, as } = await registered();
+    const [ended, live, old] = [await signedIn(email), await signedIn(email), await signedIn(email)];
+    await call(SIGN_OUT, { token: ended.refreshToken });
+    await call(SIGN_OUT, { token: old.refreshToken });
+    const sidOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sid: string };
+    // Revoked longer ago than ACCESS_TOKEN_TTL (600 s here): its tokens have expired, the gateways need not know it.
+    await sql(`UPDATE ordering.session_family SET revoked_at = now() - interval '601 seconds' WHERE id = $1::uuid`, sidOf(old.accessToken).sid);
+
+    const answer = await call(REVOKED, {}, serviceIdentity('gateway'));
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.revokedSessions.accessTokenTtlSeconds).toBe(600);
+    const listed = (answer.data!.revokedSessions.sessions as { familyId: string }[]).map((s) => s.familyId);
+    expect(listed).toContain(sidOf(ended.accessToken).sid);
+    expect(listed).not.toContain(sidOf(live.accessToken).sid);
+    expect(listed).not.toContain(sidOf(old.accessToken).sid);
+    for (const caller of [ANONYMOUS, as, testIdentities.admin()]) expect(codeOf(await call(REVOKED, {}, caller))).toMatch(/^(UNAUTHENTICATED|FORBIDDEN)$/);
   });
 
   it('changes the password: the current one is checked, every session ends, a fresh one starts', async () => {
@@ -210,7 +237,16 @@ describe('sign-in and sessions', () => {
     expect(codeOf(await call(SIGN_IN, { email, password: PASSWORD }))).toBe('UNAUTHENTICATED');
     await signedIn(email, 'a brand new passphrase');
     const events = await sql(`SELECT topic FROM ordering.outbox_event WHERE aggregate_id = $1 ORDER BY position`, as.subject);
-    expect(events).toEqual([{ topic: 'customer.registered' }, { topic: 'customer.password_changed' }]);
+    expect(events).toEqual([{ topic: 'customer.registered' }, { topic: 'customer.sessions_revoked' }, { topic: 'customer.password_changed' }]);
+    // The revocation names the old sessions (a and b), never the fresh one the change answered.
+    const sidOf = async (token: string) => (await jwtVerify(token, new TextEncoder().encode(TEST_JWT_SECRET))).payload.sid;
+    const [revoked] = await sql<{ payload: { familyIds: string[]; reason: string } }>(
+      `SELECT payload FROM ordering.outbox_event WHERE topic = 'customer.sessions_revoked' AND aggregate_id = $1 ORDER BY position LIMIT 1`,
+      as.subject,
+    );
+    expect(revoked!.payload.reason).toBe('PASSWORD_CHANGED');
+    expect([...revoked!.payload.familyIds].sort()).toEqual([await sidOf(a.accessToken), await sidOf(b.accessToken)].sort());
+    expect(revoked!.payload.familyIds).not.toContain(await sidOf(changed.data!.changePassword.accessToken));
   });
 });
 

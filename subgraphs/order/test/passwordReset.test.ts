@@ -175,7 +175,21 @@ describe('resetPassword', () => {
     await signedIn(customer.email, NEW_PASSWORD);
 
     const topics = await sql(`SELECT topic FROM ordering.outbox_event WHERE aggregate_id = $1 ORDER BY position`, customer.id);
-    expect(topics).toEqual([{ topic: 'customer.registered' }, { topic: 'customer.password_reset_requested' }, { topic: 'customer.password_changed' }]);
+    expect(topics).toEqual([
+      { topic: 'customer.registered' },
+      { topic: 'customer.password_reset_requested' },
+      { topic: 'customer.sessions_revoked' },
+      { topic: 'customer.password_changed' },
+    ]);
+    // The reset's revocation names both old sessions and not the fresh one (its token's sid).
+    const [revocation] = await sql<{ payload: { familyIds: string[]; reason: string } }>(
+      `SELECT payload FROM ordering.outbox_event WHERE topic = 'customer.sessions_revoked' AND aggregate_id = $1`,
+      customer.id,
+    );
+    expect(revocation!.payload).toMatchObject({ customerId: customer.id, reason: 'PASSWORD_RESET' });
+    expect(revocation!.payload.familyIds).toHaveLength(2);
+    expect(revocation!.payload.familyIds).not.toContain(payload.sid);
+    expect(typeof payload.sid).toBe('string');
 
     // The token is spent: a second use fails like an unknown token, and changes nothing.
     const again = await call(RESET, { token, password: 'yet another passphrase' }, anAddress());

@@ -283,6 +283,22 @@ export const EVENT_TOPICS = {
     payload: z.object({ customerId: id, changedAt: z.iso.datetime({ offset: true }) }),
   }),
   /**
+   * Sign-in sessions (families) of a customer ended: signed out, refresh-token reuse detected,
+   * password changed or reset. Lists only the families this revocation ended (never the new
+   * one a password change starts); every gateway refuses their access tokens from then on.
+   */
+  'customer.sessions_revoked': topic({
+    source: 'ordering',
+    aggregateType: 'customer',
+    aggregateIdOf: (p) => p.customerId,
+    payload: z.object({
+      customerId: id,
+      familyIds: z.array(id).min(1),
+      reason: z.enum(['SIGNED_OUT', 'REUSE_DETECTED', 'PASSWORD_CHANGED', 'PASSWORD_RESET']),
+      revokedAt: z.iso.datetime({ offset: true }),
+    }),
+  }),
+  /**
    * A customer asked for a password reset (the notification consumer sends the link). The
    * token is sealed (AES-256-GCM, order subgraph's key): the event log never holds it in clear.
    */

@@ -236,7 +236,7 @@ export type Mutation = {
    * customer's cart; sign-in succeeds even when that fails (see `cartMerge`).
    */
   signIn: AuthPayload;
-  /** Ends the session the refresh token belongs to (its access tokens live until they expire). True also when it had ended. */
+  /** Ends the session the refresh token belongs to; the gateway refuses its access tokens from then on. True also when it had ended. */
   signOut: Scalars['Boolean']['output'];
   /** Replaces an address's fields. Another customer's address is NOT_FOUND. */
   updateAddress: CustomerAddress;
@@ -604,6 +604,11 @@ export type Query = {
   /** Admin: every order, newest first. */
   orders: OrderConnection;
   /**
+   * Service-only (the gateway, at start): the session families revoked within the last
+   * ACCESS_TOKEN_TTL seconds, whose access tokens (claim `sid`) may still be unexpired.
+   */
+  revokedSessions: RevokedSessions;
+  /**
    * The calling seller's sales: lines of their products in orders, newest order first, with the
    * order's id, status and time (not the customer). `first` is 1-200. Sellers only.
    */
@@ -676,6 +681,23 @@ export type RegisterInput = {
   name: Scalars['String']['input'];
   /** At least 10 characters, and not the email address. */
   password: Scalars['String']['input'];
+};
+
+/** A revoked session family (an access token's `sid`). Service-only. */
+export type RevokedSession = {
+  __typename?: 'RevokedSession';
+  /** The family id, the `sid` its access tokens carry. */
+  familyId: Scalars['ID']['output'];
+  revokedAt: Scalars['DateTime']['output'];
+};
+
+/** Sign-in sessions whose access tokens the gateway must refuse until they expire. Service-only. */
+export type RevokedSessions = {
+  __typename?: 'RevokedSessions';
+  /** ACCESS_TOKEN_TTL: the longest an access token of a revoked session can still live after it was revoked. */
+  accessTokenTtlSeconds: Scalars['Int']['output'];
+  /** Families revoked within the last accessTokenTtlSeconds, oldest first. */
+  sessions: Array<RevokedSession>;
 };
 
 /** A line of a seller's product in an order. */
@@ -929,6 +951,8 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Refund: ResolverTypeWrapper<RefundModel>;
   RegisterInput: RegisterInput;
+  RevokedSession: ResolverTypeWrapper<RevokedSession>;
+  RevokedSessions: ResolverTypeWrapper<RevokedSessions>;
   SellerOrderLine: ResolverTypeWrapper<SellerOrderLineModel>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateProfileInput: UpdateProfileInput;
@@ -978,6 +1002,8 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   Refund: RefundModel;
   RegisterInput: RegisterInput;
+  RevokedSession: RevokedSession;
+  RevokedSessions: RevokedSessions;
   SellerOrderLine: SellerOrderLineModel;
   Subscription: Record<PropertyKey, never>;
   UpdateProfileInput: UpdateProfileInput;
@@ -1205,6 +1231,7 @@ export type QueryResolvers<ContextType = OrderContext, ParentType extends Resolv
   myOrders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryMyOrdersArgs, 'first'>>;
   order?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'first'>>;
+  revokedSessions?: Resolver<ResolversTypes['RevokedSessions'], ParentType, ContextType>;
   sellerOrderLines?: Resolver<Array<ResolversTypes['SellerOrderLine']>, ParentType, ContextType, RequireFields<QuerySellerOrderLinesArgs, 'first'>>;
   webhookDeliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<QueryWebhookDeliveriesArgs, 'endpointId' | 'first'>>;
   webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
@@ -1216,6 +1243,16 @@ export type RefundResolvers<ContextType = OrderContext, ParentType extends Resol
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type RevokedSessionResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['RevokedSession'] = ResolversParentTypes['RevokedSession']> = ResolversObject<{
+  familyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  revokedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type RevokedSessionsResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['RevokedSessions'] = ResolversParentTypes['RevokedSessions']> = ResolversObject<{
+  accessTokenTtlSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sessions?: Resolver<Array<ResolversTypes['RevokedSession']>, ParentType, ContextType>;
 }>;
 
 export type SellerOrderLineResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['SellerOrderLine'] = ResolversParentTypes['SellerOrderLine']> = ResolversObject<{
@@ -1304,6 +1341,8 @@ export type Resolvers<ContextType = OrderContext> = ResolversObject<{
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Refund?: RefundResolvers<ContextType>;
+  RevokedSession?: RevokedSessionResolvers<ContextType>;
+  RevokedSessions?: RevokedSessionsResolvers<ContextType>;
   SellerOrderLine?: SellerOrderLineResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;

@@ -10,4 +10,6 @@ export const AccountQuery: QueryResolvers = {
     if (!customer) throw new NotFoundError('Customer', 'id', id);
     return customer;
   },
+  // Service-only (@requiresScopes service): the gateway's backfill of ended sessions at start.
+  revokedSessions: (_, __, ctx) => ctx.services.accounts.revokedSessions(),
 };

@@ -10,7 +10,7 @@ import { customerIdOf } from './customerIdentity.js';
 import type { LoginThrottle } from './loginThrottle.js';
 import type { PasswordHasher } from './passwordHasher.js';
 import type { PasswordResetTokens } from './passwordResetTokens.js';
-import type { IssuedRefreshToken, SessionStore } from './sessionStore.js';
+import type { IssuedRefreshToken, RevokedFamily, SessionStore } from './sessionStore.js';
 
 /** The same answer for an unknown email, a wrong password and an account without one: it says nothing about which. */
 const SIGN_IN_FAILED = 'Wrong email or password';
@@ -124,6 +124,12 @@ export class AccountService {
       return { updated: row, refresh: await this.sessions.start(customer.id, tx) };
     }, TX_OPTIONS);
     return authSession(this.accessTokens, updated, refresh);
+  }
+
+  /** For the gateways' list of ended sessions (service-only): families whose access tokens may not have expired yet. */
+  async revokedSessions(): Promise<{ accessTokenTtlSeconds: number; sessions: RevokedFamily[] }> {
+    const accessTokenTtlSeconds = this.accessTokens.ttlSeconds;
+    return { accessTokenTtlSeconds, sessions: await this.sessions.revokedSince(accessTokenTtlSeconds) };
   }
 
   /** The signed-in customer's row; NOT_FOUND for an identity without an account. */

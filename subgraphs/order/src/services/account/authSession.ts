@@ -12,7 +12,7 @@ export async function authSession(
   refresh: IssuedRefreshToken,
   cartMerge: CartMergeOutcome = NO_CART_MERGE,
 ): Promise<AuthSessionModel> {
-  const access = await accessTokens.issue(customer.id);
+  const access = await accessTokens.issue(customer.id, refresh.familyId);
   return {
     accessToken: access.token,
     accessTokenExpiresAt: access.expiresAt,

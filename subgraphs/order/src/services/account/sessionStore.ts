@@ -1,10 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DomainError, ErrorCode, type Prisma, type PrismaClient } from '@shopgraph/kit';
+import { DomainError, ErrorCode, recordEvents, type Prisma, type PrismaClient } from '@shopgraph/kit';
 import { TX_OPTIONS } from '../orderStore.js';
 
 type Tx = Prisma.TransactionClient;
 
 export type RevokedReason = 'SIGNED_OUT' | 'REUSE_DETECTED' | 'PASSWORD_CHANGED' | 'PASSWORD_RESET';
+
+/** A family revoked lately, as the gateways' backfill of ended sessions reads it. */
+export interface RevokedFamily {
+  familyId: string;
+  revokedAt: Date;
+}
 
 export interface IssuedRefreshToken {
   customerId: string;
@@ -82,17 +88,46 @@ export class SessionStore {
   async revoke(refreshToken: string, reason: RevokedReason): Promise<boolean> {
     const token = await this.prisma.refreshToken.findUnique({ where: { tokenHash: this.hashOf(refreshToken) }, select: { familyId: true } });
     if (!token) return false;
-    await this.revokeFamily(this.prisma, token.familyId, reason);
+    await this.prisma.$transaction((tx) => this.revokeFamily(tx, token.familyId, reason), TX_OPTIONS);
     return true;
   }
 
-  /** Ends every family of the customer (password changed or reset). */
+  /** Ends every family of the customer (password changed or reset); the caller starts the new one after this. */
   async revokeAll(tx: Tx, customerId: string, reason: RevokedReason): Promise<void> {
-    await tx.sessionFamily.updateMany({ where: { customerId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+    const ended = await tx.$queryRaw<{ id: string; customer_id: string; revoked_at: Date }[]>`
+      UPDATE ordering.session_family SET revoked_at = now(), revoked_reason = ${reason}
+      WHERE customer_id = ${customerId}::uuid AND revoked_at IS NULL
+      RETURNING id::text, customer_id::text, revoked_at`;
+    await this.recordRevoked(tx, ended, reason);
   }
 
-  private async revokeFamily(tx: Tx | PrismaClient, familyId: string, reason: RevokedReason): Promise<void> {
-    await tx.sessionFamily.updateMany({ where: { id: familyId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+  /** Families revoked in the last `withinSeconds` (their access tokens may still be unexpired), oldest first. */
+  async revokedSince(withinSeconds: number): Promise<RevokedFamily[]> {
+    const rows = await this.prisma.$queryRaw<{ id: string; revoked_at: Date }[]>`
+      SELECT id::text, revoked_at FROM ordering.session_family
+      WHERE revoked_at > now() - make_interval(secs => ${withinSeconds})
+      ORDER BY revoked_at`;
+    return rows.map((row) => ({ familyId: row.id, revokedAt: row.revoked_at }));
+  }
+
+  private async revokeFamily(tx: Tx, familyId: string, reason: RevokedReason): Promise<void> {
+    const ended = await tx.$queryRaw<{ id: string; customer_id: string; revoked_at: Date }[]>`
+      UPDATE ordering.session_family SET revoked_at = now(), revoked_reason = ${reason}
+      WHERE id = ${familyId}::uuid AND revoked_at IS NULL
+      RETURNING id::text, customer_id::text, revoked_at`;
+    await this.recordRevoked(tx, ended, reason);
+  }
+
+  /**
+   * customer.sessions_revoked in the revoking transaction, with exactly the families its UPDATE
+   * ended (RETURNING): the gateways refuse their access tokens from this event on.
+   */
+  private async recordRevoked(tx: Tx, ended: readonly { id: string; customer_id: string; revoked_at: Date }[], reason: RevokedReason): Promise<void> {
+    const first = ended[0];
+    if (!first) return;
+    const payload = { customerId: first.customer_id, familyIds: ended.map((row) => row.id), reason, revokedAt: first.revoked_at.toISOString() };
+    // No actor: whoever presented a reused refresh token may not be the customer.
+    await recordEvents(tx, 'ordering', [{ topic: 'customer.sessions_revoked', payload }]);
   }
 
   private async issue(tx: Tx | PrismaClient, customerId: string, familyId: string): Promise<IssuedRefreshToken> {
