@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, recordEvents, type Prisma, type PrismaClient } from '@shopgraph/kit';
+import { DomainError, ErrorCode, Prisma, recordEvents, type PrismaClient } from '@shopgraph/kit';
 import { TX_OPTIONS } from '../orderStore.js';
 import { bearerTokenHash, newBearerToken, presentedTokenHash } from './bearerTokens.js';
 
@@ -88,11 +88,7 @@ export class SessionStore {
 
   /** Ends every family of the customer (password changed or reset); the caller starts the new one after this. */
   async revokeAll(tx: Tx, customerId: string, reason: RevokedReason): Promise<void> {
-    const ended = await tx.$queryRaw<{ id: string; customer_id: string; revoked_at: Date }[]>`
-      UPDATE ordering.session_family SET revoked_at = now(), revoked_reason = ${reason}
-      WHERE customer_id = ${customerId}::uuid AND revoked_at IS NULL
-      RETURNING id::text, customer_id::text, revoked_at`;
-    await this.recordRevoked(tx, ended, reason);
+    await this.endFamilies(tx, Prisma.sql`customer_id = ${customerId}::uuid`, reason);
   }
 
   /** Families revoked in the last `withinSeconds` (their access tokens may still be unexpired), oldest first. */
@@ -105,18 +101,19 @@ export class SessionStore {
   }
 
   private async revokeFamily(tx: Tx, familyId: string, reason: RevokedReason): Promise<void> {
-    const ended = await tx.$queryRaw<{ id: string; customer_id: string; revoked_at: Date }[]>`
-      UPDATE ordering.session_family SET revoked_at = now(), revoked_reason = ${reason}
-      WHERE id = ${familyId}::uuid AND revoked_at IS NULL
-      RETURNING id::text, customer_id::text, revoked_at`;
-    await this.recordRevoked(tx, ended, reason);
+    await this.endFamilies(tx, Prisma.sql`id = ${familyId}::uuid`, reason);
   }
 
   /**
-   * customer.sessions_revoked in the revoking transaction, with exactly the families its UPDATE
-   * ended (RETURNING): the gateways refuse their access tokens from this event on.
+   * Revokes the live families `which` selects, and records customer.sessions_revoked in the same
+   * transaction with exactly the families this UPDATE ended (RETURNING): the gateways refuse
+   * their access tokens from this event on.
    */
-  private async recordRevoked(tx: Tx, ended: readonly { id: string; customer_id: string; revoked_at: Date }[], reason: RevokedReason): Promise<void> {
+  private async endFamilies(tx: Tx, which: Prisma.Sql, reason: RevokedReason): Promise<void> {
+    const ended = await tx.$queryRaw<{ id: string; customer_id: string; revoked_at: Date }[]>`
+      UPDATE ordering.session_family SET revoked_at = now(), revoked_reason = ${reason}
+      WHERE ${which} AND revoked_at IS NULL
+      RETURNING id::text, customer_id::text, revoked_at`;
     const first = ended[0];
     if (!first) return;
     const payload = { customerId: first.customer_id, familyIds: ended.map((row) => row.id), reason, revokedAt: first.revoked_at.toISOString() };
