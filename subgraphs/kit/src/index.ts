@@ -39,3 +39,4 @@ export * from './jobs/jobQueueMetrics.js';
 export * from './webhooks/webhookSignature.js';
 export * from './crypto/sealedBox.js';
 export * from './newestFirstKeyset.js';
+export * from './metricsPerRegistry.js';
