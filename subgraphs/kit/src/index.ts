@@ -38,3 +38,5 @@ export * from './sellers/productSellers.js';
 export * from './jobs/jobQueueMetrics.js';
 export * from './webhooks/webhookSignature.js';
 export * from './crypto/sealedBox.js';
+export * from './newestFirstKeyset.js';
+export * from './metricsPerRegistry.js';

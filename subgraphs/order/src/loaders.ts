@@ -90,14 +90,9 @@ export function createOrderLoaders(prisma: PrismaClient, caches: OrderCaches, no
   };
 }
 
-/** Accounts (issue 10): customers and their addresses, one query per batch. Personal: never cached. */
+/** Accounts (issue 10): customers' addresses, one query per batch. Personal: never cached. */
 export function createAccountLoaders(prisma: PrismaClient) {
   return {
-    customer: rowLoader<string, Awaited<ReturnType<typeof prisma.customer.findMany>>[number]>(
-      (ids) => prisma.customer.findMany({ where: { id: { in: [...ids] } } }),
-      (c) => c.id,
-      { isValidKey: isUuid },
-    ),
     addresses: childrenLoader<string, Awaited<ReturnType<typeof prisma.customerAddress.findMany>>[number]>(
       (customerIds) => prisma.customerAddress.findMany({ where: { customerId: { in: [...customerIds] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
       (a) => a.customerId,

@@ -192,6 +192,8 @@ describe('sign-in and sessions', () => {
     expect((await call(SIGN_OUT, { token: session.refreshToken })).data!.signOut).toBe(true);
     expect(codeOf(await call(REFRESH, { token: session.refreshToken }))).toBe('UNAUTHENTICATED');
     expect((await call(SIGN_OUT, { token: session.refreshToken })).data!.signOut).toBe(true);
+    // A token that cannot be one (empty, over-long) ends nothing and is no error either.
+    for (const token of ['', 'x'.repeat(201)]) expect(await call(SIGN_OUT, { token })).toEqual({ data: { signOut: true } });
     // One customer.sessions_revoked, naming the access token's session (sid); the second sign-out ended nothing.
     const { payload: claims } = await jwtVerify(session.accessToken, new TextEncoder().encode(TEST_JWT_SECRET));
     const revoked = await sql<{ payload: { familyIds: string[]; reason: string } }>(

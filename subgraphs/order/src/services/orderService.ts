@@ -1,11 +1,11 @@
 import {
   assertOwnerOrAdmin,
-  decodeCursor,
   DomainError,
   ErrorCode,
   hasScope,
   InputError,
   isUuid,
+  newestFirstKeyset,
   NotFoundError,
   parseFirst,
   Prisma,
@@ -102,14 +102,7 @@ export class OrderService {
   /** A page of live and archived orders together (archived ones are marked `archived`). */
   private async page(where: SharedOrderWhere, args: { first?: number | null; after?: string | null }): Promise<OrderConnectionModel> {
     const first = parseFirst(args.first);
-    const after = args.after ? decodeCursor(args.after, ORDER_SORT, 2) : null;
-    let keyset: SharedOrderWhere = {};
-    if (after) {
-      const [placedAt, id] = after as [string, string];
-      if (typeof placedAt !== 'string' || typeof id !== 'string' || !isUuid(id)) throw InputError.of('after', 'is not a cursor returned by this connection');
-      const at = new Date(placedAt);
-      keyset = { OR: [{ placedAt: { lt: at } }, { placedAt: at, id: { lt: id } }] };
-    }
+    const { after, keyset } = newestFirstKeyset(args.after, ORDER_SORT, 'placedAt');
     const rows = await findOrdersWithArchive(this.prisma, { AND: [where, keyset] }, first + 1);
     return toConnection(rows, { first, after }, ORDER_SORT, (o) => [o.placedAt.toISOString(), o.id], () => countOrdersWithArchive(this.prisma, where));
   }

@@ -1,4 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
+import { perRegistry } from '@shopgraph/kit';
 
 export type SignInOutcome = 'success' | 'wrong_credentials' | 'rate_limited';
 export type RefreshOutcome = 'rotated' | 'invalid' | 'reuse_detected';
@@ -10,9 +11,8 @@ export type PasswordResetOutcome = 'requested' | 'unknown_email' | 'rate_limited
  * callers never see it). A second runtime on the same registry (tests build one for the
  * recovery job) shares the counters instead of registering them twice.
  */
-export function accountMetrics(registry: Registry) {
-  const counter = (name: string, help: string) =>
-    (registry.getSingleMetric(name) as Counter<'outcome'> | undefined) ?? new Counter({ name, help, labelNames: ['outcome'] as const, registers: [registry] });
+export const accountMetrics = perRegistry((registry: Registry) => {
+  const counter = (name: string, help: string) => new Counter({ name, help, labelNames: ['outcome'] as const, registers: [registry] });
   return {
     signIns: counter('account_sign_ins_total', 'Sign-in attempts by outcome'),
     refreshes: counter(
@@ -24,6 +24,6 @@ export function accountMetrics(registry: Registry) {
       'requestPasswordReset (requested, unknown_email, rate_limited) and resetPassword (completed, invalid_token) calls by outcome',
     ),
   };
-}
+});
 
 export type AccountMetrics = ReturnType<typeof accountMetrics>;

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { Prisma, PrismaClient } from '@shopgraph/kit';
-import { refreshTokenHash } from './sessionStore.js';
+import { bearerTokenHash, newBearerToken, presentedTokenHash } from './bearerTokens.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -13,15 +12,6 @@ export interface IssuedResetToken {
   /** 32 random bytes, base64url: shown once, in the reset link. */
   token: string;
   expiresAt: Date;
-}
-
-/** Longest token accepted before hashing: anything longer is not one of ours. */
-const MAX_TOKEN_LENGTH = 200;
-
-/** The stored form of a reset token: its SHA-256 (the same digest refresh tokens use), so a database leak resets nothing. */
-export function resetTokenHash(token: string): string | null {
-  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
-  return refreshTokenHash(token);
 }
 
 /**
@@ -40,15 +30,15 @@ export class PasswordResetTokens {
     // Two requests at once for one customer must not leave two live tokens.
     await tx.$queryRaw`SELECT 1 FROM ordering.customer WHERE id = ${customerId}::uuid FOR UPDATE`;
     await this.spendAll(tx, customerId, 'SUPERSEDED');
-    const token = randomBytes(32).toString('base64url');
+    const token = newBearerToken();
     const expiresAt = new Date(Date.now() + this.ttlMinutes * 60_000);
-    const row = await tx.passwordResetToken.create({ data: { customerId, tokenHash: refreshTokenHash(token), expiresAt }, select: { id: true } });
+    const row = await tx.passwordResetToken.create({ data: { customerId, tokenHash: bearerTokenHash(token), expiresAt }, select: { id: true } });
     return { id: row.id, token, expiresAt };
   }
 
   /** The customer of a live token (unspent, unexpired), without spending it; null otherwise. */
   async customerOf(db: Tx | PrismaClient, token: string): Promise<string | null> {
-    const hash = resetTokenHash(token);
+    const hash = presentedTokenHash(token);
     if (!hash) return null;
     const row = await db.passwordResetToken.findFirst({ where: { tokenHash: hash, spentAt: null, expiresAt: { gt: new Date() } }, select: { customerId: true } });
     return row?.customerId ?? null;
@@ -56,7 +46,7 @@ export class PasswordResetTokens {
 
   /** Spends a live token; its customer, or null when it was not live (another reset took it first, or it expired meanwhile). */
   async spend(tx: Tx, token: string): Promise<string | null> {
-    const hash = resetTokenHash(token);
+    const hash = presentedTokenHash(token);
     if (!hash) return null;
     const rows = await tx.$queryRaw<{ customer_id: string }[]>`
       UPDATE ordering.password_reset_token SET spent_at = now(), spent_reason = 'USED'

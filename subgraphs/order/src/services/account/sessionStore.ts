@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { DomainError, ErrorCode, recordEvents, type Prisma, type PrismaClient } from '@shopgraph/kit';
+import { DomainError, ErrorCode, Prisma, recordEvents, type PrismaClient } from '@shopgraph/kit';
 import { TX_OPTIONS } from '../orderStore.js';
+import { bearerTokenHash, newBearerToken, presentedTokenHash } from './bearerTokens.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -18,13 +18,6 @@ export interface IssuedRefreshToken {
   refreshToken: string;
   expiresAt: Date;
 }
-
-/** Only the SHA-256 of a refresh token is stored: a database leak does not hand out sessions. */
-export function refreshTokenHash(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
-
-const MAX_TOKEN_LENGTH = 200;
 
 /**
  * Sign-in sessions: a family per sign-in, a chain of single-use refresh tokens in it.
@@ -84,9 +77,10 @@ export class SessionStore {
     throw invalidToken();
   }
 
-  /** Ends the family of `refreshToken`; false when the token is unknown. */
+  /** Ends the family of `refreshToken`; false when the token is unknown (or could not be one). */
   async revoke(refreshToken: string, reason: RevokedReason): Promise<boolean> {
-    const token = await this.prisma.refreshToken.findUnique({ where: { tokenHash: this.hashOf(refreshToken) }, select: { familyId: true } });
+    const hash = presentedTokenHash(refreshToken);
+    const token = hash ? await this.prisma.refreshToken.findUnique({ where: { tokenHash: hash }, select: { familyId: true } }) : null;
     if (!token) return false;
     await this.prisma.$transaction((tx) => this.revokeFamily(tx, token.familyId, reason), TX_OPTIONS);
     return true;
@@ -94,11 +88,7 @@ export class SessionStore {
 
   /** Ends every family of the customer (password changed or reset); the caller starts the new one after this. */
   async revokeAll(tx: Tx, customerId: string, reason: RevokedReason): Promise<void> {
-    const ended = await tx.$queryRaw<{ id: string; customer_id: string; revoked_at: Date }[]>`
-      UPDATE ordering.session_family SET revoked_at = now(), revoked_reason = ${reason}
-      WHERE customer_id = ${customerId}::uuid AND revoked_at IS NULL
-      RETURNING id::text, customer_id::text, revoked_at`;
-    await this.recordRevoked(tx, ended, reason);
+    await this.endFamilies(tx, Prisma.sql`customer_id = ${customerId}::uuid`, reason);
   }
 
   /** Families revoked in the last `withinSeconds` (their access tokens may still be unexpired), oldest first. */
@@ -111,18 +101,19 @@ export class SessionStore {
   }
 
   private async revokeFamily(tx: Tx, familyId: string, reason: RevokedReason): Promise<void> {
-    const ended = await tx.$queryRaw<{ id: string; customer_id: string; revoked_at: Date }[]>`
-      UPDATE ordering.session_family SET revoked_at = now(), revoked_reason = ${reason}
-      WHERE id = ${familyId}::uuid AND revoked_at IS NULL
-      RETURNING id::text, customer_id::text, revoked_at`;
-    await this.recordRevoked(tx, ended, reason);
+    await this.endFamilies(tx, Prisma.sql`id = ${familyId}::uuid`, reason);
   }
 
   /**
-   * customer.sessions_revoked in the revoking transaction, with exactly the families its UPDATE
-   * ended (RETURNING): the gateways refuse their access tokens from this event on.
+   * Revokes the live families `which` selects, and records customer.sessions_revoked in the same
+   * transaction with exactly the families this UPDATE ended (RETURNING): the gateways refuse
+   * their access tokens from this event on.
    */
-  private async recordRevoked(tx: Tx, ended: readonly { id: string; customer_id: string; revoked_at: Date }[], reason: RevokedReason): Promise<void> {
+  private async endFamilies(tx: Tx, which: Prisma.Sql, reason: RevokedReason): Promise<void> {
+    const ended = await tx.$queryRaw<{ id: string; customer_id: string; revoked_at: Date }[]>`
+      UPDATE ordering.session_family SET revoked_at = now(), revoked_reason = ${reason}
+      WHERE ${which} AND revoked_at IS NULL
+      RETURNING id::text, customer_id::text, revoked_at`;
     const first = ended[0];
     if (!first) return;
     const payload = { customerId: first.customer_id, familyIds: ended.map((row) => row.id), reason, revokedAt: first.revoked_at.toISOString() };
@@ -131,15 +122,16 @@ export class SessionStore {
   }
 
   private async issue(tx: Tx | PrismaClient, customerId: string, familyId: string): Promise<IssuedRefreshToken> {
-    const refreshToken = randomBytes(32).toString('base64url');
+    const refreshToken = newBearerToken();
     const expiresAt = new Date(Date.now() + this.refreshTtlDays * 86_400_000);
-    await tx.refreshToken.create({ data: { familyId, tokenHash: refreshTokenHash(refreshToken), expiresAt } });
+    await tx.refreshToken.create({ data: { familyId, tokenHash: bearerTokenHash(refreshToken), expiresAt } });
     return { customerId, familyId, refreshToken, expiresAt };
   }
 
   private hashOf(refreshToken: string): string {
-    if (refreshToken.length === 0 || refreshToken.length > MAX_TOKEN_LENGTH) throw invalidToken();
-    return refreshTokenHash(refreshToken);
+    const hash = presentedTokenHash(refreshToken);
+    if (!hash) throw invalidToken();
+    return hash;
   }
 }
 

@@ -1,7 +1,7 @@
 import {
   InputError,
-  decodeCursor,
   isUuid,
+  newestFirstKeyset,
   parseFirst,
   requireAuthenticated,
   satisfiesScopes,
@@ -55,15 +55,8 @@ export class NotificationService {
 
   private async page(recipient: string, args: NotificationPageArgs): Promise<NotificationConnectionModel> {
     const first = parseFirst(args.first);
-    const after = args.after ? decodeCursor(args.after, NOTIFICATION_SORT, 2) : null;
+    const { after, keyset } = newestFirstKeyset(args.after, NOTIFICATION_SORT, 'createdAt');
     const where: Prisma.NotificationWhereInput = { recipient, ...(args.unreadOnly && { readAt: null }) };
-    let keyset: Prisma.NotificationWhereInput = {};
-    if (after) {
-      const [createdAt, id] = after;
-      if (typeof createdAt !== 'string' || typeof id !== 'string' || !isUuid(id)) throw InputError.of('after', 'is not a cursor returned by this connection');
-      const at = new Date(createdAt);
-      keyset = { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: id } }] };
-    }
     const rows = await this.prisma.notification.findMany({ where: { AND: [where, keyset] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first + 1 });
     return toConnection(rows, { first, after }, NOTIFICATION_SORT, (n) => [n.createdAt.toISOString(), n.id], () => this.prisma.notification.count({ where }));
   }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  decodeCursor,
   generateWebhookSecret,
   InputError,
   isUuid,
+  newestFirstKeyset,
   NotFoundError,
   parseFirst,
   toConnection,
@@ -126,15 +126,8 @@ export class WebhookEndpointService {
   async deliveries(args: { endpointId: string; status?: WebhookDeliveryStatus | null; first?: number | null; after?: string | null }): Promise<Connection<WebhookDeliveryRow>> {
     await this.find(args.endpointId, 'endpointId');
     const first = parseFirst(args.first);
-    const after = args.after ? decodeCursor(args.after, DELIVERY_SORT, 2) : null;
+    const { after, keyset } = newestFirstKeyset(args.after, DELIVERY_SORT, 'createdAt');
     const where: Prisma.WebhookDeliveryWhereInput = { endpointId: args.endpointId, ...(args.status && { status: args.status }) };
-    let keyset: Prisma.WebhookDeliveryWhereInput = {};
-    if (after) {
-      const [createdAt, id] = after as [string, string];
-      if (typeof createdAt !== 'string' || typeof id !== 'string' || !isUuid(id)) throw InputError.of('after', 'is not a cursor returned by this connection');
-      const at = new Date(createdAt);
-      keyset = { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: id } }] };
-    }
     const rows = await this.prisma.webhookDelivery.findMany({ where: { AND: [where, keyset] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first + 1 });
     return toConnection(rows, { first, after }, DELIVERY_SORT, (d) => [d.createdAt.toISOString(), d.id], () => this.prisma.webhookDelivery.count({ where }));
   }

@@ -1,4 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { perRegistry } from '@shopgraph/kit';
 
 function createWebhookMetrics(registry: Registry) {
   return {
@@ -20,14 +21,5 @@ function createWebhookMetrics(registry: Registry) {
 
 export type WebhookMetrics = ReturnType<typeof createWebhookMetrics>;
 
-const byRegistry = new WeakMap<Registry, WebhookMetrics>();
-
 /** Webhook delivery metrics on the order subgraph's /metrics: one set per registry, however many workers share it. */
-export function webhookMetrics(registry: Registry): WebhookMetrics {
-  let metrics = byRegistry.get(registry);
-  if (!metrics) {
-    metrics = createWebhookMetrics(registry);
-    byRegistry.set(registry, metrics);
-  }
-  return metrics;
-}
+export const webhookMetrics = perRegistry(createWebhookMetrics);
