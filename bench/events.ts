@@ -24,9 +24,9 @@ import {
   recordEvents,
   withDatabase,
   type EventBus,
-  type OutboxTransaction,
   type Redis,
 } from '@shopgraph/kit';
+import { asTransaction } from './outboxOnClient.js';
 
 const THROUGHPUT_EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const LATENCY_EVENTS = Number(process.env.BENCH_LATENCY_EVENTS ?? 2_000);
@@ -62,11 +62,6 @@ async function connect(): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   return client;
-}
-
-/** recordEvents on a plain pg connection, so the bench knows when COMMIT is sent. */
-function asTransaction(client: pg.Client): OutboxTransaction {
-  return { $queryRawUnsafe: async (sql: string, ...values: unknown[]): Promise<unknown[]> => (await client.query(sql, values)).rows as unknown[] } as unknown as OutboxTransaction;
 }
 
 const payloadOf = (i: number) => ({ productId: randomUUID(), variantId: randomUUID(), sku: `SKU-${i}`, currency: 'EUR', oldPrice: '19.90', newPrice: '17.90' });

@@ -27,16 +27,15 @@ import {
   eventMetrics,
   migrateIfPending,
   OutboxRelay,
-  recordEvents,
   withDatabase,
   type DomainEvent,
   type EventSource,
   type NewEvent,
-  type OutboxTransaction,
   type Redis,
 } from '@shopgraph/kit';
 import { analyticsBatchOf, type AnalyticsEvent } from '../../subgraphs/recommendation/src/services/analytics/analyticsFacts.js';
 import { AnalyticsIngest } from '../../subgraphs/recommendation/src/services/analytics/analyticsIngest.js';
+import { recordCommitted } from '../outboxOnClient.js';
 
 export interface AnalyticsBenchOptions {
   databaseUrl: string;
@@ -83,11 +82,6 @@ export function newEvent(i: number): { source: EventSource; event: NewEvent<'rec
     },
     facts: 2,
   };
-}
-
-/** recordEvents on a plain pg connection (one per writer, as a subgraph's pool would give it). */
-export function asTransaction(client: pg.Client): OutboxTransaction {
-  return { $queryRawUnsafe: async (sql: string, ...values: unknown[]): Promise<unknown[]> => (await client.query(sql, values)).rows as unknown[] } as unknown as OutboxTransaction;
 }
 
 async function reset(databaseUrl: string): Promise<void> {
@@ -150,9 +144,7 @@ async function pipeline(kind: Kind, options: AnalyticsBenchOptions, redis: Redis
         const next = newEvent(i++);
         if (next.source === source) batch.push(next);
       }
-      await client.query('BEGIN');
-      await recordEvents(asTransaction(client), source, batch.map((b) => b.event) as NewEvent<typeof source>[]);
-      await client.query('COMMIT');
+      await recordCommitted(client, source, batch.map((b) => b.event) as NewEvent<typeof source>[]);
       recorded += batch.length;
       expectedFacts += batch.reduce((n, b) => n + b.facts, 0);
     }
