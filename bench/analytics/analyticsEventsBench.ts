@@ -84,6 +84,26 @@ export function newEvent(i: number): { source: EventSource; event: NewEvent<'rec
   };
 }
 
+/** The sources of the mix: one writer each. */
+export const EVENT_MIX_SOURCES = ['reco', 'cart', 'ordering'] as const;
+type MixEvent = ReturnType<typeof newEvent>;
+
+/**
+ * One writer of the pipeline: commits this source's share of the mix to its outbox in batches
+ * of RECORD_BATCH as fast as it can until `deadline` (performance.now()), telling `onBatch` of each.
+ */
+export async function writeEventMix(client: pg.Client, source: EventSource, deadline: number, onBatch: (batch: MixEvent[]) => void): Promise<void> {
+  for (let i = 0; now() < deadline; ) {
+    const batch: MixEvent[] = [];
+    while (batch.length < RECORD_BATCH) {
+      const next = newEvent(i++);
+      if (next.source === source) batch.push(next);
+    }
+    await recordCommitted(client, source as 'reco', batch.map((b) => b.event) as NewEvent<'reco'>[]);
+    onBatch(batch);
+  }
+}
+
 async function reset(databaseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -120,7 +140,7 @@ async function pipeline(kind: Kind, options: AnalyticsBenchOptions, redis: Redis
   const namespace = `bench-analytics-${randomUUID().slice(0, 8)}`;
   const bus = createEventBus({ databaseUrl, redis, logger, registry, namespace });
   const database = createDatabase({ url: databaseUrl, poolSize: 4, logger });
-  const relays = (['reco', 'cart', 'ordering'] as const).map((source) => {
+  const relays = EVENT_MIX_SOURCES.map((source) => {
     const relay = new OutboxRelay({ source, databaseUrl, bus, logger, metrics: eventMetrics(registry) });
     relay.start();
     return relay;
@@ -134,20 +154,13 @@ async function pipeline(kind: Kind, options: AnalyticsBenchOptions, redis: Redis
   const started = now();
   const deadline = started + options.durationSeconds * 1000;
   // One writer per source, each committing batches as fast as it can until the deadline.
-  const writers = (['reco', 'cart', 'ordering'] as const).map(async (source) => {
+  const writers = EVENT_MIX_SOURCES.map(async (source) => {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
-    let i = 0;
-    while (now() < deadline) {
-      const batch: Array<ReturnType<typeof newEvent>> = [];
-      while (batch.length < RECORD_BATCH) {
-        const next = newEvent(i++);
-        if (next.source === source) batch.push(next);
-      }
-      await recordCommitted(client, source, batch.map((b) => b.event) as NewEvent<typeof source>[]);
+    await writeEventMix(client, source, deadline, (batch) => {
       recorded += batch.length;
       expectedFacts += batch.reduce((n, b) => n + b.facts, 0);
-    }
+    });
     await client.end();
   });
   await Promise.all(writers);
