@@ -17,6 +17,7 @@ import {
   createEventBus,
   createLogger,
   createRedis,
+  redisReady,
   databaseNameOf,
   eventMetrics,
   migrateIfPending,
@@ -74,7 +75,7 @@ async function reset(): Promise<void> {
 
 async function connectedRedis(): Promise<Redis> {
   const redis = createRedis(REDIS_URL, logger);
-  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+  await redisReady(redis);
   return redis;
 }
 

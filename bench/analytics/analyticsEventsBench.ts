@@ -23,6 +23,7 @@ import {
   createEventBus,
   createLogger,
   createRedis,
+  redisReady,
   databaseNameOf,
   eventMetrics,
   migrateIfPending,
@@ -244,8 +245,7 @@ async function bareInsert(databaseUrl: string): Promise<number> {
 
 async function connectedRedis(url: string): Promise<Redis | undefined> {
   const redis = createRedis(url, logger);
-  const ready = await Promise.race([new Promise<boolean>((resolve) => redis.once('ready', () => resolve(true))), sleep(3_000).then(() => false)]);
-  if (ready || redis.status === 'ready') return redis;
+  if (await redisReady(redis, 3_000)) return redis;
   redis.disconnect();
   return undefined;
 }
