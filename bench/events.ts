@@ -17,6 +17,7 @@ import {
   createEventBus,
   createLogger,
   createRedis,
+  redisReady,
   databaseNameOf,
   eventMetrics,
   migrateIfPending,
@@ -24,9 +25,9 @@ import {
   recordEvents,
   withDatabase,
   type EventBus,
-  type OutboxTransaction,
   type Redis,
 } from '@shopgraph/kit';
+import { asTransaction } from './outboxOnClient.js';
 
 const THROUGHPUT_EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const LATENCY_EVENTS = Number(process.env.BENCH_LATENCY_EVENTS ?? 2_000);
@@ -64,11 +65,6 @@ async function connect(): Promise<pg.Client> {
   return client;
 }
 
-/** recordEvents on a plain pg connection, so the bench knows when COMMIT is sent. */
-function asTransaction(client: pg.Client): OutboxTransaction {
-  return { $queryRawUnsafe: async (sql: string, ...values: unknown[]): Promise<unknown[]> => (await client.query(sql, values)).rows as unknown[] } as unknown as OutboxTransaction;
-}
-
 const payloadOf = (i: number) => ({ productId: randomUUID(), variantId: randomUUID(), sku: `SKU-${i}`, currency: 'EUR', oldPrice: '19.90', newPrice: '17.90' });
 
 async function reset(): Promise<void> {
@@ -79,7 +75,7 @@ async function reset(): Promise<void> {
 
 async function connectedRedis(): Promise<Redis> {
   const redis = createRedis(REDIS_URL, logger);
-  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+  await redisReady(redis);
   return redis;
 }
 

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createLogger, createRedis, RedisInvalidationBus, type Redis } from '@shopgraph/kit';
+import { createLogger, createRedis, RedisInvalidationBus, redisReady, type Redis } from '@shopgraph/kit';
 
 export interface EvictionLatency {
   messages: number;
@@ -14,7 +14,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function ready(redis: Redis): Promise<Redis> {
-  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+  await redisReady(redis);
   return redis;
 }
 

@@ -23,20 +23,20 @@ import {
   createEventBus,
   createLogger,
   createRedis,
+  redisReady,
   databaseNameOf,
   eventMetrics,
   migrateIfPending,
   OutboxRelay,
-  recordEvents,
   withDatabase,
   type DomainEvent,
   type EventSource,
   type NewEvent,
-  type OutboxTransaction,
   type Redis,
 } from '@shopgraph/kit';
 import { analyticsBatchOf, type AnalyticsEvent } from '../../subgraphs/recommendation/src/services/analytics/analyticsFacts.js';
 import { AnalyticsIngest } from '../../subgraphs/recommendation/src/services/analytics/analyticsIngest.js';
+import { recordCommitted } from '../outboxOnClient.js';
 
 export interface AnalyticsBenchOptions {
   databaseUrl: string;
@@ -85,9 +85,24 @@ export function newEvent(i: number): { source: EventSource; event: NewEvent<'rec
   };
 }
 
-/** recordEvents on a plain pg connection (one per writer, as a subgraph's pool would give it). */
-export function asTransaction(client: pg.Client): OutboxTransaction {
-  return { $queryRawUnsafe: async (sql: string, ...values: unknown[]): Promise<unknown[]> => (await client.query(sql, values)).rows as unknown[] } as unknown as OutboxTransaction;
+/** The sources of the mix: one writer each. */
+export const EVENT_MIX_SOURCES = ['reco', 'cart', 'ordering'] as const;
+type MixEvent = ReturnType<typeof newEvent>;
+
+/**
+ * One writer of the pipeline: commits this source's share of the mix to its outbox in batches
+ * of RECORD_BATCH as fast as it can until `deadline` (performance.now()), telling `onBatch` of each.
+ */
+export async function writeEventMix(client: pg.Client, source: EventSource, deadline: number, onBatch: (batch: MixEvent[]) => void): Promise<void> {
+  for (let i = 0; now() < deadline; ) {
+    const batch: MixEvent[] = [];
+    while (batch.length < RECORD_BATCH) {
+      const next = newEvent(i++);
+      if (next.source === source) batch.push(next);
+    }
+    await recordCommitted(client, source as 'reco', batch.map((b) => b.event) as NewEvent<'reco'>[]);
+    onBatch(batch);
+  }
 }
 
 async function reset(databaseUrl: string): Promise<void> {
@@ -126,7 +141,7 @@ async function pipeline(kind: Kind, options: AnalyticsBenchOptions, redis: Redis
   const namespace = `bench-analytics-${randomUUID().slice(0, 8)}`;
   const bus = createEventBus({ databaseUrl, redis, logger, registry, namespace });
   const database = createDatabase({ url: databaseUrl, poolSize: 4, logger });
-  const relays = (['reco', 'cart', 'ordering'] as const).map((source) => {
+  const relays = EVENT_MIX_SOURCES.map((source) => {
     const relay = new OutboxRelay({ source, databaseUrl, bus, logger, metrics: eventMetrics(registry) });
     relay.start();
     return relay;
@@ -140,22 +155,13 @@ async function pipeline(kind: Kind, options: AnalyticsBenchOptions, redis: Redis
   const started = now();
   const deadline = started + options.durationSeconds * 1000;
   // One writer per source, each committing batches as fast as it can until the deadline.
-  const writers = (['reco', 'cart', 'ordering'] as const).map(async (source) => {
+  const writers = EVENT_MIX_SOURCES.map(async (source) => {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
-    let i = 0;
-    while (now() < deadline) {
-      const batch: Array<ReturnType<typeof newEvent>> = [];
-      while (batch.length < RECORD_BATCH) {
-        const next = newEvent(i++);
-        if (next.source === source) batch.push(next);
-      }
-      await client.query('BEGIN');
-      await recordEvents(asTransaction(client), source, batch.map((b) => b.event) as NewEvent<typeof source>[]);
-      await client.query('COMMIT');
+    await writeEventMix(client, source, deadline, (batch) => {
       recorded += batch.length;
       expectedFacts += batch.reduce((n, b) => n + b.facts, 0);
-    }
+    });
     await client.end();
   });
   await Promise.all(writers);
@@ -239,8 +245,7 @@ async function bareInsert(databaseUrl: string): Promise<number> {
 
 async function connectedRedis(url: string): Promise<Redis | undefined> {
   const redis = createRedis(url, logger);
-  const ready = await Promise.race([new Promise<boolean>((resolve) => redis.once('ready', () => resolve(true))), sleep(3_000).then(() => false)]);
-  if (ready || redis.status === 'ready') return redis;
+  if (await redisReady(redis, 3_000)) return redis;
   redis.disconnect();
   return undefined;
 }

@@ -25,7 +25,6 @@ import {
   eventMetrics,
   migrateIfPending,
   OutboxRelay,
-  recordEvents,
   withDatabase,
   type EventBus,
   type EventSource,
@@ -34,13 +33,14 @@ import {
 import { ANALYTICS_TOPICS } from '../../subgraphs/recommendation/src/services/analytics/analyticsFacts.js';
 import { AnalyticsIngest } from '../../subgraphs/recommendation/src/services/analytics/analyticsIngest.js';
 import { READ_SQL } from '../../subgraphs/kit/src/events/postgresEventBus.js';
-import { asTransaction, newEvent } from './analyticsEventsBench.js';
+import { EVENT_MIX_SOURCES, newEvent, writeEventMix } from './analyticsEventsBench.js';
+import { recordCommitted } from '../outboxOnClient.js';
 
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? withDatabase(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, 'shopgraph_bench_stages');
 const EVENTS = Number(process.env.STAGE_EVENTS ?? 100_000);
 const PIPELINE_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
 const STAGES = process.env.STAGES?.split(',') ?? ['record', 'relay', 'explain', 'noop', 'ingest', 'pipeline'];
-const SOURCES = ['reco', 'cart', 'ordering'] as const;
+const SOURCES = EVENT_MIX_SOURCES;
 const TABLES = 'reco.analytics_fact, reco.product_daily_analytics, reco.product_seller, reco.outbox_event, cart.outbox_event, ordering.outbox_event, events.event_log, events.consumer_offset, events.dead_letter';
 const PENDING = SOURCES.map((s) => `(SELECT count(*) FROM ${s}.outbox_event WHERE published_at IS NULL)`).join(' + ');
 const logger = createLogger('bench-stages', 'warn');
@@ -58,12 +58,6 @@ async function connect(applicationName = 'bench-stages'): Promise<pg.Client> {
 async function scalar(client: pg.Client, sql: string, values: unknown[] = []): Promise<number> {
   const { rows } = await client.query<{ n: string | null }>(sql, values);
   return Number(rows[0]?.n ?? 0);
-}
-
-async function record(client: pg.Client, source: EventSource, events: NewEvent<'reco'>[]): Promise<void> {
-  await client.query('BEGIN');
-  await recordEvents(asTransaction(client), source as 'reco', events);
-  await client.query('COMMIT');
 }
 
 function startRelays(bus: EventBus, registry: Registry): OutboxRelay[] {
@@ -98,7 +92,7 @@ const stages: Record<string, (admin: pg.Client) => Promise<void>> = {
       bySource.set(source, [...(bySource.get(source) ?? []), event as NewEvent<'reco'>]);
     }
     const started = now();
-    for (const [source, events] of bySource) for (let i = 0; i < events.length; i += 500) await record(admin, source, events.slice(i, i + 500));
+    for (const [source, events] of bySource) for (let i = 0; i < events.length; i += 500) await recordCommitted(admin, source as 'reco', events.slice(i, i + 500));
     console.log(`record: ${EVENTS} events into the outboxes, ${perSecond(EVENTS, started)}/s`);
   },
 
@@ -174,15 +168,7 @@ const stages: Record<string, (admin: pg.Client) => Promise<void>> = {
       let writing = true;
       const writers = SOURCES.map(async (source) => {
         const client = await connect(`writer:${source}`);
-        for (let i = 0; now() < deadline; ) {
-          const batch: NewEvent<'reco'>[] = [];
-          while (batch.length < 500) {
-            const next = newEvent(i++);
-            if (next.source === source) batch.push(next.event as NewEvent<'reco'>);
-          }
-          await record(client, source, batch);
-          recorded += batch.length;
-        }
+        await writeEventMix(client, source, deadline, (batch) => void (recorded += batch.length));
         await client.end();
       });
       void Promise.all(writers).then(() => (writing = false));

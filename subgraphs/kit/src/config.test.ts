@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COMMERCE_SETTINGS, loadServiceConfig, parseTaxRates } from './config.js';
+import { z } from 'zod';
+import { DEFAULT_COMMERCE_SETTINGS, environmentDefault, loadServiceConfig, parseTaxRates, serviceEnvironmentDefault } from './config.js';
 
 describe('stock and cart settings', () => {
   it('default to a 30 minute hold, 7 and 30 day carts and the demo regions', () => {
@@ -20,5 +21,16 @@ describe('stock and cart settings', () => {
     expect(() => loadServiceConfig('cart', { SHIPPING_FLAT_RATE: '4.999' })).toThrow(/SHIPPING_FLAT_RATE/);
     expect(() => loadServiceConfig('inventory', { STOCK_HOLD_TTL_SECONDS: '1' })).toThrow(/STOCK_HOLD_TTL_SECONDS/);
     expect(parseTaxRates('DE=1.5')).toMatch(/not REGION=RATE/);
+  });
+});
+
+describe('environmentDefault', () => {
+  it("gives a schema variable's plain default as text, and nothing for a variable without one", () => {
+    const schema = z.object({ PORT: z.coerce.number().int().default(4000), MODE: z.enum(['a', 'b']).default('b'), URL: z.string().optional() });
+    expect(environmentDefault(schema, 'PORT')).toBe('4000');
+    expect(environmentDefault(schema, 'MODE')).toBe('b');
+    expect(environmentDefault(schema, 'URL')).toBeUndefined();
+    expect(environmentDefault(schema, 'NOT_THERE')).toBeUndefined();
+    expect(serviceEnvironmentDefault('PRICE_BOUNDARY_INTERVAL_SECONDS')).toBe('5');
   });
 });

@@ -230,9 +230,17 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
   };
 }
 
-/** A variable's default as text when it has a plain one (the README's table is checked against it). */
-export function serviceEnvironmentDefault(variable: string): string | undefined {
-  const field = (environmentSchema.shape as Record<string, z.ZodType | undefined>)[variable];
+/**
+ * A variable's default in a settings schema (this file's, the gateway's, a subgraph's own) as
+ * text, when it has a plain one (the README's table is checked against it).
+ */
+export function environmentDefault(schema: z.ZodObject, variable: string): string | undefined {
+  const field = (schema.shape as Record<string, z.ZodType | undefined>)[variable];
   const parsed = field?.safeParse(undefined);
   return parsed?.success && (typeof parsed.data === 'number' || typeof parsed.data === 'string') ? String(parsed.data) : undefined;
+}
+
+/** A variable's default in the shared service schema, as text (see environmentDefault). */
+export function serviceEnvironmentDefault(variable: string): string | undefined {
+  return environmentDefault(environmentSchema, variable);
 }

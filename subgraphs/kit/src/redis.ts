@@ -28,3 +28,26 @@ export function createRedis(url: string, logger?: Logger): Redis {
   });
   return redis;
 }
+
+/**
+ * Resolves true once `redis` is connected and ready (at once when it already is), or false
+ * when it is not within `timeoutMs` (no limit when omitted): for callers that need a live
+ * connection before they start, where createRedis itself does not wait.
+ */
+export function redisReady(redis: Redis, timeoutMs?: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    redis.once('ready', onReady);
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        redis.off('ready', onReady);
+        resolve(false);
+      }, timeoutMs);
+    }
+  });
+}

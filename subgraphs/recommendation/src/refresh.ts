@@ -3,7 +3,7 @@
 // Safe beside running subgraphs: the refresh lock lets one of them work at a time.
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { createDatabase, createLogger, createRedis, createSubgraphDeps, databaseNameOf, loadServiceConfig, refusingInternalAuth } from '@shopgraph/kit';
+import { createDatabase, createLogger, createRedis, createSubgraphDeps, redisReady, databaseNameOf, loadServiceConfig, refusingInternalAuth } from '@shopgraph/kit';
 import type { RefreshPhase, RefreshProgress } from './services/refresh/recommendationRefresher.js';
 import { createRecommendationParts } from './server.js';
 
@@ -38,7 +38,7 @@ const onProgress = ({ phase, done, total }: RefreshProgress) => {
 
 try {
   // Evictions need a connected client; a Redis that does not answer within 2 s is skipped (caches expire by TTL).
-  if (redis && redis.status !== 'ready') await Promise.race([new Promise((resolve) => redis.once('ready', resolve)), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  if (redis) await redisReady(redis, 2_000);
   const summary = await refresher.run({ full: values.full, onProgress });
   bars.stop();
   if (!summary.ran) console.log('Another instance is refreshing right now (it holds the lock); nothing done here.');

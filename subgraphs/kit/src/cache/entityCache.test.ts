@@ -6,7 +6,7 @@ import { Decimal } from '@prisma/client/runtime/client';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createLogger } from '../logger.js';
-import { createRedis } from '../redis.js';
+import { createRedis, redisReady } from '../redis.js';
 import { decodeCacheValue, encodeCacheValue } from './cacheCodec.js';
 import { CacheLayers } from './cacheLayers.js';
 
@@ -24,7 +24,7 @@ function layers(redis?: Redis) {
 async function connectedRedis(url = REDIS_URL): Promise<Redis> {
   const redis = createRedis(url, logger);
   opened.push({ close: () => redis.disconnect() });
-  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+  await redisReady(redis);
   return redis;
 }
 const uniqueType = () => `t${randomUUID().slice(0, 8)}`;

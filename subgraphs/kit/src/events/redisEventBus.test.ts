@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { createDatabase, type Database } from '../database.js';
 import { createLogger } from '../logger.js';
-import { createRedis, type Redis } from '../redis.js';
+import { createRedis, redisReady, type Redis } from '../redis.js';
 import { EventRecorder, eventually } from '../testing/eventRecorder.js';
 import { startRedisServer, type RedisServer } from '../testing/redisServer.js';
 import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.js';
@@ -61,7 +61,7 @@ function client(url: string): Redis {
 
 async function connected(url: string): Promise<Redis> {
   const redis = client(url);
-  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+  await redisReady(redis);
   return redis;
 }
 

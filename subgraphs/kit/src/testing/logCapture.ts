@@ -1,5 +1,4 @@
-import { pino } from 'pino';
-import type { Logger } from '../logger.js';
+import { createLogger, type Logger } from '../logger.js';
 
 /** One pino JSON line as a test reads it. */
 export type LogLine = Record<string, unknown> & { msg?: string; level: number; requestId?: string };
@@ -14,6 +13,6 @@ export interface CapturedLogger {
 
 export function captureLogger(service: string, level = 'debug'): CapturedLogger {
   const lines: LogLine[] = [];
-  const logger = pino({ name: service, level, base: { service } }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
+  const logger = createLogger(service, level, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
   return { logger, lines, withRequestId: (requestId) => lines.filter((l) => l.requestId === requestId) };
 }

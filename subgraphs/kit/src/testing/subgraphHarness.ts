@@ -7,7 +7,7 @@ import type { Identity } from '../auth/identity.js';
 import type { InternalSigner } from '../auth/internalSignature.js';
 import { createDatabase, type Database } from '../database.js';
 import { createLogger, type Logger } from '../logger.js';
-import { createRedis, type Redis } from '../redis.js';
+import { createRedis, redisReady, type Redis } from '../redis.js';
 import { SUBGRAPH_NAMES, type CommerceSettings, type SubgraphName } from '../config.js';
 import { EVENT_SOURCE_OF_SUBGRAPH } from '../events/domainEvent.js';
 import type { EventSource } from '../events/topics.js';
@@ -161,6 +161,6 @@ export function useTestSubgraph(factory: (deps: SubgraphDeps) => SubgraphServer,
 
 async function connectTestRedis(logger: Logger): Promise<Redis> {
   const redis = createRedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', logger);
-  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+  await redisReady(redis);
   return redis;
 }
