@@ -24,7 +24,7 @@ import {
   variantInput,
 } from './adminInput.js';
 import type { ChangeActor } from './pricingService.js';
-import { assertMayChange, assertShopActor, productOwner } from './productOwnership.js';
+import { assertMayChange, assertMayChangeProduct, assertShopActor } from './productOwnership.js';
 import { refreshSaleMinPrices } from './priceBoundaries.js';
 import { productChangedEvents, type ProductChangeKind } from './productSnapshot.js';
 
@@ -182,7 +182,7 @@ export class CatalogAdminService {
       const [locked] = await tx.$queryRaw<Array<{ product_id: string; sku: string }>>`
         SELECT product_id::text, sku FROM catalog.product_variant WHERE id = ${id}::uuid FOR UPDATE`;
       if (!locked) throw new NotFoundError('ProductVariant', 'id', id);
-      assertMayChange(actor, (await productOwner(tx, locked.product_id))?.sellerId ?? null);
+      await assertMayChangeProduct(tx, actor, locked.product_id);
       if (input.sku != null && input.sku !== locked.sku) await this.requireFree(tx, { variantSku: input.sku, field: 'input.sku' });
       const variant = await tx.productVariant.update({
         where: { id },

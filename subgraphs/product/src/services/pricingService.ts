@@ -2,7 +2,7 @@ import { DomainError, ErrorCode, InputError, NotFoundError, Prisma, isUuid, reco
 import type { CatalogCaches } from '../caches.js';
 import type { ScheduledPriceModel, VariantModel } from '../models.js';
 import { evictBoundaries, recordDueBoundaries, refreshSaleMinPrices, type RecordedBoundaries } from './priceBoundaries.js';
-import { assertMayChange, productOwner } from './productOwnership.js';
+import { assertMayChange, assertMayChangeProduct } from './productOwnership.js';
 import { productChangedEvents } from './productSnapshot.js';
 import { PRICE_PATTERN as PRICE, parseId, parseInput, reason as reasonRule, schedulePriceInput } from './adminInput.js';
 
@@ -168,7 +168,7 @@ export class PricingService {
         SELECT product_id::text, variant_id::text, starts_at < date_trunc('milliseconds', now()) AS started, ends_at <= now() AS ended
         FROM catalog.scheduled_price WHERE id = ${id}::uuid FOR UPDATE`;
       if (!row) throw new NotFoundError('ScheduledPrice', 'id', id);
-      assertMayChange(actor, (await productOwner(tx, row.product_id))?.sellerId ?? null);
+      await assertMayChangeProduct(tx, actor, row.product_id);
       if (row.ended) throw new DomainError(ErrorCode.CONFLICT, 'This scheduled price has ended; it stays in the price history', { field: 'id' });
       // Truncated: rounded up, the end would lie after now() and the window stay open in this transaction.
       if (row.started) await tx.$executeRaw`UPDATE catalog.scheduled_price SET ends_at = date_trunc('milliseconds', now()) WHERE id = ${id}::uuid`;
