@@ -1,7 +1,7 @@
 import { DomainError, ErrorCode, InputError, NotFoundError, Prisma, isUuid, recordEvents, type FieldError, type PrismaClient } from '@shopgraph/kit';
 import type { CatalogCaches } from '../caches.js';
 import type { ScheduledPriceModel, VariantModel } from '../models.js';
-import { evictBoundaries, recordDueBoundaries, refreshSaleMinPrices, type RecordedBoundaries } from './priceBoundaries.js';
+import { evictBoundaries, recordDueBoundaries, refreshPriceRange, type RecordedBoundaries } from './priceBoundaries.js';
 import { assertMayChange, assertMayChangeProduct } from './productOwnership.js';
 import { productChangedEvents } from './productSnapshot.js';
 import { PRICE_PATTERN as PRICE, parseId, parseInput, reason as reasonRule, schedulePriceInput } from './adminInput.js';
@@ -55,11 +55,7 @@ export class PricingService {
       assertMayChange(actor, locked.seller_id);
       const newPrice = new Prisma.Decimal(input.price);
       const updated = await tx.productVariant.update({ where: { id: input.variantId }, data: { price: newPrice } });
-      await tx.$executeRaw`
-        UPDATE catalog.product p SET min_price = r.min, max_price = r.max, updated_at = now()
-        FROM (SELECT min(price) AS min, max(price) AS max FROM catalog.product_variant WHERE product_id = ${locked.product_id}::uuid) r
-        WHERE p.id = ${locked.product_id}::uuid`;
-      await refreshSaleMinPrices(tx, [locked.product_id]);
+      await refreshPriceRange(tx, locked.product_id);
       if (!newPrice.equals(locked.price)) {
         const payload = {
           productId: locked.product_id,
