@@ -204,7 +204,7 @@ export class PriceBoundaryService {
 }
 
 /** After the commit: cached product rows (their effective price), windows and listings. */
-export async function evictBoundaries(caches: CatalogCaches, recorded: RecordedBoundaries): Promise<void> {
+async function evictBoundaries(caches: CatalogCaches, recorded: RecordedBoundaries): Promise<void> {
   if (recorded.boundaries === 0) return;
   await Promise.all([caches.product.invalidate(recorded.productIds), caches.scheduledPricesOfProduct.invalidate(recorded.productIds), caches.generations.listing.bump()]);
 }

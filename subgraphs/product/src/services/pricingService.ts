@@ -1,7 +1,7 @@
 import { DomainError, ErrorCode, InputError, NotFoundError, Prisma, isUuid, recordEvents, type FieldError, type PrismaClient } from '@shopgraph/kit';
 import type { CatalogCaches } from '../caches.js';
 import type { ScheduledPriceModel, VariantModel } from '../models.js';
-import { evictBoundaries, recordDueBoundaries, refreshPriceRange, type RecordedBoundaries } from './priceBoundaries.js';
+import { recordDueBoundaries, refreshPriceRange, type RecordedBoundaries } from './priceBoundaries.js';
 import { assertMayChange, assertMayChangeProduct } from './productOwnership.js';
 import { productChangedEvents } from './productSnapshot.js';
 import { PRICE_PATTERN as PRICE, parseId, parseInput, reason as reasonRule, schedulePriceInput } from './adminInput.js';
@@ -179,9 +179,10 @@ export class PricingService {
     return id;
   }
 
+  /** The product's rows (its windows, effective price) always; listings only when a boundary was recorded (the effective price may have moved). */
   private async evictSchedules(productId: string, variantId: string, recorded: RecordedBoundaries): Promise<void> {
     await Promise.all([
-      evictBoundaries(this.caches, recorded),
+      ...(recorded.boundaries > 0 ? [this.caches.generations.listing.bump()] : []),
       this.caches.scheduledPricesOfProduct.invalidate([productId]),
       this.caches.product.invalidate([productId]),
       this.caches.variant.invalidate([variantId]),
