@@ -1,9 +1,8 @@
 import { decodeCursor, hasScope, InputError, isAuthenticated, parseFirst, ResponseTag, toConnection, type Connection, type PrismaClient, type RequestContext } from '@shopgraph/kit';
 import type { ReviewModel } from '../../models.js';
 import type { ReviewLoaders } from '../../reviewLoaders.js';
-import { parseId } from '../adminInput.js';
 import type { RatingSummary } from './ratingSummary.js';
-import { MODERATION_ORDER, MODERATION_SORT, REVIEW_SORTS, type ReviewSortName } from './reviewSorts.js';
+import { instantAndId, MODERATION_ORDER, MODERATION_SORT, REVIEW_SORTS, type ReviewSortName } from './reviewSorts.js';
 
 /** What a review read needs from the request: the caller and the per-request loaders. */
 export interface ReviewReadContext extends Pick<RequestContext, 'identity' | 'responseTags'> {
@@ -70,10 +69,7 @@ export class ReviewReads {
     const afterKey = args.after != null ? decodeCursor(args.after, MODERATION_SORT, 2) : null;
     let after = {};
     if (afterKey) {
-      const [at, rawId] = afterKey;
-      if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof rawId !== 'string') throw InputError.of('after', 'is not a cursor returned by this connection');
-      const id = parseId('after', rawId);
-      const createdAt = new Date(at);
+      const { createdAt, id } = instantAndId(afterKey[0], afterKey[1]);
       after = { OR: [{ createdAt: { gt: createdAt } }, { createdAt, id: { gt: id } }] };
     }
     const rows = await this.prisma.review.findMany({ where: { AND: [{ status }, after] }, orderBy: MODERATION_ORDER, take: first + 1 });
