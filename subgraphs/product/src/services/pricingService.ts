@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, InputError, NotFoundError, Prisma, isUuid, recordEvents, type FieldError, type PrismaClient } from '@shopgraph/kit';
+import { DomainError, ErrorCode, InputError, NotFoundError, Prisma, isUuid, recordEvents, type EventMeta, type FieldError, type PrismaClient } from '@shopgraph/kit';
 import type { CatalogCaches } from '../caches.js';
 import type { ScheduledPriceModel, VariantModel } from '../models.js';
 import { recordDueBoundaries, refreshPriceRange, type RecordedBoundaries } from './priceBoundaries.js';
@@ -14,7 +14,8 @@ export interface SetPriceInput {
   reason?: string | null;
 }
 
-function eventMeta(actor: ChangeActor) {
+/** The event metadata of a change: who made it and in which request. */
+export function eventMeta(actor: Pick<ChangeActor, 'subject' | 'requestId'>): EventMeta {
   return { actor: actor.subject, ...(actor.requestId && { requestId: actor.requestId }) };
 }
 
