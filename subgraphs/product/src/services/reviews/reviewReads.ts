@@ -1,7 +1,9 @@
-import { decodeCursor, hasScope, InputError, isAuthenticated, parseFirst, ResponseTag, toConnection, type Connection, type PrismaClient, type RequestContext } from '@shopgraph/kit';
+import { decodeCursor, hasScope, isAuthenticated, parseFirst, ResponseTag, toConnection, type Connection, type PrismaClient, type RequestContext } from '@shopgraph/kit';
 import type { ReviewModel } from '../../models.js';
 import type { ReviewLoaders } from '../../reviewLoaders.js';
+import { parseInput } from '../adminInput.js';
 import type { RatingSummary } from './ratingSummary.js';
+import { stars as starsRule } from './reviewInput.js';
 import { instantAndId, MODERATION_ORDER, MODERATION_SORT, REVIEW_SORTS, type ReviewSortName } from './reviewSorts.js';
 
 /** What a review read needs from the request: the caller and the per-request loaders. */
@@ -39,8 +41,7 @@ export class ReviewReads {
     const sortName = args.sort ?? 'HELPFUL';
     const sort = REVIEW_SORTS[sortName];
     const first = parseFirst(args.first);
-    const stars = args.rating ?? null;
-    if (stars !== null && !(Number.isInteger(stars) && stars >= 1 && stars <= 5)) throw InputError.of('rating', 'must be from 1 to 5');
+    const stars = args.rating != null ? parseInput(starsRule, args.rating, 'rating') : null;
     const afterKey = args.after != null ? decodeCursor(args.after, sortName, sort.keyLength) : null;
     const after = afterKey ? sort.positionOf(afterKey) : null;
     ctx.responseTags.add(ResponseTag.product(productId));
