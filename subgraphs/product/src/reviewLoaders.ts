@@ -2,7 +2,7 @@ import { cachedValueLoader, isAuthenticated, ResponseTag, rowLoader, type Identi
 import type { CatalogCaches } from './caches.js';
 import type { ReviewModel } from './models.js';
 import { readReviewPages, type ReviewPageRequest } from './services/reviews/reviewPages.js';
-import { emptyRating, type RatingSummary } from './services/reviews/ratingSummary.js';
+import { emptyRating, ratingFromRow, type RatingSummary } from './services/reviews/ratingSummary.js';
 
 /** One page of a product's approved reviews to read, and its cache key. */
 export interface ReviewPageQuery extends ReviewPageRequest {
@@ -31,9 +31,7 @@ export function createReviewLoaders(prisma: PrismaClient, caches: CatalogCaches,
         const byId = new Map(rows.map((r) => [r.productId, r]));
         return productIds.map((id) => {
           const r = byId.get(id);
-          return r
-            ? { productId: id, count: r.count, starSum: r.starSum, stars: [r.stars1, r.stars2, r.stars3, r.stars4, r.stars5], reviewsVersion: r.reviewsVersion }
-            : emptyRating(id);
+          return r ? ratingFromRow(r) : emptyRating(id);
         });
       },
       { tags: { sink, of: (r) => ResponseTag.product(r.productId) } },

@@ -102,6 +102,7 @@ export async function applyMovements(
       AS v(sku, "warehouseId", kind, "onHandDelta", "reservedDelta", reference, reason, n)
     ORDER BY v.n`;
   const all = [...levels.values()];
+  const availableAfter = availableBySku(all);
   const availableOf = (filter: (l: LockedLevel) => boolean) => all.filter(filter).reduce((sum, l) => sum + l.onHand - l.reserved, 0);
   await recordEvents(
     tx,
@@ -116,14 +117,14 @@ export async function applyMovements(
         onHand: l.onHand,
         reserved: l.reserved,
         available: l.onHand - l.reserved,
-        skuAvailable: availableOf((x) => x.sku === l.sku),
+        skuAvailable: availableAfter.get(l.sku)!,
         productAvailable: availableOf((x) => x.productId === l.productId),
         reason: options.eventReason,
       },
     })),
     options.meta,
   );
-  await recordStockLow(tx, levels, availableBefore, new Set(rows.map((l) => l.sku)), options.meta);
+  await recordStockLow(tx, all, availableBefore, availableAfter, new Set(rows.map((l) => l.sku)), options.meta);
   return rows.map((l) => ({ variantId: l.variantId, productId: l.productId }));
 }
 
@@ -140,14 +141,27 @@ function availableBySku(levels: Iterable<LockedLevel>): Map<string, number> {
  * below it. Only the crossing counts: a SKU already low that sells more says nothing again
  * until it has come back above the threshold.
  */
-async function recordStockLow(tx: Tx, levels: Map<string, LockedLevel>, before: Map<string, number>, skus: Set<string>, meta: EventMeta): Promise<void> {
-  const after = availableBySku(levels.values());
+async function recordStockLow(
+  tx: Tx,
+  levels: readonly LockedLevel[],
+  before: Map<string, number>,
+  after: Map<string, number>,
+  skus: Set<string>,
+  meta: EventMeta,
+): Promise<void> {
+  // One pass over the locked levels: each changed SKU's summed threshold and its first level (ids for the event).
+  const ofSku = new Map<string, { threshold: number; level: LockedLevel }>();
+  for (const l of levels) {
+    if (!skus.has(l.sku)) continue;
+    const seen = ofSku.get(l.sku);
+    if (seen) seen.threshold += l.lowStockThreshold;
+    else ofSku.set(l.sku, { threshold: l.lowStockThreshold, level: l });
+  }
   const crossed = [...skus].flatMap((sku) => {
-    const own = [...levels.values()].filter((l) => l.sku === sku);
-    const threshold = own.reduce((sum, l) => sum + l.lowStockThreshold, 0);
+    const { threshold, level } = ofSku.get(sku)!;
     const was = before.get(sku) ?? 0;
     const now = after.get(sku) ?? 0;
-    return was > threshold && now <= threshold ? [{ sku, variantId: own[0]!.variantId, productId: own[0]!.productId, available: now, threshold }] : [];
+    return was > threshold && now <= threshold ? [{ sku, variantId: level.variantId, productId: level.productId, available: now, threshold }] : [];
   });
   if (crossed.length === 0) return;
   await recordEvents(

@@ -24,8 +24,8 @@ import {
   variantInput,
 } from './adminInput.js';
 import type { ChangeActor } from './pricingService.js';
-import { assertMayChange, assertShopActor, productOwner } from './productOwnership.js';
-import { refreshSaleMinPrices } from './priceBoundaries.js';
+import { assertMayChange, assertMayChangeProduct, assertShopActor } from './productOwnership.js';
+import { refreshPriceRange } from './priceBoundaries.js';
 import { productChangedEvents, type ProductChangeKind } from './productSnapshot.js';
 
 type Tx = Prisma.TransactionClient;
@@ -168,7 +168,7 @@ export class CatalogAdminService {
       const [{ next }] = (await tx.$queryRaw<Array<{ next: number }>>`
         SELECT coalesce(max(position) + 1, 0)::int AS next FROM catalog.product_variant WHERE product_id = ${productId}::uuid`) as [{ next: number }];
       const variant = await this.insertVariant(tx, actor, product, input, next);
-      await this.refreshPriceRange(tx, productId);
+      await refreshPriceRange(tx, productId);
       touched.productIds.add(productId);
       touched.variantIds.add(variant.id);
       return { result: variant, events: await productChangedEvents(tx, [productId], 'edited') };
@@ -182,7 +182,7 @@ export class CatalogAdminService {
       const [locked] = await tx.$queryRaw<Array<{ product_id: string; sku: string }>>`
         SELECT product_id::text, sku FROM catalog.product_variant WHERE id = ${id}::uuid FOR UPDATE`;
       if (!locked) throw new NotFoundError('ProductVariant', 'id', id);
-      assertMayChange(actor, (await productOwner(tx, locked.product_id))?.sellerId ?? null);
+      await assertMayChangeProduct(tx, actor, locked.product_id);
       if (input.sku != null && input.sku !== locked.sku) await this.requireFree(tx, { variantSku: input.sku, field: 'input.sku' });
       const variant = await tx.productVariant.update({
         where: { id },
@@ -359,14 +359,6 @@ export class CatalogAdminService {
       data: { variantId: variant.id, productId: product.id, oldPrice: null, newPrice: price, currency: product.currency, changedBy: actor.subject, reason: 'created' },
     });
     return variant;
-  }
-
-  private async refreshPriceRange(tx: Tx, productId: string): Promise<void> {
-    await tx.$executeRaw`
-      UPDATE catalog.product p SET min_price = r.min, max_price = r.max, updated_at = now()
-      FROM (SELECT min(price) AS min, max(price) AS max FROM catalog.product_variant WHERE product_id = ${productId}::uuid) r
-      WHERE p.id = ${productId}::uuid`;
-    await refreshSaleMinPrices(tx, [productId]);
   }
 
   /** Locks a product the actor may change: NOT_FOUND when there is none, FORBIDDEN when it is another seller's. */

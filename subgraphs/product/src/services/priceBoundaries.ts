@@ -52,6 +52,18 @@ export async function refreshSaleMinPrices(tx: Tx, productIds: readonly string[]
   return rows.filter((r) => r.moved).map((r) => r.id);
 }
 
+/**
+ * After a write of a product's base prices: its base range (min_price, max_price) and, from
+ * them and its open windows, its effective price. Every base price write calls this in its transaction.
+ */
+export async function refreshPriceRange(tx: Tx, productId: string): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE catalog.product p SET min_price = r.min, max_price = r.max, updated_at = now()
+    FROM (SELECT min(price) AS min, max(price) AS max FROM catalog.product_variant WHERE product_id = ${productId}::uuid) r
+    WHERE p.id = ${productId}::uuid`;
+  await refreshSaleMinPrices(tx, [productId]);
+}
+
 interface WindowRow {
   id: string;
   variant_id: string;
@@ -192,7 +204,7 @@ export class PriceBoundaryService {
 }
 
 /** After the commit: cached product rows (their effective price), windows and listings. */
-export async function evictBoundaries(caches: CatalogCaches, recorded: RecordedBoundaries): Promise<void> {
+async function evictBoundaries(caches: CatalogCaches, recorded: RecordedBoundaries): Promise<void> {
   if (recorded.boundaries === 0) return;
   await Promise.all([caches.product.invalidate(recorded.productIds), caches.scheduledPricesOfProduct.invalidate(recorded.productIds), caches.generations.listing.bump()]);
 }

@@ -1,8 +1,8 @@
-import { DomainError, ErrorCode, InputError, NotFoundError, Prisma, isUuid, recordEvents, type FieldError, type PrismaClient } from '@shopgraph/kit';
+import { DomainError, ErrorCode, InputError, NotFoundError, Prisma, isUuid, recordEvents, type EventMeta, type FieldError, type PrismaClient } from '@shopgraph/kit';
 import type { CatalogCaches } from '../caches.js';
 import type { ScheduledPriceModel, VariantModel } from '../models.js';
-import { evictBoundaries, recordDueBoundaries, refreshSaleMinPrices, type RecordedBoundaries } from './priceBoundaries.js';
-import { assertMayChange, productOwner } from './productOwnership.js';
+import { recordDueBoundaries, refreshPriceRange, type RecordedBoundaries } from './priceBoundaries.js';
+import { assertMayChange, assertMayChangeProduct } from './productOwnership.js';
 import { productChangedEvents } from './productSnapshot.js';
 import { PRICE_PATTERN as PRICE, parseId, parseInput, reason as reasonRule, schedulePriceInput } from './adminInput.js';
 
@@ -14,7 +14,8 @@ export interface SetPriceInput {
   reason?: string | null;
 }
 
-function eventMeta(actor: ChangeActor) {
+/** The event metadata of a change: who made it and in which request. */
+export function eventMeta(actor: Pick<ChangeActor, 'subject' | 'requestId'>): EventMeta {
   return { actor: actor.subject, ...(actor.requestId && { requestId: actor.requestId }) };
 }
 
@@ -55,11 +56,7 @@ export class PricingService {
       assertMayChange(actor, locked.seller_id);
       const newPrice = new Prisma.Decimal(input.price);
       const updated = await tx.productVariant.update({ where: { id: input.variantId }, data: { price: newPrice } });
-      await tx.$executeRaw`
-        UPDATE catalog.product p SET min_price = r.min, max_price = r.max, updated_at = now()
-        FROM (SELECT min(price) AS min, max(price) AS max FROM catalog.product_variant WHERE product_id = ${locked.product_id}::uuid) r
-        WHERE p.id = ${locked.product_id}::uuid`;
-      await refreshSaleMinPrices(tx, [locked.product_id]);
+      await refreshPriceRange(tx, locked.product_id);
       if (!newPrice.equals(locked.price)) {
         const payload = {
           productId: locked.product_id,
@@ -168,7 +165,7 @@ export class PricingService {
         SELECT product_id::text, variant_id::text, starts_at < date_trunc('milliseconds', now()) AS started, ends_at <= now() AS ended
         FROM catalog.scheduled_price WHERE id = ${id}::uuid FOR UPDATE`;
       if (!row) throw new NotFoundError('ScheduledPrice', 'id', id);
-      assertMayChange(actor, (await productOwner(tx, row.product_id))?.sellerId ?? null);
+      await assertMayChangeProduct(tx, actor, row.product_id);
       if (row.ended) throw new DomainError(ErrorCode.CONFLICT, 'This scheduled price has ended; it stays in the price history', { field: 'id' });
       // Truncated: rounded up, the end would lie after now() and the window stay open in this transaction.
       if (row.started) await tx.$executeRaw`UPDATE catalog.scheduled_price SET ends_at = date_trunc('milliseconds', now()) WHERE id = ${id}::uuid`;
@@ -183,9 +180,10 @@ export class PricingService {
     return id;
   }
 
+  /** The product's rows (its windows, effective price) always; listings only when a boundary was recorded (the effective price may have moved). */
   private async evictSchedules(productId: string, variantId: string, recorded: RecordedBoundaries): Promise<void> {
     await Promise.all([
-      evictBoundaries(this.caches, recorded),
+      ...(recorded.boundaries > 0 ? [this.caches.generations.listing.bump()] : []),
       this.caches.scheduledPricesOfProduct.invalidate([productId]),
       this.caches.product.invalidate([productId]),
       this.caches.variant.invalidate([variantId]),

@@ -16,10 +16,14 @@ export function assertMayChange(actor: ChangeActor, ownerSellerId: string | null
   assertWithinReach(reachOfActor(actor), ownerSellerId, 'This product');
 }
 
-/** The owner of a product (undefined: no such product), read inside the caller's transaction. */
-export async function productOwner(tx: Prisma.TransactionClient, productId: string): Promise<{ sellerId: string | null } | undefined> {
+/**
+ * assertMayChange for a product known by id, read inside the caller's transaction (the caller
+ * holds a lock on the row that names it). An admin reaches every product, so for them no owner is read.
+ */
+export async function assertMayChangeProduct(tx: Prisma.TransactionClient, actor: ChangeActor, productId: string): Promise<void> {
+  if (actor.sellerId === undefined) return;
   const [row] = await tx.$queryRaw<Array<{ seller_id: string | null }>>`SELECT seller_id FROM catalog.product WHERE id = ${productId}::uuid`;
-  return row && { sellerId: row.seller_id };
+  assertMayChange(actor, row?.seller_id ?? null);
 }
 
 /** Categories and brands are the shop's: sellers file their products under them but never change them. */

@@ -16,7 +16,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import type { CatalogCaches } from '../../caches.js';
 import type { ImageModel } from '../../models.js';
 import type { ChangeActor } from '../pricingService.js';
-import { assertMayChange, productOwner } from '../productOwnership.js';
+import { assertMayChange, assertMayChangeProduct } from '../productOwnership.js';
 import type { ImageJobAttempt, ImageJobs } from './imageJobs.js';
 import { CONTENT_TYPES, ImageRejectedError, inspectImage, type ImageProcessor, type RenditionFormat, type RenditionSize } from './imageProcessor.js';
 
@@ -238,7 +238,7 @@ export class ImageService {
       const [row] = await tx.$queryRaw<{ status: string; original_key: string | null; product_id: string }[]>`
         SELECT status::text, original_key, product_id::text FROM catalog.product_image WHERE id = ${id}::uuid FOR UPDATE`;
       if (!row) throw new NotFoundError('ProductImage', 'id', id);
-      assertMayChange(actor, (await productOwner(tx, row.product_id))?.sellerId ?? null);
+      await assertMayChangeProduct(tx, actor, row.product_id);
       if (row.status !== 'FAILED' || !row.original_key) throw new DomainError(ErrorCode.CONFLICT, `Only a FAILED upload can be retried (this one is ${row.status})`);
       const updated = await tx.productImage.update({ where: { id }, data: { status: 'PENDING', error: null }, include: { renditions: true } });
       await this.jobs.enqueue(tx, { imageId: id, ...(actor.requestId && { requestId: actor.requestId }) });
@@ -260,7 +260,7 @@ export class ImageService {
       const [deleted] = await tx.$queryRaw<{ product_id: string }[]>`DELETE FROM catalog.product_image WHERE id = ${id}::uuid RETURNING product_id::text`;
       if (!deleted) return undefined;
       // Refused after the delete: the throw rolls it back, so another seller's image stays.
-      assertMayChange(actor, (await productOwner(tx, deleted.product_id))?.sellerId ?? null);
+      await assertMayChangeProduct(tx, actor, deleted.product_id);
       await recordEvents(tx, 'catalog', [{ topic: 'product.changed', payload: { productId: deleted.product_id, change: 'edited' } }], {
         actor: actor.subject,
         ...(actor.requestId && { requestId: actor.requestId }),

@@ -34,7 +34,8 @@ export async function moveRating(tx: Prisma.TransactionClient, move: RatingMove,
       stars_1 = stars_1 + ${delta[0]}, stars_2 = stars_2 + ${delta[1]}, stars_3 = stars_3 + ${delta[2]},
       stars_4 = stars_4 + ${delta[3]}, stars_5 = stars_5 + ${delta[4]}, reviews_version = reviews_version + 1, updated_at = now()
     WHERE product_id = ${move.productId}::uuid
-    RETURNING product_id::text, count, star_sum, stars_1, stars_2, stars_3, stars_4, stars_5, reviews_version`;
+    RETURNING product_id::text AS "productId", count, star_sum AS "starSum", stars_1 AS "stars1", stars_2 AS "stars2", stars_3 AS "stars3",
+      stars_4 AS "stars4", stars_5 AS "stars5", reviews_version AS "reviewsVersion"`;
   const summary = ratingFromRow(row!);
   await recordEvents(
     tx,

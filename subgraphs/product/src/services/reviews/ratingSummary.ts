@@ -1,3 +1,5 @@
+import type { Prisma } from '@shopgraph/kit';
+
 /**
  * A product's rating over its APPROVED reviews, as the aggregate row keeps it: counts per
  * star and the sum of stars, so the average is exact (sum / count) and rounded only when shown.
@@ -12,18 +14,8 @@ export interface RatingSummary {
   reviewsVersion: number;
 }
 
-/** The aggregate row's columns, as SQL returns them. */
-export interface RatingRow {
-  product_id: string;
-  count: number;
-  star_sum: number;
-  stars_1: number;
-  stars_2: number;
-  stars_3: number;
-  stars_4: number;
-  stars_5: number;
-  reviews_version: number;
-}
+/** The aggregate row's fields (the Prisma model's names; raw SQL aliases its columns to them). */
+export type RatingRow = Pick<Prisma.ProductRatingGetPayload<object>, 'productId' | 'count' | 'starSum' | 'stars1' | 'stars2' | 'stars3' | 'stars4' | 'stars5' | 'reviewsVersion'>;
 
 export function emptyRating(productId: string): RatingSummary {
   return { productId, count: 0, starSum: 0, stars: [0, 0, 0, 0, 0], reviewsVersion: 0 };
@@ -31,11 +23,11 @@ export function emptyRating(productId: string): RatingSummary {
 
 export function ratingFromRow(row: RatingRow): RatingSummary {
   return {
-    productId: row.product_id,
+    productId: row.productId,
     count: row.count,
-    starSum: row.star_sum,
-    stars: [row.stars_1, row.stars_2, row.stars_3, row.stars_4, row.stars_5],
-    reviewsVersion: row.reviews_version,
+    starSum: row.starSum,
+    stars: [row.stars1, row.stars2, row.stars3, row.stars4, row.stars5],
+    reviewsVersion: row.reviewsVersion,
   };
 }
 

@@ -10,7 +10,8 @@ export const MAX_TITLE = 120;
 export const MAX_BODY = 5000;
 export const MAX_MODERATION_NOTE = 1000;
 
-const stars = z.number().int('must be a whole number of stars').min(1, 'must be from 1 to 5').max(5, 'must be from 1 to 5');
+/** A review's rating, and the storefront's star filter. */
+export const stars = z.number().int('must be a whole number of stars').min(1, 'must be from 1 to 5').max(5, 'must be from 1 to 5');
 /** A body keeps its line breaks; trimmed, it must say something. */
 const body = z
   .string()

@@ -1,9 +1,10 @@
-import { decodeCursor, hasScope, InputError, isAuthenticated, parseFirst, ResponseTag, toConnection, type Connection, type PrismaClient, type RequestContext } from '@shopgraph/kit';
+import { decodeCursor, hasScope, isAuthenticated, parseFirst, ResponseTag, toConnection, type Connection, type PrismaClient, type RequestContext } from '@shopgraph/kit';
 import type { ReviewModel } from '../../models.js';
 import type { ReviewLoaders } from '../../reviewLoaders.js';
-import { parseId } from '../adminInput.js';
+import { parseInput } from '../adminInput.js';
 import type { RatingSummary } from './ratingSummary.js';
-import { MODERATION_ORDER, MODERATION_SORT, REVIEW_SORTS, type ReviewSortName } from './reviewSorts.js';
+import { stars as starsRule } from './reviewInput.js';
+import { instantAndId, MODERATION_ORDER, MODERATION_SORT, REVIEW_SORTS, type ReviewSortName } from './reviewSorts.js';
 
 /** What a review read needs from the request: the caller and the per-request loaders. */
 export interface ReviewReadContext extends Pick<RequestContext, 'identity' | 'responseTags'> {
@@ -40,8 +41,7 @@ export class ReviewReads {
     const sortName = args.sort ?? 'HELPFUL';
     const sort = REVIEW_SORTS[sortName];
     const first = parseFirst(args.first);
-    const stars = args.rating ?? null;
-    if (stars !== null && !(Number.isInteger(stars) && stars >= 1 && stars <= 5)) throw InputError.of('rating', 'must be from 1 to 5');
+    const stars = args.rating != null ? parseInput(starsRule, args.rating, 'rating') : null;
     const afterKey = args.after != null ? decodeCursor(args.after, sortName, sort.keyLength) : null;
     const after = afterKey ? sort.positionOf(afterKey) : null;
     ctx.responseTags.add(ResponseTag.product(productId));
@@ -70,10 +70,7 @@ export class ReviewReads {
     const afterKey = args.after != null ? decodeCursor(args.after, MODERATION_SORT, 2) : null;
     let after = {};
     if (afterKey) {
-      const [at, rawId] = afterKey;
-      if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof rawId !== 'string') throw InputError.of('after', 'is not a cursor returned by this connection');
-      const id = parseId('after', rawId);
-      const createdAt = new Date(at);
+      const { createdAt, id } = instantAndId(afterKey[0], afterKey[1]);
       after = { OR: [{ createdAt: { gt: createdAt } }, { createdAt, id: { gt: id } }] };
     }
     const rows = await this.prisma.review.findMany({ where: { AND: [{ status }, after] }, orderBy: MODERATION_ORDER, take: first + 1 });

@@ -1,7 +1,8 @@
-import { DomainError, ErrorCode, NotFoundError, type EventMeta, type Prisma, type PrismaClient } from '@shopgraph/kit';
+import { DomainError, ErrorCode, NotFoundError, type Prisma, type PrismaClient } from '@shopgraph/kit';
 import type { CatalogCaches } from '../../caches.js';
 import type { ReviewModel } from '../../models.js';
 import { parseId, parseInput } from '../adminInput.js';
+import { eventMeta } from '../pricingService.js';
 import { moveRating, touchPublicReviews, type RatingMove } from './ratingAggregate.js';
 import { createReviewInput, moderateReviewInput, updateReviewInput, type CreateReviewInput, type ModerateReviewInput, type UpdateReviewInput } from './reviewInput.js';
 import { hasVerifiedPurchase } from './verifiedPurchases.js';
@@ -181,8 +182,4 @@ export class ReviewService {
     if (!publicChanged) return;
     await this.caches.productRating.invalidate([productId]);
   }
-}
-
-function eventMeta(actor: ReviewActor): EventMeta {
-  return { actor: actor.subject, ...(actor.requestId && { requestId: actor.requestId }) };
 }

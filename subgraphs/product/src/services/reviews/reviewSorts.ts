@@ -32,7 +32,8 @@ const notACursor = () => InputError.of('after', 'is not a cursor returned by thi
 const EARLIEST = Date.parse('0001-01-01T00:00:00Z');
 const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
 
-function instantAndId(at: unknown, id: unknown): { createdAt: Date; id: string } {
+/** A cursor key's (instant, id) pair, checked: BAD_USER_INPUT on `after` when no cursor we issued could hold it. */
+export function instantAndId(at: unknown, id: unknown): { createdAt: Date; id: string } {
   const ms = typeof at === 'string' ? Date.parse(at) : NaN;
   if (!(ms >= EARLIEST && ms <= LATEST) || typeof id !== 'string' || !isUuid(id)) throw notACursor();
   return { createdAt: new Date(ms), id };
