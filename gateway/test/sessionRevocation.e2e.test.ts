@@ -3,6 +3,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, sendGraphQL, type HttpGraphQLResponse } from '@shopgraph/kit/testing';
 import { Feed, liveClient } from './liveClient.js';
+import { CUSTOMER_PASSWORD as PASSWORD, registerCustomer, signInCustomer } from './customerSessions.js';
 import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
 process.env.CHECKOUT_RECOVERY_INTERVAL_SECONDS = '0';
@@ -25,15 +26,8 @@ afterAll(async () => {
   await sg?.stop();
 });
 
-const PASSWORD = 'correct horse battery';
 const ME = `query RevocationMe { me { id } }`;
 const REFRESH = `mutation($token: String!) { refreshSession(refreshToken: $token) { accessToken refreshToken } }`;
-const SIGN_IN = `mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) { accessToken refreshToken } }`;
-
-interface Session {
-  accessToken: string;
-  refreshToken: string;
-}
 
 function gql(query: string, variables: Record<string, unknown> = {}, accessToken?: string, url = sg.gatewayUrl): Promise<HttpGraphQLResponse<any>> {
   return sendGraphQL(url, { query, variables }, { headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {} });
@@ -45,15 +39,8 @@ async function dataOf(answer: Promise<HttpGraphQLResponse<any>>): Promise<any> {
   return body.data;
 }
 
-async function newCustomer(): Promise<{ email: string; id: string }> {
-  const email = `revoked-${randomUUID().slice(0, 8)}@example.com`;
-  const { register } = await dataOf(gql(`mutation($input: RegisterInput!) { register(input: $input) { id } }`, { input: { email, password: PASSWORD, name: 'Ada' } }));
-  return { email, id: register.id };
-}
-
-async function signIn(email: string, password = PASSWORD): Promise<Session> {
-  return (await dataOf(gql(SIGN_IN, { email, password }))).signIn;
-}
+const newCustomer = () => registerCustomer(sg, 'revoked');
+const signIn = (email: string) => signInCustomer(sg, email);
 
 /** Whether the gateway at `url` lets the token through (`me` answers) or refuses it as an ended session. */
 async function outcomeOf(accessToken: string, url = sg.gatewayUrl): Promise<'accepted' | 'ended'> {
