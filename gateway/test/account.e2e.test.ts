@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@shopgraph/kit/testing';
+import { CUSTOMER_PASSWORD as PASSWORD, registerCustomer, signInCustomer } from './customerSessions.js';
 import { startSupergraph, type RunningSupergraph } from './supergraphHarness.js';
 
 // Accounts' settings for this file (the order subgraph reads them when the harness builds it).
@@ -23,7 +24,6 @@ afterAll(async () => {
   await sg?.stop();
 });
 
-const PASSWORD = 'correct horse battery';
 const ADDRESS = { name: 'Ada Lovelace', line1: '1 Market St', city: 'San Francisco', postalCode: '94105', region: 'US-CA', country: 'US', phone: '+1 415 555 0100' };
 
 type Gql = { data?: any; errors?: any[] };
@@ -65,10 +65,7 @@ async function guestCart(variantId: string, quantity: number): Promise<{ cartId:
   return { cartId: created.cart.id, token: created.token };
 }
 
-async function register(email = `shopper-${randomUUID().slice(0, 8)}@example.com`): Promise<{ id: string; email: string }> {
-  const customer = dataOf(await gql(`mutation($input: RegisterInput!) { register(input: $input) { id email } }`, { input: { email, password: PASSWORD, name: 'Ada' } })).register;
-  return { id: customer.id, email };
-}
+const register = () => registerCustomer(sg);
 
 const SIGN_IN = `mutation($email: String!, $password: String!, $guestCartToken: String) {
   signIn(email: $email, password: $password, guestCartToken: $guestCartToken) { accessToken refreshToken customer { id email } cartMerge { status cartId message } } }`;
@@ -80,7 +77,7 @@ function signIn(email: string, password = PASSWORD, guestCartToken?: string): Pr
 /** A new customer, signed in: their id, email and tokens. */
 async function signedInCustomer(): Promise<{ id: string; email: string; accessToken: string; refreshToken: string }> {
   const { id, email } = await register();
-  const { accessToken, refreshToken } = dataOf(await signIn(email)).signIn;
+  const { accessToken, refreshToken } = await signInCustomer(sg, email);
   return { id, email, accessToken, refreshToken };
 }
 

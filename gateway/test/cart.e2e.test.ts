@@ -3,6 +3,7 @@ import { InternalSigner, serviceIdentity } from '@shopgraph/kit';
 import { postGraphQL, TEST_INTERNAL_SIGNING_SECRET } from '@shopgraph/kit/testing';
 import { createCatalogCaches } from '../../subgraphs/product/src/caches.js';
 import { PricingService } from '../../subgraphs/product/src/services/pricingService.js';
+import { setStock } from './stockFixtures.js';
 import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
 /**
@@ -37,17 +38,6 @@ const held = async (cartId: string) =>
     (r) => [r.sku, r.n],
   );
 
-/** Sets a SKU to `units` on hand in its first warehouse (0 elsewhere) with nothing held. */
-async function stock(sku: string, units: number) {
-  await stack.sql(`DELETE FROM inventory.stock_hold WHERE sku = $1`, sku);
-  await stack.sql(
-    `UPDATE inventory.stock_level l SET reserved = 0, on_hand = CASE WHEN w.code = (SELECT min(w2.code) FROM inventory.warehouse w2) THEN $2::int ELSE 0 END
-     FROM inventory.warehouse w WHERE w.id = l.warehouse_id AND l.sku = $1`,
-    sku,
-    units,
-  );
-}
-
 /** A call the order subgraph would make: signed as the order service, straight to the cart subgraph. */
 function asOrderService(query: string, variables: Record<string, unknown>) {
   return stack.deps.order.internal.request<Record<string, any>>('cart', query, variables);
@@ -65,8 +55,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 beforeEach(async () => {
-  await stock(v1.sku, 10);
-  await stock(v2.sku, 10);
+  await setStock(stack, v1.sku, 10);
+  await setStock(stack, v2.sku, 10);
 });
 
 describe('guest carts through the gateway', () => {
@@ -150,7 +140,7 @@ describe('guest carts through the gateway', () => {
   });
 
   it('merges a guest cart into the customer cart on sign-in, within what can be held', async () => {
-    await stock(v1.sku, 7);
+    await setStock(stack, v1.sku, 7);
     const carol = await auth('carol');
     const MERGE = `mutation($t: String!, $region: String) { mergeGuestCart(cartToken: $t) { ${CART_FIELDS} } }`;
     const mine = (await stack.gql(CREATE, {}, carol)).data.createCart.cart;

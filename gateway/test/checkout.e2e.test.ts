@@ -7,6 +7,7 @@ import { identityFor, REPO_ROOT } from '@shopgraph/kit';
 import { postGraphQL, TEST_INTERNAL_SIGNING_SECRET } from '@shopgraph/kit/testing';
 import { InternalSigner } from '@shopgraph/kit';
 import { createOrderRuntime, orderRuntimes } from '../../subgraphs/order/src/server.js';
+import { writeCart } from './cartFixtures.js';
 import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
 // The checkout saga's settings for this file: payments time out fast, recovery runs only when a test says so.
@@ -61,20 +62,7 @@ async function skuWithStock(onHand: number, skip = 0): Promise<Sku> {
 async function cartFor(customerId: string, sku: Sku, quantity = 1): Promise<string> {
   // A customer has one open cart: an earlier one of the same customer is closed as an order would have closed it.
   await sg.sql(`UPDATE cart.cart SET status = 'CHECKED_OUT' WHERE customer_id = $1 AND status = 'OPEN'`, customerId);
-  const [cart] = await sg.sql<{ id: string }>(
-    `INSERT INTO cart.cart (customer_id, currency, expires_at) VALUES ($1, 'USD', now() + interval '30 days') RETURNING id::text`,
-    customerId,
-  );
-  await sg.sql(
-    `INSERT INTO cart.cart_item (cart_id, product_id, variant_id, sku, quantity, unit_price_at_add) VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6::numeric)`,
-    cart!.id,
-    sku.productId,
-    sku.variantId,
-    sku.sku,
-    quantity,
-    sku.price,
-  );
-  return cart!.id;
+  return writeCart(sg, customerId, { ...sku, quantity });
 }
 
 async function checkoutAs(customerId: string, cartId: string, key: string, cardToken = 'tok_approve') {

@@ -13,6 +13,7 @@ import {
   stillRunning,
   type ProcessInfo,
 } from '../src/launch/processTable.js';
+import { playgroundConfigOf } from './playgroundPage.js';
 
 /**
  * END-TO-END (about 35 s). `npm start` as a user runs it: embedded PostgreSQL in a fresh
@@ -105,10 +106,7 @@ describe('npm start on the embedded default', () => {
     const playground = await (await fetch(gatewayUrl.replace('/graphql', '/'))).text();
     expect(playground).toContain('Shopgraph playground');
     // `npm start` is development mode: the page this machine's browser gets has an admin token.
-    const pageConfig = JSON.parse(/id="playground-config">(.*?)<\/script>/s.exec(playground)![1]!) as {
-      developmentToken?: string;
-      exampleOperations: Array<{ query: string; variables?: string; note?: string }>;
-    };
+    const pageConfig = playgroundConfigOf(playground)!;
     const pageToken = pageConfig.developmentToken;
     expect(pageToken).toEqual(expect.any(String));
     // The example tabs name a product of the seeded store (the gateway looked it up through itself).

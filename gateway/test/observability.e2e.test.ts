@@ -35,6 +35,23 @@ const origin = () => new URL(stack.gatewayUrl).origin;
 const serviceOrigin = (name: ServiceName) => (name === 'gateway' ? origin() : new URL(stack.subgraphUrls[name]).origin);
 const SET_PRICE = `mutation ObsSetPrice($v: ID!, $price: Decimal!) { setPrice(variantId: $v, price: $price, reason: "observability e2e") { id } }`;
 
+/** One JPEG of `width` x `height` uploaded to the product as the admin: the upload ticket, then the PUT (201), whose answer this is. */
+async function uploadImage(width: number, height: number, headers: Record<string, string> = {}): Promise<Response> {
+  const ticket = await sendGraphQL(
+    stack.gatewayUrl,
+    { query: `mutation ($productId: ID!) { createProductImageUpload(productId: $productId) { uploadUrl } }`, variables: { productId: product.id } },
+    { headers: { authorization: `Bearer ${adminToken}` } },
+  );
+  expect(ticket.body.errors).toBeUndefined();
+  const put = await fetch(`${origin()}${ticket.body.data!.createProductImageUpload.uploadUrl}`, {
+    method: 'PUT',
+    body: await photoJpeg(width, height),
+    headers: { 'content-type': 'image/jpeg', ...headers },
+  });
+  expect(put.status).toBe(201);
+  return put;
+}
+
 /** Prometheus text -> samples, each with its name, labels and value. */
 async function scrape(name: ServiceName): Promise<Array<{ name: string; labels: Record<string, string>; value: number }>> {
   const text = await (await fetch(`${serviceOrigin(name)}/metrics`)).text();
@@ -85,18 +102,7 @@ describe('request id', () => {
 
   it('carries an image upload\'s id through the pg-boss job into the event it records when the image is ready', async () => {
     const requestId = `obs-upload-${randomUUID()}`;
-    const ticket = await sendGraphQL(
-      stack.gatewayUrl,
-      { query: `mutation ($productId: ID!) { createProductImageUpload(productId: $productId) { uploadUrl } }`, variables: { productId: product.id } },
-      { headers: { authorization: `Bearer ${adminToken}` } },
-    );
-    expect(ticket.body.errors).toBeUndefined();
-    const put = await fetch(`${origin()}${ticket.body.data!.createProductImageUpload.uploadUrl}`, {
-      method: 'PUT',
-      body: await photoJpeg(320, 240),
-      headers: { 'content-type': 'image/jpeg', 'x-request-id': requestId },
-    });
-    expect(put.status).toBe(201);
+    const put = await uploadImage(320, 240, { 'x-request-id': requestId });
     expect(put.headers.get('x-request-id')).toBe(requestId);
     const imageId = ((await put.json()) as { image: { imageId: string } }).image.imageId;
     // Two events of this request: the upload accepted (PENDING), then the rendering job's (READY).
@@ -176,18 +182,7 @@ describe('/metrics after traffic through the gateway', () => {
     expect(logs.product.withRequestId(writeId).filter((l) => l.msg === 'graphql operation' && l.type === 'query').length).toBeGreaterThan(0);
 
     // One image through the pg-boss queue.
-    const ticket = await sendGraphQL(
-      stack.gatewayUrl,
-      { query: `mutation ($productId: ID!) { createProductImageUpload(productId: $productId) { uploadUrl } }`, variables: { productId: product.id } },
-      { headers: { authorization: `Bearer ${adminToken}` } },
-    );
-    expect(ticket.body.errors).toBeUndefined();
-    const put = await fetch(`${origin()}${ticket.body.data!.createProductImageUpload.uploadUrl}`, {
-      method: 'PUT',
-      body: await photoJpeg(400, 300),
-      headers: { 'content-type': 'image/jpeg' },
-    });
-    expect(put.status).toBe(201);
+    await uploadImage(400, 300);
     await eventually(async () => (total(await scrape('product'), 'jobs_completed_total', { queue: 'product-image-render' }) ?? 0) > 0, 'the image job to complete', 30_000);
 
     const gateway = await scrape('gateway');

@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createServiceHttpServer, createServiceMetrics, type ServiceHttpServer } from '@shopgraph/kit';
 import { buildPlayground } from '../src/playground/buildPlayground.js';
 import { EXAMPLE_OPERATIONS, type ExampleValues } from '../src/playground/exampleOperations.js';
-import { cacheExampleProduct, exampleValuesFor, type ExampleProduct, type ServedExample } from '../src/playground/exampleValues.js';
+import { cacheExampleProduct, exampleValuesFor, type ExampleProduct } from '../src/playground/exampleValues.js';
 import { createPlaygroundRoutes } from '../src/playground/playgroundRoutes.js';
 import { readCheckedInSupergraph } from '../src/supergraph/composeSupergraph.js';
+import { playgroundConfigOf } from './playgroundPage.js';
 
 const CONTENT_TYPES: Record<string, RegExp> = {
   js: /^text\/javascript/,
@@ -32,10 +33,6 @@ async function startWith(routes: Awaited<ReturnType<typeof createPlaygroundRoute
   return { server: s, base: (await s.listen(0, '127.0.0.1')).url.replace('localhost', '127.0.0.1') };
 }
 
-function pageConfig(html: string) {
-  return JSON.parse(/<script type="application\/json" id="playground-config">(.*?)<\/script>/s.exec(html)![1]!);
-}
-
 beforeAll(async () => {
   ({ server, base } = await startWith(await createPlaygroundRoutes({ graphqlPath: '/graphql', defaultHeaders: { 'x-demo': '1' } })));
 });
@@ -59,10 +56,10 @@ describe('self-hosted playground', () => {
     expect(csp['default-src']).toEqual(["'none'"]);
     expect(csp['script-src']).toEqual(["'self'"]);
     // Run-time <style> elements need this response's nonce, which the page hands to GraphiQL.
-    const { styleNonce } = pageConfig(await res.text());
+    const { styleNonce } = playgroundConfigOf(await res.text())!;
     expect(styleNonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     expect(csp['style-src']).toEqual(["'self'", `'nonce-${styleNonce}'`]);
-    expect(pageConfig(await (await fetch(`${base}/`)).text()).styleNonce).not.toBe(styleNonce);
+    expect(playgroundConfigOf(await (await fetch(`${base}/`)).text())!.styleNonce).not.toBe(styleNonce);
     expect(csp['font-src']).toEqual(["'self'", 'data:']);
     expect(csp['connect-src']).toEqual(["'self'", `ws://${new URL(base).host}`, `wss://${new URL(base).host}`]);
     expect(csp['frame-ancestors']).toEqual(["'none'"]);
@@ -112,9 +109,9 @@ describe('self-hosted playground', () => {
       await createPlaygroundRoutes({ graphqlPath: '/graphql', defaultHeaders: { 'x-demo': '1' }, exampleProduct: { get: () => Promise.resolve({ product }) } }),
     );
     try {
-      const config = pageConfig(await (await fetch(`${filled.base}/`)).text());
+      const config = playgroundConfigOf(await (await fetch(`${filled.base}/`)).text())!;
       expect(config).toEqual({ graphqlPath: '/graphql', defaultHeaders: { 'x-demo': '1' }, exampleOperations: expect.any(Array), styleNonce: expect.any(String) });
-      const tabs = config.exampleOperations as ServedExample[];
+      const tabs = config.exampleOperations;
       const tab = (operation: string) => tabs.find((t) => t.query.includes(`${operation}(`) || t.query.includes(`${operation} {`))!;
       // A product was found: no tab carries the "no product" note.
       expect(tabs.map((t) => [t.name, t.query])).toEqual(EXAMPLE_OPERATIONS.map((e) => [e.name, e.query]));
@@ -142,7 +139,7 @@ describe('self-hosted playground', () => {
     try {
       const html = await (await fetch(`${custom.base}/`)).text();
       expect(html.match(/<\/script>/g)).toHaveLength(2); // the path cannot close the config block
-      expect(pageConfig(html)).toMatchObject({ graphqlPath: '/api</script>', defaultHeaders: {}, exampleOperations: [{ name: 'Ping', query: '{ __typename }' }] });
+      expect(playgroundConfigOf(html)).toMatchObject({ graphqlPath: '/api</script>', defaultHeaders: {}, exampleOperations: [{ name: 'Ping', query: '{ __typename }' }] });
     } finally {
       await custom.server.close();
     }
@@ -183,7 +180,7 @@ describe('self-hosted playground', () => {
 
   it('with no product to name the page still loads, and each tab that needs one says why', async () => {
     const schema = buildASTSchema(parse(readCheckedInSupergraph()));
-    const tabsOf = async (url: string) => pageConfig(await (await fetch(`${url}/`)).text()).exampleOperations as ServedExample[];
+    const tabsOf = async (url: string) => playgroundConfigOf(await (await fetch(`${url}/`)).text())!.exampleOperations;
     const none = await startWith(await createPlaygroundRoutes({ graphqlPath: '/graphql', exampleProduct: { get: () => Promise.resolve({ product: null }) } }));
     try {
       // `base` serves no /graphql: there the lookup fails (as while the subgraphs start, or in safelist mode).

@@ -9,6 +9,7 @@ import { loadGatewayConfig } from '../src/gatewayConfig.js';
 import { planServices } from '../src/launch/servicePlan.js';
 import { developmentTokenIssuer, isLocalBrowserRequest } from '../src/playground/developmentToken.js';
 import { createPlaygroundRoutes } from '../src/playground/playgroundRoutes.js';
+import { playgroundConfigOf, type PlaygroundPageConfig } from './playgroundPage.js';
 
 /**
  * The rule: the playground hands out an admin token only in development mode (`npm start`
@@ -22,15 +23,14 @@ let server: ServiceHttpServer;
 let port: number;
 
 /** GET / with exactly these headers (fetch would not let a test choose Host). */
-function getPage(headers: Record<string, string>): Promise<{ status: number; config: Record<string, unknown>; cacheControl: string | undefined }> {
+function getPage(headers: Record<string, string>): Promise<{ status: number; config: Partial<PlaygroundPageConfig>; cacheControl: string | undefined }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: '/', headers }, (res: IncomingMessage) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => {
-        const json = /<script type="application\/json" id="playground-config">(.*?)<\/script>/s.exec(body)?.[1];
-        resolve({ status: res.statusCode!, config: json ? (JSON.parse(json) as Record<string, unknown>) : {}, cacheControl: res.headers['cache-control'] });
+        resolve({ status: res.statusCode!, config: playgroundConfigOf(body) ?? {}, cacheControl: res.headers['cache-control'] });
       });
     });
     req.on('error', reject);
@@ -60,7 +60,7 @@ describe('the development admin token in the playground', () => {
       expect(page.status).toBe(200);
       expect(page.cacheControl).toBe('no-store');
       expect(page.config.developmentToken, host).toEqual(expect.any(String));
-      const identity = await createJwtVerifier(jwt).identify(`Bearer ${page.config.developmentToken as string}`);
+      const identity = await createJwtVerifier(jwt).identify(`Bearer ${page.config.developmentToken!}`);
       expect(identity).toMatchObject({ role: 'ADMIN', subject: 'dev-admin' });
       for (const scope of ADMIN_SCOPES) expect((identity as { scopes: readonly string[] }).scopes).toContain(scope);
     }

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendGraphQL } from '@shopgraph/kit/testing';
 import { EXAMPLE_OPERATIONS } from '../src/playground/exampleOperations.js';
-import { lookupExampleProduct, type ServedExample } from '../src/playground/exampleValues.js';
+import { lookupExampleProduct } from '../src/playground/exampleValues.js';
 import { createPlaygroundRoutes } from '../src/playground/playgroundRoutes.js';
+import { playgroundConfigOf } from './playgroundPage.js';
 import { startSupergraph, type RunningSupergraph } from './supergraphHarness.js';
 
 /**
@@ -25,8 +26,7 @@ describe('the playground with no product in the catalog', () => {
     const res = await fetch(new URL('/', stack.gatewayUrl));
     expect(res.status).toBe(200);
     const html = await res.text();
-    const tabs = (JSON.parse(/<script type="application\/json" id="playground-config">(.*?)<\/script>/s.exec(html)![1]!) as { exampleOperations: ServedExample[] })
-      .exampleOperations;
+    const tabs = playgroundConfigOf(html)!.exampleOperations;
     expect(tabs.map((t) => t.name)).toEqual(EXAMPLE_OPERATIONS.map((e) => e.name));
     for (const [i, tab] of tabs.entries()) {
       expect(tab.query, tab.name).toBe(EXAMPLE_OPERATIONS[i]!.query);

@@ -6,6 +6,7 @@ import { developmentTokenIssuer } from '../src/playground/developmentToken.js';
 import type { ServedExample } from '../src/playground/exampleValues.js';
 import { createPlaygroundRoutes } from '../src/playground/playgroundRoutes.js';
 import { Feed, liveClient } from './liveClient.js';
+import { playgroundConfigOf, type PlaygroundPageConfig } from './playgroundPage.js';
 import { startSupergraph, type RunningSupergraph } from './supergraphHarness.js';
 
 /**
@@ -18,27 +19,22 @@ import { startSupergraph, type RunningSupergraph } from './supergraphHarness.js'
  */
 let stack: RunningSupergraph;
 
-interface PageConfig {
-  exampleOperations: ServedExample[];
-  developmentToken?: string;
-}
-
-async function openPage(): Promise<PageConfig> {
+async function openPage(): Promise<PlaygroundPageConfig> {
   const html = await (await fetch(new URL('/', stack.gatewayUrl))).text();
-  return JSON.parse(/<script type="application\/json" id="playground-config">(.*?)<\/script>/s.exec(html)![1]!) as PageConfig;
+  return playgroundConfigOf(html)!;
 }
 
 const operationsOf = (tab: ServedExample) =>
   parse(tab.query).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
 
-const tabRunning = (page: PageConfig, operationName: string) => {
+const tabRunning = (page: PlaygroundPageConfig, operationName: string) => {
   const tab = page.exampleOperations.find((e) => operationsOf(e).some((o) => o.name?.value === operationName));
   if (!tab) throw new Error(`no example tab runs ${operationName}`);
   return tab;
 };
 
 /** What the tab's editors hold as the visitor runs it; the admin tab gets the page's token, as its toolbar button sets it. */
-function editorsOf(page: PageConfig, tab: ServedExample) {
+function editorsOf(page: PlaygroundPageConfig, tab: ServedExample) {
   const admin = /admin token/i.test(tab.name);
   return { variables: tab.variables ?? '', headers: admin ? JSON.stringify({ Authorization: `Bearer ${page.developmentToken}` }) : '{}' };
 }
@@ -87,7 +83,7 @@ describe('the playground example tabs, as served', () => {
       expect(`${tab.query}\n${tab.variables ?? ''}`, tab.name).not.toMatch(/paste|from-the-|no-product-in-stock/i);
     }
     // Each view has its own account address and checkout key around the same cached product.
-    const cart = (page: PageConfig) => JSON.parse(tabRunning(page, 'Checkout').variables!) as { email: string; key: string; variantId: string };
+    const cart = (page: PlaygroundPageConfig) => JSON.parse(tabRunning(page, 'Checkout').variables!) as { email: string; key: string; variantId: string };
     expect(cart(again).variantId).toBe(variantId);
     expect(cart(again).email).not.toBe(cart(first).email);
     expect(cart(again).key).not.toBe(cart(first).key);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@shopgraph/kit/testing';
+import { registerCustomer, signInCustomer } from './customerSessions.js';
 import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
 /**
@@ -14,7 +15,6 @@ import { startSupergraph, testToken, type RunningSupergraph } from './supergraph
 let stack: RunningSupergraph;
 
 const ADDRESS = { name: 'Ada Lovelace', line1: '1 Main St', city: 'San Francisco', postalCode: '94105', region: 'US-CA', country: 'US' };
-const PASSWORD = 'correct horse battery';
 const CREATE_CART = `mutation { createCart(currency: "USD") { cart { id } } }`;
 const ADD = `mutation($cart: ID!, $variant: ID!) { addCartItem(cartId: $cart, variantId: $variant, quantity: 1) { id } }`;
 const CHECKOUT = `mutation($input: CheckoutInput!, $key: String!) { checkout(input: $input, idempotencyKey: $key) { id status } }`;
@@ -36,12 +36,9 @@ const bearer = async (role: 'CUSTOMER' | 'ADMIN', subject: string, scopes?: stri
 
 /** A new customer, registered and signed in through the gateway: their id and the headers carrying their access token. */
 async function signedInCustomer(): Promise<{ id: string; headers: Record<string, string> }> {
-  const email = `reviewer-${randomUUID().slice(0, 8)}@example.com`;
-  const registered = await stack.gql(`mutation($input: RegisterInput!) { register(input: $input) { id } }`, { input: { email, password: PASSWORD, name: 'Ada' } });
-  expect(registered.errors, JSON.stringify(registered.errors)).toBeUndefined();
-  const session = await stack.gql(`mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) { accessToken customer { id } } }`, { email, password: PASSWORD });
-  expect(session.errors, JSON.stringify(session.errors)).toBeUndefined();
-  return { id: session.data!.signIn.customer.id as string, headers: { authorization: `Bearer ${session.data!.signIn.accessToken as string}` } };
+  const { email } = await registerCustomer(stack, 'reviewer');
+  const session = await signInCustomer(stack, email);
+  return { id: session.customerId, headers: { authorization: `Bearer ${session.accessToken}` } };
 }
 
 /** An active USD product (the cart's currency) with a variant that has stock to sell, that nobody has reviewed. */

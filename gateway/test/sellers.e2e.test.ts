@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@shopgraph/kit/testing';
+import { writeCart } from './cartFixtures.js';
 import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
 /**
@@ -82,17 +83,10 @@ describe('sellers through the gateway', { timeout: 120_000 }, () => {
     await eventually(async () => (await sg.sql(`SELECT 1 FROM reco.product_facts WHERE product_id = $1::uuid AND active`, product.id)).length === 1, 'recommendations to learn the product');
     const viewed = await sg.gql(`mutation($id: ID!) { trackProductView(productId: $id) }`, { id: product.id }, auth.customer);
     expect(viewed.data).toEqual({ trackProductView: true });
-    const [cart] = await sg.sql<{ id: string }>(`INSERT INTO cart.cart (customer_id, currency, expires_at) VALUES ($1, 'USD', now() + interval '1 day') RETURNING id::text`, customerId);
-    await sg.sql(
-      `INSERT INTO cart.cart_item (cart_id, product_id, variant_id, sku, quantity, unit_price_at_add) VALUES ($1::uuid, $2::uuid, $3::uuid, $4, 2, 25.00)`,
-      cart!.id,
-      product.id,
-      product.variants[0]!.id,
-      SKU,
-    );
+    const cartId = await writeCart(sg, customerId, { productId: product.id, variantId: product.variants[0]!.id, sku: SKU, quantity: 2, price: '25.00' });
     const order = await sg.gql(
       `mutation($input: CheckoutInput!) { checkout(input: $input, idempotencyKey: "sellers-e2e") { id status } }`,
-      { input: { cartId: cart!.id, shippingAddress: ADDRESS, paymentMethod: { cardToken: 'tok_approve' } } },
+      { input: { cartId, shippingAddress: ADDRESS, paymentMethod: { cardToken: 'tok_approve' } } },
       auth.customer,
     );
     expect(order.errors).toBeUndefined();

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '@shopgraph/kit/testing';
+import { eventually, sendGraphQL, type HttpGraphQLResponse } from '@shopgraph/kit/testing';
 import { Feed, liveClient } from './liveClient.js';
+import { CUSTOMER_PASSWORD as PASSWORD, registerCustomer, signInCustomer } from './customerSessions.js';
 import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
 process.env.CHECKOUT_RECOVERY_INTERVAL_SECONDS = '0';
@@ -25,40 +26,21 @@ afterAll(async () => {
   await sg?.stop();
 });
 
-const PASSWORD = 'correct horse battery';
 const ME = `query RevocationMe { me { id } }`;
 const REFRESH = `mutation($token: String!) { refreshSession(refreshToken: $token) { accessToken refreshToken } }`;
-const SIGN_IN = `mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) { accessToken refreshToken } }`;
 
-type Gql = { data?: any; errors?: any[] };
-interface Session {
-  accessToken: string;
-  refreshToken: string;
+function gql(query: string, variables: Record<string, unknown> = {}, accessToken?: string, url = sg.gatewayUrl): Promise<HttpGraphQLResponse<any>> {
+  return sendGraphQL(url, { query, variables }, { headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {} });
 }
 
-function gql(query: string, variables: Record<string, unknown> = {}, accessToken?: string, url = sg.gatewayUrl): Promise<{ status: number; body: Gql }> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(accessToken && { authorization: `Bearer ${accessToken}` }) },
-    body: JSON.stringify({ query, variables }),
-  }).then(async (res) => ({ status: res.status, body: (await res.json()) as Gql }));
-}
-
-async function dataOf(answer: Promise<{ body: Gql }>): Promise<any> {
+async function dataOf(answer: Promise<HttpGraphQLResponse<any>>): Promise<any> {
   const { body } = await answer;
   expect(body.errors).toBeUndefined();
   return body.data;
 }
 
-async function newCustomer(): Promise<{ email: string; id: string }> {
-  const email = `revoked-${randomUUID().slice(0, 8)}@example.com`;
-  const { register } = await dataOf(gql(`mutation($input: RegisterInput!) { register(input: $input) { id } }`, { input: { email, password: PASSWORD, name: 'Ada' } }));
-  return { email, id: register.id };
-}
-
-async function signIn(email: string, password = PASSWORD): Promise<Session> {
-  return (await dataOf(gql(SIGN_IN, { email, password }))).signIn;
-}
+const newCustomer = () => registerCustomer(sg, 'revoked');
+const signIn = (email: string) => signInCustomer(sg, email);
 
 /** Whether the gateway at `url` lets the token through (`me` answers) or refuses it as an ended session. */
 async function outcomeOf(accessToken: string, url = sg.gatewayUrl): Promise<'accepted' | 'ended'> {
@@ -71,11 +53,7 @@ async function outcomeOf(accessToken: string, url = sg.gatewayUrl): Promise<'acc
 
 /** The revocation reaches the gateway through the outbox relay and the bus: moments after the mutation answered. */
 async function refusedSoon(accessToken: string, url = sg.gatewayUrl): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while ((await outcomeOf(accessToken, url)) === 'accepted') {
-    if (Date.now() > deadline) throw new Error('the revoked session\'s access token is still accepted');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await eventually(async () => (await outcomeOf(accessToken, url)) === 'ended', 'the revoked session\'s access token to be refused', 15_000);
 }
 
 describe('ending a session ends its access tokens', () => {

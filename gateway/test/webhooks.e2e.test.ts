@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@shopgraph/kit/testing';
 import { WebhookReceiver } from '../../subgraphs/order/test/webhookReceiver.js';
+import { writeCart } from './cartFixtures.js';
 import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
 // The order subgraph reads these when the supergraph starts: a quick poll, short backoff.
@@ -34,16 +35,7 @@ async function cartWithOneItem(customerId: string): Promise<string> {
      WHERE p.status = 'ACTIVE' ORDER BY v.sku OFFSET 7 LIMIT 1`,
   );
   await sg.sql(`UPDATE inventory.stock_level SET on_hand = 50, reserved = 0 WHERE sku = $1`, sku!.sku);
-  const [cart] = await sg.sql<{ id: string }>(`INSERT INTO cart.cart (customer_id, currency, expires_at) VALUES ($1, 'USD', now() + interval '30 days') RETURNING id::text`, customerId);
-  await sg.sql(
-    `INSERT INTO cart.cart_item (cart_id, product_id, variant_id, sku, quantity, unit_price_at_add) VALUES ($1::uuid, $2::uuid, $3::uuid, $4, 1, $5::numeric)`,
-    cart!.id,
-    sku!.productId,
-    sku!.variantId,
-    sku!.sku,
-    sku!.price,
-  );
-  return cart!.id;
+  return writeCart(sg, customerId, { ...sku!, quantity: 1 });
 }
 
 describe('webhooks through the gateway', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@shopgraph/kit/testing';
+import { setStock } from './stockFixtures.js';
 import { startSupergraph, testToken, type RunningSupergraph } from './supergraphHarness.js';
 
 /**
@@ -29,17 +30,6 @@ const SET_PRICE = `mutation($v: ID!, $p: Decimal!) { setPrice(variantId: $v, pri
 
 const held = async (sku: string) => (await stack.sql<{ n: number }>(`SELECT coalesce(sum(quantity), 0)::int AS n FROM inventory.stock_hold WHERE sku = $1`, sku))[0]!.n;
 
-/** Sets a SKU to `units` on hand in its first warehouse (0 elsewhere) with nothing held. */
-async function stock(sku: string, units: number) {
-  await stack.sql(`DELETE FROM inventory.stock_hold WHERE sku = $1`, sku);
-  await stack.sql(
-    `UPDATE inventory.stock_level l SET reserved = 0, on_hand = CASE WHEN w.code = (SELECT min(w2.code) FROM inventory.warehouse w2) THEN $2::int ELSE 0 END
-     FROM inventory.warehouse w WHERE w.id = l.warehouse_id AND l.sku = $1`,
-    sku,
-    units,
-  );
-}
-
 beforeAll(async () => {
   stack = await startSupergraph({ responseCache: false });
   [v] = (await stack.sql<Variant>(
@@ -53,7 +43,7 @@ afterAll(async () => {
 
 describe('wishlists through the gateway', () => {
   it('save, an admin lowers the price, the wishlist shows the drop and live stock, then move to the cart', async () => {
-    await stock(v.sku, 7);
+    await setStock(stack, v.sku, 7);
     const me = await as(`wish-${randomUUID()}`);
     const saved = await stack.gql(ADD, { v: v.id }, me);
     expect(saved.errors).toBeUndefined();
@@ -94,7 +84,7 @@ describe('wishlists through the gateway', () => {
   });
 
   it('moves once when the same item is moved several times at once', async () => {
-    await stock(v.sku, 7);
+    await setStock(stack, v.sku, 7);
     const me = await as(`race-${randomUUID()}`);
     await stack.gql(ADD, { v: v.id }, me);
     const results = await Promise.all(Array.from({ length: 5 }, () => stack.gql(MOVE, { v: v.id, q: 1 }, me)));
@@ -107,7 +97,7 @@ describe('wishlists through the gateway', () => {
   });
 
   it('out of stock: the item stays in the wishlist and the error says so', async () => {
-    await stock(v.sku, 0);
+    await setStock(stack, v.sku, 0);
     const me = await as(`oos-${randomUUID()}`);
     await stack.gql(ADD, { v: v.id }, me);
     const res = await stack.gql(MOVE, { v: v.id, q: 1 }, me);
@@ -117,7 +107,7 @@ describe('wishlists through the gateway', () => {
     expect(list.totalCount).toBe(1);
     expect(list.edges[0].node.variant.stock).toEqual({ available: 0, inStock: false });
     // Once stock is back, the same item moves (the failed move released its claim).
-    await stock(v.sku, 3);
+    await setStock(stack, v.sku, 3);
     expect((await stack.gql(MOVE, { v: v.id, q: 1 }, me)).errors).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import type { EventBus, InternalClient, Logger, ReadinessCheck } from '@shopgraph/kit';
+import { backoffDelay, Wakeup, type EventBus, type InternalClient, type Logger, type ReadinessCheck } from '@shopgraph/kit';
 import type { RevokedSessions } from './revokedSessions.js';
 
 const REVOKED_SESSIONS = `query GatewayRevokedSessions { revokedSessions { accessTokenTtlSeconds sessions { familyId } } }`;
@@ -35,7 +35,8 @@ export function startSessionRevocationFeed(options: SessionRevocationFeedOptions
   const { revoked, logger } = options;
   const maxDelay = options.maxRetryDelayMs ?? 5_000;
   let closed = false;
-  let wake: (() => void) | undefined;
+  // close() cuts a retry's wait short.
+  const wakeup = new Wakeup();
   const subscription = options.events?.subscribe({
     topics: ['customer.sessions_revoked'],
     handler: (event) => revoked.revoke(event.payload.familyIds),
@@ -54,10 +55,7 @@ export function startSessionRevocationFeed(options: SessionRevocationFeedOptions
       } catch (err) {
         if (closed) return;
         logger.warn({ err, attempt }, 'could not load the ended sessions from the order subgraph; tokens with a sid are refused meanwhile');
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(maxDelay, 100 * 2 ** attempt));
-          wake = () => (clearTimeout(timer), resolve());
-        });
+        await wakeup.wait(backoffDelay(attempt + 1, 100, maxDelay));
       }
     }
   };
@@ -72,7 +70,7 @@ export function startSessionRevocationFeed(options: SessionRevocationFeedOptions
     async close() {
       // Not waiting for an attempt in flight (up to the internal client's timeout): its answer is then ignored.
       closed = true;
-      wake?.();
+      wakeup.wake();
       await subscription?.close();
     },
   };

@@ -28,6 +28,8 @@ export * from './database/migrate.js';
 export * from './cache/index.js';
 export * from './http/apolloLifecycle.js';
 export * from './events/index.js';
+// Retry waits for loops outside the bus too (the gateway's ended-sessions backfill).
+export { backoffDelay, Wakeup } from './events/waiting.js';
 export * from './internal/internalClient.js';
 
 export * from './media/index.js';
