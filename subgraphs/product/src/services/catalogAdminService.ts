@@ -23,7 +23,7 @@ import {
   updateVariantInput,
   variantInput,
 } from './adminInput.js';
-import type { ChangeActor } from './pricingService.js';
+import { eventMeta, type ChangeActor } from './pricingService.js';
 import { assertMayChange, assertMayChangeProduct, assertShopActor } from './productOwnership.js';
 import { refreshPriceRange } from './priceBoundaries.js';
 import { productChangedEvents, type ProductChangeKind } from './productSnapshot.js';
@@ -315,7 +315,7 @@ export class CatalogAdminService {
       result = await this.prisma.$transaction(
         async (tx) => {
           const done = await work(tx, touched);
-          if (done.events.length > 0) await recordEvents(tx, 'catalog', done.events, { actor: actor.subject, ...(actor.requestId && { requestId: actor.requestId }) });
+          if (done.events.length > 0) await recordEvents(tx, 'catalog', done.events, eventMeta(actor));
           return done.result;
         },
         { maxWait: 10_000, timeout: 30_000 },

@@ -15,7 +15,7 @@ import {
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { CatalogCaches } from '../../caches.js';
 import type { ImageModel } from '../../models.js';
-import type { ChangeActor } from '../pricingService.js';
+import { eventMeta, type ChangeActor } from '../pricingService.js';
 import { assertMayChange, assertMayChangeProduct } from '../productOwnership.js';
 import type { ImageJobAttempt, ImageJobs } from './imageJobs.js';
 import { CONTENT_TYPES, ImageRejectedError, inspectImage, type ImageProcessor, type RenditionFormat, type RenditionSize } from './imageProcessor.js';
@@ -261,10 +261,7 @@ export class ImageService {
       if (!deleted) return undefined;
       // Refused after the delete: the throw rolls it back, so another seller's image stays.
       await assertMayChangeProduct(tx, actor, deleted.product_id);
-      await recordEvents(tx, 'catalog', [{ topic: 'product.changed', payload: { productId: deleted.product_id, change: 'edited' } }], {
-        actor: actor.subject,
-        ...(actor.requestId && { requestId: actor.requestId }),
-      });
+      await recordEvents(tx, 'catalog', [{ topic: 'product.changed', payload: { productId: deleted.product_id, change: 'edited' } }], eventMeta(actor));
       return deleted.product_id;
     });
     if (!productId) return false;
