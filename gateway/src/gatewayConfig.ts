@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envFlag, loadServiceConfig, MIN_SECRET_LENGTH, parseEnvironment, SERVICE_PORTS, SUBGRAPH_NAMES, type ServiceConfig, type SubgraphName } from '@shopgraph/kit';
+import { envFlag, environmentDefault, loadServiceConfig, MIN_SECRET_LENGTH, parseEnvironment, SERVICE_PORTS, SUBGRAPH_NAMES, type ServiceConfig, type SubgraphName } from '@shopgraph/kit';
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits/gatewayLimits.js';
 import { DEFAULT_LIVE_SETTINGS, type LiveSettings } from './live/liveSocketServer.js';
 
@@ -113,7 +113,5 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
 
 /** A gateway variable's default as text when it has a plain one (the README's table is checked against it). */
 export function gatewayEnvironmentDefault(variable: string): string | undefined {
-  const field = (gatewayEnvironmentSchema.shape as Record<string, z.ZodType | undefined>)[variable];
-  const parsed = field?.safeParse(undefined);
-  return parsed?.success && (typeof parsed.data === 'number' || typeof parsed.data === 'string') ? String(parsed.data) : undefined;
+  return environmentDefault(gatewayEnvironmentSchema, variable);
 }
