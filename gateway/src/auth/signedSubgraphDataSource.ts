@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ANONYMOUS, IDENTITY_HEADER, type Identity, type InternalSigner, type RequestContext } from '@shopgraph/kit';
+import { ANONYMOUS, IDENTITY_HEADER, REQUEST_ID_HEADER, type Identity, type InternalSigner, type RequestContext } from '@shopgraph/kit';
 
 /** Carries the caller from willSendRequest (which sees the context) to the fetcher (which sees the bytes); never sent. */
 const PENDING_IDENTITY_HEADER = 'x-shopgraph-pending-identity';
@@ -34,7 +34,7 @@ export class SignedSubgraphDataSource extends RemoteGraphQLDataSource<RequestCon
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<RequestContext>): void {
     const { requestId, identity, clientAddress } = context as Partial<RequestContext>;
-    if (typeof requestId === 'string') request.http?.headers.set('x-request-id', requestId);
+    if (typeof requestId === 'string') request.http?.headers.set(REQUEST_ID_HEADER, requestId);
     const caller: PendingCaller = { identity: identity ?? ANONYMOUS, ...(clientAddress && { clientAddress }) };
     request.http?.headers.set(PENDING_IDENTITY_HEADER, JSON.stringify(caller));
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { fetch } from 'undici';
-import { ErrorCode, IDENTITY_HEADER, type Identity, type InternalSigner, type SubgraphName } from '@shopgraph/kit';
+import { ErrorCode, IDENTITY_HEADER, REQUEST_ID_HEADER, type Identity, type InternalSigner, type SubgraphName } from '@shopgraph/kit';
 import type { LiveField } from './liveFields.js';
 
 /** Asks a field's owning subgraph whether `identity` may subscribe; returns its answer or the refusal. */
@@ -17,7 +17,7 @@ export function subgraphAdmission(urls: Record<SubgraphName, string>, signer: In
     if (!field.admission) return {};
     const body = JSON.stringify({ query: field.admission, variables: args });
     const url = urls[field.subgraph];
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': randomUUID() };
+    const headers: Record<string, string> = { 'content-type': 'application/json', [REQUEST_ID_HEADER]: randomUUID() };
     if (signer) headers[IDENTITY_HEADER] = signer.sign(identity, { method: 'POST', search: new URL(url).search, body });
     let answer: { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
     try {
