@@ -15,6 +15,7 @@ import {
   httpGraphQLRequestOf,
   metricsPlugin,
   requestIdOf,
+  redisReadinessCheck,
   requestLogPlugin,
   ResponseTags,
   type EventBus,
@@ -199,7 +200,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     metrics,
     readiness: [
       ...subgraphReadiness(subgraphUrls),
-      ...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []),
+      ...(redis ? [redisReadinessCheck(redis)] : []),
       ...(options.events ? [options.events.readiness] : []),
       revocationFeed.readiness,
     ],

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
+import type { ReadinessCheck } from './readiness.js';
 
 export type { Redis };
 
@@ -50,4 +51,9 @@ export function redisReady(redis: Redis, timeoutMs?: number): Promise<boolean> {
       }, timeoutMs);
     }
   });
+}
+
+/** /ready's Redis entry: a PING answered. */
+export function redisReadinessCheck(redis: Redis): ReadinessCheck {
+  return { name: 'redis', check: async () => void (await redis.ping()) };
 }

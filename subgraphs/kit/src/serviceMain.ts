@@ -3,7 +3,7 @@ import { DEFAULT_COMMERCE_SETTINGS, loadServiceConfig, type CommerceSettings, ty
 import { createDatabase, type Database } from './database.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ReadinessCheck } from './readiness.js';
-import { createRedis, type Redis } from './redis.js';
+import { createRedis, redisReadinessCheck, type Redis } from './redis.js';
 import type { SubgraphServer } from './subgraphServer.js';
 import { CacheLayers } from './cache/cacheLayers.js';
 import { databaseNameOf } from './database/admin.js';
@@ -151,7 +151,7 @@ export function createSubgraphDeps(
     ...(parts.internalTimeoutMs !== undefined && { timeoutMs: parts.internalTimeoutMs }),
     logger: parts.logger.child({ component: 'internal-client' }),
   });
-  const readiness: ReadinessCheck[] = [...(redis ? [{ name: 'redis', check: async () => void (await redis.ping()) }] : []), events.readiness];
+  const readiness: ReadinessCheck[] = [...(redis ? [redisReadinessCheck(redis)] : []), events.readiness];
   return {
     database: parts.database,
     logger: parts.logger,
