@@ -77,6 +77,18 @@ export const DEFAULT_COMMERCE_SETTINGS: CommerceSettings = {
   priceBoundaryIntervalSeconds: 0,
 };
 
+/**
+ * INTERNAL_SIGNING_SECRET as every reader takes it: trimmed, empty means unset, otherwise at
+ * least MIN_SECRET_LENGTH characters. Exported so a module that derives keys from it (webhook
+ * secrets) reads the same value the service signs with.
+ */
+export const internalSigningSecretSchema = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional())
+  .optional();
+
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HOST: z.string().default('0.0.0.0'),
@@ -90,12 +102,7 @@ const environmentSchema = z.object({
   SHOPGRAPH_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Shared by the gateway (signs the caller's identity) and every subgraph (verifies it). */
-  INTERNAL_SIGNING_SECRET: z
-    .string()
-    .trim()
-    .transform((v) => (v === '' ? undefined : v))
-    .pipe(z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional())
-    .optional(),
+  INTERNAL_SIGNING_SECRET: internalSigningSecretSchema,
   /** Development only: subgraphs serve unsigned requests as anonymous, and say so in the log. */
   SHOPGRAPH_INSECURE_SUBGRAPHS: envFlag,
   /** Published outbox rows (and the PostgreSQL bus's log) are kept this long. */

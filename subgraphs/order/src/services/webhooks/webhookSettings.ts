@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envFlag, parseEnvironment } from '@shopgraph/kit';
+import { envFlag, internalSigningSecretSchema, parseEnvironment } from '@shopgraph/kit';
 
 /** Webhook delivery settings (README "Webhooks"), read when the order subgraph is built. */
 const schema = z.object({
@@ -18,7 +18,7 @@ const schema = z.object({
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: envFlag,
   /** Key material for the stored signing secrets (32+ characters); defaults to INTERNAL_SIGNING_SECRET. */
   WEBHOOK_SECRET_KEY: z.string().min(32).optional(),
-  INTERNAL_SIGNING_SECRET: z.string().optional(),
+  INTERNAL_SIGNING_SECRET: internalSigningSecretSchema,
   NODE_ENV: z.string().optional(),
 });
 
